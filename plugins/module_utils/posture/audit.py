@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the catalogue against a host root and build the report."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+
+from . import __version__
+from .catalogue import all_controls
+from .context import AuditContext
+from .hostfs import ConfigError
+from .model import ERROR, Outcome, not_applicable
+from .toml_lite import TomlError
+
+
+def _run_one(ctx, control):
+    if control.engine != "host" and not ctx.engine_binary(control.engine):
+        return not_applicable("%s is not installed under %s" % (control.engine, ctx.host.root))
+    try:
+        return control.check(ctx)
+    except ConfigError as exc:
+        return Outcome(ERROR, ["%s: %s" % (exc.path, exc.cause)])
+    except TomlError as exc:
+        return Outcome(ERROR, [str(exc)])
+    except Exception as exc:  # a bug in a check must not hide the other layers
+        return Outcome(ERROR, ["internal error in %s: %s: %s" % (
+            control.id, type(exc).__name__, exc)])
+
+
+def run_audit(root="/", live="auto", machine=None, controls=None):
+    """Audit `root`; returns the report as plain data (JSON-serialisable)."""
+    ctx = AuditContext(root, live_mode=live, machine=machine)
+    results = []
+    for control in controls or all_controls():
+        outcome = _run_one(ctx, control)
+        entry = control.metadata()
+        entry.update({
+            "status": outcome.status,
+            "evidence": outcome.evidence,
+            "reboot_pending": outcome.reboot_pending,
+            "remediation": control.remediation.as_dict(),
+        })
+        if control.remediation.role is None:
+            entry["remediation"]["role"] = None
+        results.append(entry)
+    engines = {}
+    for engine in ("docker", "podman", "crio"):
+        binary = ctx.engine_binary(engine)
+        view = ctx.live_view_if_asked(engine)
+        engines[engine] = {
+            "installed": bool(binary), "binary": binary,
+            "live": bool(view and view.available),
+            "live_reason": view.reason if view else None,
+            "running_containers": len(view.containers) if view and view.available else None,
+        }
+    return {
+        "stockade_version": __version__,
+        "host": socket.gethostname() if ctx.host.is_live else None,
+        "root": ctx.host.root,
+        "machine": ctx.machine,
+        "live": ctx.live_enabled,
+        "generated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "engines": engines,
+        "controls": results,
+    }
+

@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""stockade-audit: the host agent's command line, over the same engine as the
+Ansible modules. Exit 0: every required control passes; 1: one fails; 2: usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+from .audit import run_audit
+from .catalogue import all_controls
+from .model import LAYERS
+from .policy import PolicyError, apply, validate
+from .report import RENDERERS, render_table
+
+EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        sys.stderr.write("stockade-audit: error: %s\n" % message)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser():
+    parser = _Parser(prog="stockade-audit", description=(
+        "Audit the container-confinement layers of a host (or a chroot or image tree) "
+        "without changing anything."))
+    parser.add_argument("--root", default="/", help="host root to audit (default: /)")
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="table")
+    parser.add_argument("--policy", metavar="FILE",
+                        help="policy file (JSON, or YAML when PyYAML is installed)")
+    parser.add_argument("--layer", action="append", choices=LAYERS,
+                        help="only audit this layer (repeatable)")
+    parser.add_argument("--offline", action="store_true",
+                        help="do not ask running engines, even when --root is /")
+    parser.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
+    parser.add_argument("--verbose", action="store_true", help="table: list passing controls too")
+    parser.add_argument("--list-controls", action="store_true", help="print the catalogue and exit")
+    parser.add_argument("--version", action="version", version="stockade-audit " + __version__)
+    return parser
+
+
+def load_policy_file(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise PolicyError("%s: cannot read: %s" % (path, exc.strerror or exc))
+    if path.endswith(".json"):
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise PolicyError("%s: invalid JSON: %s" % (path, exc))
+    try:
+        import yaml
+    except ImportError:
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise PolicyError("%s: YAML policies need PyYAML; write the policy as JSON" % path)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError("%s: invalid YAML: %s" % (path, exc))
+
+
+def write_atomically(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(directory, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    controls = all_controls()
+    if args.list_controls:
+        for control in controls:
+            print("%-40s %-13s %-7s %-5s %s" % (control.id, control.layer, control.engine,
+                                                control.cis or "-", control.title))
+        return EXIT_COMPLIANT
+    if not os.path.isdir(args.root):
+        sys.stderr.write("stockade-audit: error: --root %s is not a directory\n" % args.root)
+        return EXIT_USAGE
+    try:
+        raw_policy = load_policy_file(args.policy) if args.policy else None
+        policy = validate(raw_policy, [c.id for c in controls], source=args.policy or "policy")
+    except PolicyError as exc:
+        sys.stderr.write("stockade-audit: error: %s\n" % exc)
+        return EXIT_USAGE
+    selected = [c for c in controls if not args.layer or c.layer in args.layer]
+    report = run_audit(args.root, live=False if args.offline else "auto", controls=selected)
+    failures = apply(report, policy)
+    renderer = RENDERERS[args.format]
+    text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)
+    if args.output:
+        write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_FAILED if failures else EXIT_COMPLIANT

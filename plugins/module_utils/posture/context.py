@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Everything the checks read, loaded once per audit and shared between them."""
+
+from __future__ import annotations
+
+import os
+
+from . import docker_daemon, layered_config, live, selinux_state
+from .hostfs import HostRoot
+from .sysctl import persisted_values
+
+# How the audit decides that an engine is installed under the root.
+ENGINE_BINARIES = {"docker": "dockerd", "podman": "podman", "crio": "crio"}
+LIVE_ENGINES = ("docker", "podman")
+
+
+class _Lazy:
+    """A per-context cache that also remembers errors, so a broken file is
+    read once and reported by every control that depends on it."""
+
+    def __init__(self, loader):
+        self.loader = loader
+        self.name = loader.__name__
+
+    def __get__(self, ctx, owner=None):
+        if ctx is None:
+            return self
+        cache = ctx.__dict__.setdefault("_lazy", {})
+        if self.name not in cache:
+            try:
+                cache[self.name] = (True, self.loader(ctx))
+            except Exception as exc:  # re-raised to each control that asks
+                cache[self.name] = (False, exc)
+        ok, value = cache[self.name]
+        if not ok:
+            raise value
+        return value
+
+
+class AuditContext:
+    def __init__(self, root="/", live_mode="auto", machine=None):
+        self.host = HostRoot(root)
+        self.machine = machine or os.uname().machine
+        if live_mode == "auto":
+            self.live_enabled = self.host.is_live
+        else:
+            self.live_enabled = bool(live_mode) and self.host.is_live
+        self._live = {}
+        self._binaries = {}
+
+    def engine_binary(self, engine):
+        """Path of the engine's binary under the root, or None."""
+        if engine == "host":
+            return "/"
+        if engine not in self._binaries:
+            self._binaries[engine] = self.host.which(ENGINE_BINARIES[engine])
+        return self._binaries[engine]
+
+    def live(self, engine):
+        """The engine's live view, or a LiveEngine whose reason says why not."""
+        if engine not in self._live:
+            if not self.live_enabled:
+                reason = ("live checks need the audited root to be / (root is %s)" % self.host.root
+                          if not self.host.is_live else "live checks were turned off")
+                self._live[engine] = live.LiveEngine(engine, reason=reason)
+            elif engine not in LIVE_ENGINES:
+                self._live[engine] = live.LiveEngine(engine, reason="no live query for %s" % engine)
+            else:
+                self._live[engine] = live.query(self.host, engine)
+        return self._live[engine]
+
+    def live_view_if_asked(self, engine):
+        """The live view if a control already asked for it, else None."""
+        return self._live.get(engine)
+
+    @_Lazy
+    def docker(self):
+        return docker_daemon.load(self.host)
+
+    @_Lazy
+    def podman(self):
+        return layered_config.containers_conf(self.host)
+
+    @_Lazy
+    def crio(self):
+        return layered_config.crio_conf(self.host)
+
+    @_Lazy
+    def selinux(self):
+        return selinux_state.read_state(self.host)
+
+    @_Lazy
+    def persisted_sysctls(self):
+        return persisted_values(self.host)

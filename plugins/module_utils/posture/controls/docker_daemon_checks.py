@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shape shared by dockerd settings checks: read the effective value
+(daemon.json or unit flag), report flag/file conflicts, and, on a live host,
+compare with what the running daemon reports (a daemon not restarted since
+the change still runs the old setting)."""
+
+from __future__ import annotations
+
+from ..live import security_options
+from ..model import judged
+
+
+def running_option_evidence(ctx, option):
+    """(evidence line, whether the running daemon reports `option`), or (None, None)."""
+    view = ctx.live("docker")
+    if not view.available:
+        return None, None
+    active = option in security_options(view.info)
+    return ("running dockerd (docker info): name=%s %s" % (option, "present" if active else "absent"),
+            active)
+
+
+def effective_value(config, key, default):
+    setting = config.get(key)
+    value = default if setting.value is None else setting.value
+    if isinstance(default, bool) and isinstance(value, str):
+        value = value.lower() == "true"
+    return setting, value
+
+
+def daemon_flag_check(key, expected, default, running_option=None):
+    """A check that dockerd's `key` is effectively `expected` (engine default `default`)."""
+    def check(ctx):
+        config = ctx.docker
+        setting, value = effective_value(config, key, default)
+        evidence = [setting.describe(key)] + config.conflict_evidence()
+        ok = value == expected and not config.conflicts
+        if running_option:
+            line, active = running_option_evidence(ctx, running_option)
+            evidence.append(line)
+            if ok and active is not None and active != bool(expected):
+                evidence.append("dockerd has not been restarted since the change")
+                ok = False
+        return judged(ok, evidence)
+    check.__name__ = "check_docker_%s" % key.replace("-", "_")
+    return check

@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Layer selinux: the host enforces, with the container policy loaded and its
+permissive booleans off, and every engine labels its containers."""
+
+from __future__ import annotations
+
+from ..model import Remediation, judged, not_applicable, Outcome, FAIL
+from ..registry import control
+from ..selinux_state import CONFIG, boolean_values, installed_modules
+from .docker_daemon_checks import daemon_flag_check
+
+# Booleans that widen what container_t may do; off in both container-selinux
+# (Fedora/RHEL) and refpolicy's container module (Debian) unless asked for.
+CONTAINER_BOOLEANS = (
+    "container_manage_cgroup", "container_connect_any", "container_use_devices",
+    "container_read_certs", "container_can_execstack", "container_use_host_all_caps",
+    "container_use_sysadmin", "container_use_mknod", "container_use_dri",
+    "container_use_ecryptfs", "container_use_xserver_devices",
+)
+SELINUX_FIX = Remediation("selinux", {"selinux_state": "enforcing"},
+                          "switch SELinux to enforcing (via permissive and a relabel)")
+
+
+@control(id="host-selinux-enforcing", layer="selinux", engine="host",
+         title="SELinux is enforcing now and at the next boot",
+         rationale="SELinux confines what a container process may touch even after it escapes "
+                   "its namespaces; the running mode and the configured mode can differ.",
+         remediation=SELINUX_FIX)
+def check_selinux_enforcing(ctx):
+    state = ctx.selinux
+    evidence = ["%s: SELINUX=%s" % (CONFIG, state.config_mode or "(file absent)")]
+    if state.lsms is not None:
+        evidence.append("active LSMs: %s" % (",".join(state.lsms) or "none"))
+    if state.runtime_mode is None:
+        evidence.append("runtime mode: not readable under this root (offline audit), "
+                        "judged on the configured mode")
+        return judged(state.config_mode == "enforcing", evidence)
+    evidence.append("runtime mode: %s (%s)" % (state.runtime_mode, state.runtime_source))
+    if state.runtime_mode == "enforcing" and state.config_mode == "enforcing":
+        return judged(True, evidence)
+    pending = state.runtime_mode == "disabled" and state.config_mode == "enforcing"
+    if state.runtime_mode == "enforcing":
+        evidence.append("the host will boot %s" % (state.config_mode or "without SELinux"))
+    return Outcome(FAIL, evidence, reboot_pending=pending)
+
+
+@control(id="host-selinux-container-policy", layer="selinux", engine="host",
+         title="The SELinux container policy module is installed",
+         rationale="Without the container module (container-selinux, or refpolicy's container "
+                   "module on Debian) containers run unconfined or fail to start.",
+         remediation=Remediation("selinux", {"selinux_state": "enforcing"},
+                                 "install the container policy module"))
+def check_container_policy(ctx):
+    state = ctx.selinux
+    policy = state.policy_type or "targeted"
+    modules = installed_modules(ctx.host, policy)
+    if modules is None:
+        return judged(False, ["no SELinux policy store at /var/lib/selinux/%s" % policy])
+    return judged("container" in modules, [
+        "/var/lib/selinux/%s/active/modules: container module %s (%d modules active)" % (
+            policy, "present" if "container" in modules else "absent", len(modules))])
+
+
+@control(id="host-selinux-container-booleans", layer="selinux", engine="host",
+         title="SELinux booleans that loosen container confinement are off",
+         rationale="Booleans such as container_manage_cgroup or container_use_devices give "
+                   "every container more than the policy's default.",
+         remediation=Remediation("selinux", {"selinux_booleans_on": []},
+                                 "turn the listed booleans off (persistently)"))
+def check_container_booleans(ctx):
+    policy = ctx.selinux.policy_type or "targeted"
+    values = boolean_values(ctx.host, policy, CONTAINER_BOOLEANS)
+    if not values:
+        return not_applicable("no container booleans found (SELinux or its container policy absent)")
+    on = ["%s is on (runtime %s, persisted %s)" % (name, rt, ps)
+          for name, (rt, ps) in sorted(values.items()) if rt == 1 or ps == 1]
+    return judged(not on, on or ["%d container booleans, all off: %s" % (
+        len(values), ", ".join(sorted(values)))])
+
+
+control(id="docker-selinux-enabled", layer="selinux", engine="docker",
+        title="dockerd labels containers with SELinux (selinux-enabled)",
+        rationale="dockerd leaves containers unlabelled (spc_t) unless selinux-enabled is set.",
+        remediation=Remediation("selinux", {"selinux_docker": True},
+                                'set "selinux-enabled": true in daemon.json'),
+        )(daemon_flag_check("selinux-enabled", True, False, running_option="selinux"))
+
+
+@control(id="podman-selinux-label", layer="selinux", engine="podman",
+         title="Podman labels containers with SELinux (label = true)",
+         rationale="label = false in containers.conf runs every container without SELinux separation.",
+         remediation=Remediation("selinux", {"selinux_podman": True},
+                                 "remove label = false from containers.conf"))
+def check_podman_label(ctx):
+    setting = ctx.podman.typed("containers.label", bool, True)
+    return judged(setting.value is True, [setting.describe("[containers] label")])
+
+
+@control(id="crio-selinux-enabled", layer="selinux", engine="crio",
+         title="CRI-O labels containers with SELinux (selinux = true)",
+         rationale="CRI-O's default is selinux = false: containers are not separated by SELinux.",
+         remediation=Remediation("selinux", {"selinux_crio": True},
+                                 "set [crio.runtime] selinux = true"))
+def check_crio_selinux(ctx):
+    setting = ctx.crio.typed("crio.runtime.selinux", bool, False)
+    return judged(setting.value is True, [setting.describe("[crio.runtime] selinux")])

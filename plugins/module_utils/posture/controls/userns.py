@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Layer userns: container root is an unprivileged host uid, taken from
+subordinate ranges that are long enough and collide with nothing."""
+
+from __future__ import annotations
+
+from ..hostfs import ConfigError
+from ..layered_config import LayeredConfig
+from ..model import Remediation, judged, not_applicable, passed
+from ..registry import control
+from ..subids import problems, read_ids, read_ranges
+from ..sysctl import running_value
+from .docker_daemon_checks import running_option_evidence
+
+STORAGE_CONF = ("/usr/share/containers/storage.conf", "/etc/containers/storage.conf")
+USERNS_FIX = "userns"
+
+
+@control(id="docker-userns-remap", layer="userns", engine="docker", cis="2.9",
+         title="dockerd remaps container root to an unprivileged user (userns-remap)",
+         rationale="Without remapping, uid 0 in a container is uid 0 on the host.",
+         remediation=Remediation(USERNS_FIX, {"userns_docker_remap": "default"},
+                                 'set "userns-remap": "default" in daemon.json (existing images '
+                                 'and containers then disappear from view)'))
+def check_docker_userns_remap(ctx):
+    config = ctx.docker
+    setting = config.get("userns-remap")
+    evidence = [setting.describe("userns-remap")] + config.conflict_evidence()
+    ok = bool(setting.value) and not config.conflicts
+    line, active = running_option_evidence(ctx, "userns")
+    evidence.append(line)
+    if ok and active is False:
+        evidence.append("dockerd has not been restarted since the change")
+        ok = False
+    return judged(ok, evidence)
+
+
+def _subid_check(owner_of):
+    def check(ctx):
+        owner, why = owner_of(ctx)
+        if owner is None:
+            return not_applicable(why)
+        users = read_ids(ctx.host, "/etc/passwd")
+        groups = read_ids(ctx.host, "/etc/group")
+        found = []
+        for path, ids in (("/etc/subuid", users), ("/etc/subgid", groups)):
+            ranges = read_ranges(ctx.host, path)
+            found.extend("%s: %s" % (path, p) for p in problems(ranges, ids, [owner]))
+        return judged(not found, found or [
+            "%s has ranges of at least 65536 ids in /etc/subuid and /etc/subgid; "
+            "no overlaps, no real ids inside (%s)" % (owner, why)])
+    return check
+
+
+def _docker_remap_user(ctx):
+    value = ctx.docker.get("userns-remap").value
+    if not value:
+        return None, "userns-remap is not set (see docker-userns-remap)"
+    user = str(value).split(":")[0]
+    return ("dockremap" if user == "default" else user), "userns-remap = %s" % value
+
+
+def _podman_auto_user(ctx):
+    setting = ctx.podman.typed("containers.userns", str, "")
+    if setting.value != "auto":
+        return None, "userns is not auto (see podman-userns-auto)"
+    storage = LayeredConfig.load(ctx.host, STORAGE_CONF)
+    user = storage.typed("storage.options.root-auto-userns-user", str, "containers").value
+    return user, "userns = auto, root-auto-userns-user = %s" % user
+
+
+control(id="docker-userns-subids", layer="userns", engine="docker",
+        title="The Docker remap user has valid, non-overlapping subordinate id ranges",
+        rationale="Overlapping ranges let two remapped containers (or a real user) share uids.",
+        remediation=Remediation(USERNS_FIX, {"userns_docker_remap": "default"},
+                                "give the remap user its own 65536-long ranges"),
+        )(_subid_check(_docker_remap_user))
+
+control(id="podman-userns-subids", layer="userns", engine="podman",
+        title="Podman's auto-userns user has valid, non-overlapping subordinate id ranges",
+        rationale="userns = auto takes each container's ids from this user's ranges.",
+        remediation=Remediation(USERNS_FIX, {"userns_podman_auto": True},
+                                "give the containers user its own ranges in /etc/subuid and /etc/subgid"),
+        )(_subid_check(_podman_auto_user))
+
+
+@control(id="podman-userns-auto", layer="userns", engine="podman",
+         title="Podman gives each container its own user namespace (userns = auto)",
+         rationale="Rootful Podman otherwise runs containers as real host root.",
+         remediation=Remediation(USERNS_FIX, {"userns_podman_auto": True},
+                                 'set [containers] userns = "auto"'))
+def check_podman_userns(ctx):
+    setting = ctx.podman.typed("containers.userns", str, "host")
+    return judged(setting.value == "auto", [setting.describe("[containers] userns")])
+
+
+@control(id="host-max-user-namespaces", layer="userns", engine="host",
+         title="User namespaces are available (user.max_user_namespaces > 0)",
+         rationale="0 makes remapping impossible and engines fall back to host root.",
+         remediation=Remediation("kernel", {"kernel_sysctls": {"user.max_user_namespaces": 15000}},
+                                 "set user.max_user_namespaces to a positive value"))
+def check_max_user_namespaces(ctx):
+    name = "user.max_user_namespaces"
+    value = running_value(ctx.host, name)
+    persisted = ctx.persisted_sysctls.get(name)
+    evidence = []
+    if persisted:
+        evidence.append("%s: %s = %s" % (persisted[1], name, persisted[0]))
+    if value is None and persisted is None:
+        return passed("%s not set and /proc/sys not under this root; the kernel default is "
+                      "non-zero" % name)
+    checked = value if value is not None else persisted[0]
+    if value is not None:
+        evidence.insert(0, "/proc/sys/user/max_user_namespaces = %s" % value)
+    if not checked.isdigit():
+        raise ConfigError(persisted[1] if value is None else "/proc/sys/user/max_user_namespaces",
+                          "%s is not a number: %r" % (name, checked))
+    bad_persisted = persisted is not None and persisted[0] == "0"
+    return judged(int(checked) > 0 and not bad_persisted, evidence)

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""dockerd's effective configuration: daemon.json plus the flags of its unit.
+
+Docker has no drop-in directory for daemon.json, and dockerd refuses to start
+when the same option is given both as a flag (in docker.service or a drop-in)
+and in daemon.json. Both sources are merged here and conflicts are reported,
+so the audit and the config writer judge what dockerd will really run with.
+"""
+
+from __future__ import annotations
+
+from .hostfs import ConfigError
+from .model import render_value
+from .systemd_units import service_command
+
+DEFAULT_DAEMON_JSON = "/etc/docker/daemon.json"
+
+# dockerd flags that are booleans (`--flag` alone means true).
+BOOLEAN_FLAGS = frozenset((
+    "icc", "no-new-privileges", "selinux-enabled", "userland-proxy", "live-restore",
+    "ip-forward", "iptables", "ip6tables", "ip-masq", "debug", "experimental",
+    "tls", "tlsverify", "init", "rootless",
+))
+# Flags whose daemon.json key has another name.
+FLAG_TO_KEY = {"add-runtime": "runtimes", "host": "hosts", "H": "hosts"}
+# Flags that may be repeated and accumulate.
+LIST_FLAGS = frozenset(("add-runtime", "host", "H", "dns", "label", "storage-opt"))
+
+
+class DaemonSetting:
+    def __init__(self, value, source):
+        self.value = value
+        self.source = source  # a file path, "flag in <unit file>", or None
+
+    def describe(self, key):
+        return "%s = %s (%s)" % (key, render_value(self.value), self.source or "engine default")
+
+
+
+def parse_dockerd_flags(argv):
+    """Map dockerd argv to {daemon.json key: value}. argv[0] is the binary."""
+    flags = {}
+    words = list(argv[1:])
+    while words:
+        word = words.pop(0)
+        if not word.startswith("-") or word in ("-", "--"):
+            continue
+        name, has_value, value = word.lstrip("-").partition("=")
+        if name in BOOLEAN_FLAGS:
+            parsed = value.lower() != "false" if has_value else True
+        elif has_value:
+            parsed = value
+        elif words and not words[0].startswith("-"):
+            parsed = words.pop(0)
+        else:
+            parsed = True
+        key = FLAG_TO_KEY.get(name, name)
+        if name in LIST_FLAGS:
+            flags.setdefault(key, []).append(parsed)
+        else:
+            flags[key] = parsed
+    return flags
+
+
+class DockerDaemonConfig:
+    """Effective dockerd settings under a host root."""
+
+    def __init__(self, daemon_json_path, json_settings, flag_settings, unit_sources):
+        self.daemon_json_path = daemon_json_path
+        self.json_settings = json_settings
+        self.flag_settings = flag_settings
+        self.unit_sources = unit_sources
+        # dockerd refuses to start when one option comes from both places.
+        self.conflicts = sorted(
+            k for k in set(json_settings) & set(flag_settings) if k != "config-file")
+
+    def get(self, key):
+        if key in self.flag_settings:
+            return DaemonSetting(self.flag_settings[key], "flag in " + self.unit_sources[-1])
+        if key in self.json_settings:
+            return DaemonSetting(self.json_settings[key], self.daemon_json_path)
+        return DaemonSetting(None, None)
+
+    def conflict_evidence(self):
+        return ["conflict: %s is set both in %s and as a dockerd flag in %s; "
+                "dockerd refuses to start" % (key, self.daemon_json_path, self.unit_sources[-1])
+                for key in self.conflicts]
+
+
+def load(host):
+    command = service_command(host, "docker.service")
+    flags = parse_dockerd_flags(command.argv) if command and command.argv else {}
+    unit_sources = command.sources if command else []
+    path = flags.get("config-file") or DEFAULT_DAEMON_JSON
+    data = host.read_json(path)
+    if data is None:
+        data = {}
+    elif not isinstance(data, dict):
+        raise ConfigError(path, "daemon.json must hold a JSON object, found %s" % type(data).__name__)
+    return DockerDaemonConfig(path, data, flags, unit_sources or ["docker.service"])

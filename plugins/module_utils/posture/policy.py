@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which controls a host must pass, and which failures are waived.
+
+A policy is a mapping:
+  layers:   layers whose controls are required (default: every layer)
+  require:  further control ids to require (e.g. the opt-in ones)
+  waivers:  [{control, justification, expires (YYYY-MM-DD, optional)}]
+A required control fails the verdict when its status is fail or error (an
+unreadable file is never a pass); not_applicable never does.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .model import ERROR, FAIL, LAYERS
+
+POLICY_KEYS = ("layers", "require", "waivers")
+WAIVER_KEYS = ("control", "justification", "expires")
+
+
+class PolicyError(ValueError):
+    """The policy itself is wrong (a usage error, not a finding)."""
+
+
+def _string_list(policy, key, source):
+    value = policy.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PolicyError("%s: %s must be a list of strings" % (source, key))
+    return value
+
+
+def validate(policy, known_ids, source="policy"):
+    """Check a policy against the catalogue; return it normalised."""
+    if policy is None:
+        policy = {}
+    if not isinstance(policy, dict):
+        raise PolicyError("%s: expected a mapping with %s" % (source, ", ".join(POLICY_KEYS)))
+    unknown = sorted(set(policy) - set(POLICY_KEYS))
+    if unknown:
+        raise PolicyError("%s: unknown key(s) %s; expected %s" % (
+            source, ", ".join(unknown), ", ".join(POLICY_KEYS)))
+    layers = _string_list(policy, "layers", source) or list(LAYERS)
+    bad_layers = sorted(set(layers) - set(LAYERS))
+    if bad_layers:
+        raise PolicyError("%s: unknown layer(s) %s; layers are %s" % (
+            source, ", ".join(bad_layers), ", ".join(LAYERS)))
+    require = _string_list(policy, "require", source)
+    _known(require, known_ids, source, "require")
+    waivers = policy.get("waivers") or []
+    if not isinstance(waivers, list):
+        raise PolicyError("%s: waivers must be a list" % source)
+    normalised = {}
+    for index, waiver in enumerate(waivers, 1):
+        where = "%s: waiver %d" % (source, index)
+        if not isinstance(waiver, dict):
+            raise PolicyError("%s must be a mapping with control and justification" % where)
+        extra = sorted(set(waiver) - set(WAIVER_KEYS))
+        if extra:
+            raise PolicyError("%s: unknown key(s) %s" % (where, ", ".join(extra)))
+        control_id = waiver.get("control")
+        justification = waiver.get("justification")
+        if not isinstance(control_id, str):
+            raise PolicyError("%s: control must be a control id" % where)
+        _known([control_id], known_ids, source, "waivers")
+        if not isinstance(justification, str) or not justification.strip():
+            raise PolicyError("%s (%s): a justification is required" % (where, control_id))
+        expires = waiver.get("expires")
+        if expires is not None:
+            try:
+                expires = datetime.date.fromisoformat(str(expires))
+            except ValueError:
+                raise PolicyError("%s (%s): expires must be a date YYYY-MM-DD" % (where, control_id))
+        normalised[control_id] = {"justification": justification.strip(), "expires": expires}
+    return {"layers": layers, "require": require, "waivers": normalised}
+
+
+def _known(ids, known_ids, source, key):
+    unknown = sorted(set(ids) - set(known_ids))
+    if unknown:
+        raise PolicyError("%s: %s names unknown control(s) %s" % (source, key, ", ".join(unknown)))
+
+
+def apply(report, policy, today=None):
+    """Annotate report controls with required/waived; return failing entries."""
+    today = today or datetime.date.today()
+    failures = []
+    for entry in report["controls"]:
+        required = entry["id"] in policy["require"] or (
+            entry["required_by_default"] and entry["layer"] in policy["layers"])
+        waiver = policy["waivers"].get(entry["id"])
+        expired = bool(waiver and waiver["expires"] and waiver["expires"] < today)
+        entry["required"] = required
+        entry["waived"] = bool(waiver) and not expired
+        entry["waiver"] = None if not waiver else {
+            "justification": waiver["justification"],
+            "expires": waiver["expires"].isoformat() if waiver["expires"] else None,
+            "expired": expired,
+        }
+        if required and entry["status"] in (FAIL, ERROR) and not entry["waived"]:
+            failures.append(entry)
+    report["policy"] = {"layers": policy["layers"], "require": policy["require"],
+                        "waived": sorted(policy["waivers"])}
+    report["summary"] = summarise(report["controls"], failures)
+    return failures
+
+
+def summarise(controls, failures):
+    counts = {}
+    for entry in controls:
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    return {"counts": counts, "failed_required": [f["id"] for f in failures],
+            "compliant": not failures,
+            "reboot_pending": sorted(e["id"] for e in controls if e["reboot_pending"])}
+
+
+def failure_line(entry):
+    """One readable line per failed control, for people and for fail_json."""
+    remediation = entry["remediation"]
+    fix = remediation["text"]
+    if remediation.get("role"):
+        fix += " (role %s)" % remediation["role"]
+    first = entry["evidence"][0] if entry["evidence"] else "no evidence"
+    return "%s [%s/%s] %s: %s -- %s; fix: %s" % (
+        entry["id"], entry["layer"], entry["engine"], entry["status"].upper(),
+        entry["title"], first, fix)
