@@ -66,4 +66,3 @@ def run_audit(root="/", live="auto", machine=None, controls=None):
         "engines": engines,
         "controls": results,
     }
-

@@ -6,7 +6,7 @@ that Ansible bundles them into modules, in the order reports list them."""
 
 from __future__ import annotations
 
-from .controls import (  # noqa: F401  (imported for their declarations)
+from .controls import (  # noqa: F401 pylint: disable=unused-import  (imported for their declarations)
     seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns,
     vm_isolation, kernel, running_containers,
 )

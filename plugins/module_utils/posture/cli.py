@@ -21,11 +21,13 @@ from .report import RENDERERS, render_table
 EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+class UsageError(Exception):
+    """Bad command line: exit status 2."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        self.print_usage(sys.stderr)
-        sys.stderr.write("stockade-audit: error: %s\n" % message)
-        sys.exit(EXIT_USAGE)
+        raise UsageError(message)
 
 
 def build_parser():
@@ -80,12 +82,18 @@ def write_atomically(path, text):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        sys.stderr.write(parser.format_usage())
+        sys.stderr.write("stockade-audit: error: %s\n" % exc)
+        return EXIT_USAGE
     controls = all_controls()
     if args.list_controls:
         for control in controls:
-            print("%-40s %-13s %-7s %-5s %s" % (control.id, control.layer, control.engine,
-                                                control.cis or "-", control.title))
+            sys.stdout.write("%-40s %-13s %-7s %-5s %s\n" % (
+                control.id, control.layer, control.engine, control.cis or "-", control.title))
         return EXIT_COMPLIANT
     if not os.path.isdir(args.root):
         sys.stderr.write("stockade-audit: error: --root %s is not a directory\n" % args.root)

@@ -11,6 +11,8 @@ so the audit and the config writer judge what dockerd will really run with.
 
 from __future__ import annotations
 
+import json
+
 from .hostfs import ConfigError
 from .model import render_value
 from .systemd_units import service_command
@@ -29,6 +31,23 @@ FLAG_TO_KEY = {"add-runtime": "runtimes", "host": "hosts", "H": "hosts"}
 LIST_FLAGS = frozenset(("add-runtime", "host", "H", "dns", "label", "storage-opt"))
 
 
+# daemon.json keys the audit reads, with the JSON type dockerd insists on (it
+# refuses to start on a mismatch, e.g. "true" given as a string).
+KEY_TYPES = {
+    "icc": bool, "no-new-privileges": bool, "selinux-enabled": bool, "userland-proxy": bool,
+    "live-restore": bool, "seccomp-profile": str, "userns-remap": str,
+    "default-cgroupns-mode": str, "runtimes": dict,
+}
+TYPE_NAMES = {bool: "a boolean (true/false, unquoted)", str: "a string", dict: "an object"}
+
+
+def check_types(path, data):
+    for key, kind in KEY_TYPES.items():
+        if key in data and not isinstance(data[key], kind):
+            raise ConfigError(path, "%s must be %s, found %s" % (
+                key, TYPE_NAMES[kind], json.dumps(data[key])))
+
+
 class DaemonSetting:
     def __init__(self, value, source):
         self.value = value
@@ -36,7 +55,6 @@ class DaemonSetting:
 
     def describe(self, key):
         return "%s = %s (%s)" % (key, render_value(self.value), self.source or "engine default")
-
 
 
 def parse_dockerd_flags(argv):
@@ -99,4 +117,5 @@ def load(host):
         data = {}
     elif not isinstance(data, dict):
         raise ConfigError(path, "daemon.json must hold a JSON object, found %s" % type(data).__name__)
+    check_types(path, data)
     return DockerDaemonConfig(path, data, flags, unit_sources or ["docker.service"])

@@ -30,7 +30,6 @@ class Setting:
         return "%s = %s (%s)" % (key, render_value(self.value), where)
 
 
-
 class LayeredConfig:
     """Merged view over TOML files; keys are dotted paths like 'containers.userns'."""
 

@@ -58,7 +58,7 @@ def _docker_remap_user(ctx):
     value = ctx.docker.get("userns-remap").value
     if not value:
         return None, "userns-remap is not set (see docker-userns-remap)"
-    user = str(value).split(":")[0]
+    user = str(value).split(":", maxsplit=1)[0]
     return ("dockremap" if user == "default" else user), "userns-remap = %s" % value
 
 

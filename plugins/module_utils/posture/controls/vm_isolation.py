@@ -76,7 +76,7 @@ def check_podman_vm_runtime(ctx):
 def check_crio_vm_runtime(ctx):
     handlers = {}
     for key, setting in ctx.crio.table("crio.runtime.runtimes").items():
-        name, _, field = key.partition(".")
+        name, dummy, field = key.partition(".")
         handlers.setdefault(name, {})[field] = setting.value
     candidates = []
     for name, fields in sorted(handlers.items()):

@@ -1,0 +1,155 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: posture_verify
+short_description: Fail when a required container-confinement control fails
+version_added: 0.1.0
+description:
+  - Runs the same audit as M(stockade.hardening.posture_facts), applies a policy (which layers and
+    controls are required, which failures are waived and why), and fails with one readable line
+    per failed control.
+  - A required control fails the verification when its status is C(fail) or C(error), because a file
+    that cannot be read or parsed is never taken as a pass. C(not_applicable) never fails it.
+  - The report is returned in both cases, so a play can register it and publish it.
+author:
+  - Stockade contributors (@stockade)
+extends_documentation_fragment:
+  - stockade.hardening.posture
+options:
+  policy:
+    description:
+      - What the host must pass. Omitted keys keep their defaults.
+    type: dict
+    default: {}
+    suboptions:
+      layers:
+        description:
+          - Layers whose controls are required. Default is every layer.
+          - Controls marked optional in the catalogue (for example C(host-ia32-emulation-off))
+            stay advisory unless listed in O(policy.require).
+        type: list
+        elements: str
+        choices: [seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns, vm_isolation, kernel]
+      require:
+        description:
+          - Further control ids that must pass, such as the opt-in ones.
+        type: list
+        elements: str
+        default: []
+      waivers:
+        description:
+          - Failures that are accepted, each with its reason. Unknown control ids are an error.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          control:
+            description: Control id being waived.
+            type: str
+            required: true
+          justification:
+            description: Why the failure is accepted; shown in every report.
+            type: str
+            required: true
+          expires:
+            description: Date (YYYY-MM-DD) after which the waiver no longer applies.
+            type: str
+attributes:
+  check_mode:
+    support: full
+    description: The audit only reads; it runs the same way in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+"""
+
+EXAMPLES = r"""
+- name: Every required layer must hold
+  stockade.hardening.posture_verify:
+
+- name: Require the opt-in kernel boot parameter, waive userns for Docker
+  stockade.hardening.posture_verify:
+    policy:
+      require: [host-ia32-emulation-off]
+      waivers:
+        - control: docker-userns-remap
+          justification: CI runners need bind mounts owned by host uids (TICKET-123)
+          expires: "2027-03-31"
+  register: posture
+"""
+
+RETURN = r"""
+report:
+  description: The full report with the policy applied (C(required), C(waived), C(waiver) per control).
+  returned: always
+  type: dict
+failed_controls:
+  description: Ids of the required controls that failed and were not waived.
+  returned: always
+  type: list
+  elements: str
+  sample: [docker-no-new-privileges, host-selinux-enforcing]
+summary:
+  description: Status counts, required failures and controls waiting for a reboot.
+  returned: always
+  type: dict
+  sample: {compliant: false, counts: {pass: 30, fail: 2}, failed_required: [host-selinux-enforcing], reboot_pending: []}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import (
+    PolicyError,
+    apply,
+    failure_line,
+    validate,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture_module import (
+    AUDIT_ARGUMENT_SPEC,
+    audit_from_params,
+    known_control_ids,
+)
+
+POLICY_SPEC = dict(
+    layers=dict(type="list", elements="str", choices=list(LAYERS)),
+    require=dict(type="list", elements="str", default=[]),
+    waivers=dict(type="list", elements="dict", default=[], options=dict(
+        control=dict(type="str", required=True),
+        justification=dict(type="str", required=True),
+        expires=dict(type="str"),
+    )),
+)
+
+
+def main():
+    argument_spec = dict(AUDIT_ARGUMENT_SPEC)
+    argument_spec["policy"] = dict(type="dict", default={}, options=POLICY_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    raw_policy = {k: v for k, v in (module.params["policy"] or {}).items() if v is not None}
+    for waiver in raw_policy.get("waivers", []):
+        if waiver.get("expires") is None:
+            waiver.pop("expires", None)
+    try:
+        policy = validate(raw_policy, known_control_ids(), source="policy")
+    except PolicyError as exc:
+        module.fail_json(msg=str(exc))
+    report = audit_from_params(module.params)
+    failures = apply(report, policy)
+    result = dict(changed=False, report=report, summary=report["summary"],
+                  failed_controls=[f["id"] for f in failures])
+    if failures:
+        lines = [failure_line(f) for f in failures]
+        module.fail_json(msg="%d required control(s) failed:\n%s" % (len(lines), "\n".join(lines)),
+                         **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Install what the main job and the tests need on a fresh Debian 12 machine:
+# Debian packages (only those missing) and a Python venv from requirements.txt
+# (rebuilt only when requirements.txt changes). Source it: it exports PATH,
+# STOCKADE_VENV and ANSIBLE_COLLECTIONS_PATH for the caller.
+set -euo pipefail
+
+STOCKADE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STOCKADE_VENV=${STOCKADE_VENV:-$STOCKADE_ROOT/.venv}
+STOCKADE_CACHE=${STOCKADE_CACHE:-$STOCKADE_ROOT/.cache}
+
+# Engines for the fast tests, the lab VM's tools, and what ansible needs locally.
+DEBIAN_PACKAGES=(
+    docker.io podman runc crun uidmap busybox-static golang-github-containers-common
+    iptables qemu-system-x86 qemu-utils mmdebstrap openssh-client rsync git make
+)
+
+install_debian_packages() {
+    local missing=()
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        echo "setup: installing Debian packages: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+install_python_venv() {
+    local stamp="$STOCKADE_VENV/.requirements.sha256"
+    local wanted
+    wanted=$(sha256sum "$STOCKADE_ROOT/requirements.txt" | cut -d' ' -f1)
+    if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+        return
+    fi
+    echo "setup: creating Python venv $STOCKADE_VENV from requirements.txt"
+    rm -rf "$STOCKADE_VENV"
+    python3 -m venv "$STOCKADE_VENV"
+    "$STOCKADE_VENV/bin/pip" install -q --disable-pip-version-check -r "$STOCKADE_ROOT/requirements.txt"
+    echo "$wanted" > "$stamp"
+}
+
+# ansible finds the collection under its namespace path: link the checkout there.
+link_collection() {
+    local parent="$STOCKADE_CACHE/collections/ansible_collections/stockade"
+    mkdir -p "$parent"
+    ln -sfn "$STOCKADE_ROOT" "$parent/hardening"
+}
+
+install_debian_packages
+install_python_venv
+link_collection
+export STOCKADE_ROOT STOCKADE_VENV STOCKADE_CACHE
+export PATH="$STOCKADE_VENV/bin:$PATH"
+export ANSIBLE_COLLECTIONS_PATH="$STOCKADE_CACHE/collections"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# The whole test suite, as CI runs it: installs what it needs, then runs each
+# stage and prints the time it took. Any failing stage fails the run.
+#   STOCKADE_STAGES="unit lint"  run only some stages (default: all, in order)
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+setup_started=$(date +%s)
+# shellcheck source=scripts/setup.sh
+source "$here/setup.sh" || { echo "test: setup failed"; exit 1; }
+cd "$STOCKADE_ROOT"
+ALL_STAGES="unit agent lint sanity engines"
+STAGES=${STOCKADE_STAGES:-$ALL_STAGES}
+declare -A took result
+took[setup]=$(( $(date +%s) - setup_started )); result[setup]=ok
+
+stage_unit() { python -m pytest -q tests/unit; }
+stage_agent() { python -m pytest -q tests/integration; }
+stage_lint() { ansible-lint --profile production --offline; }
+stage_engines() { python -m pytest -q tests/engines; }
+
+# ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as
+# files it can own: copy what git tracks (plus new files not ignored).
+stage_sanity() {
+    local tree="$STOCKADE_CACHE/sanity/ansible_collections/stockade/hardening"
+    rm -rf "$tree" && mkdir -p "$tree"
+    git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && echo "{}"' \
+        | tar -cf - -T - | tar -xf - -C "$tree"
+    # ansible-test downloads a pip bootstrap from a host this network cannot reach.
+    local pip_cache="$HOME/.ansible/test/cache"
+    mkdir -p "$pip_cache"
+    for version in 24.2 25.0.1 25.1.1 25.3; do
+        cp scripts/ansible_test_get_pip.py "$pip_cache/get_pip_${version//./_}.py"
+    done
+    (cd "$tree" && ansible-test sanity --python 3.11 --requirements --color no 2>&1 \
+        | grep -v -e '^WARNING: Location' -e '^Requirement already' -e '^Collecting' \
+                  -e '^  Using cached' -e '^Installing' -e '^  Downloading' -e '^Downloading')
+}
+
+for stage in $STAGES; do
+    echo "=== stage $stage"
+    started=$(date +%s)
+    if "stage_$stage"; then result[$stage]=ok; else result[$stage]=FAILED; fi
+    took[$stage]=$(( $(date +%s) - started ))
+    echo "=== stage $stage: ${result[$stage]} in ${took[$stage]} s"
+done
+
+echo
+echo "stage      result   seconds"
+status=0
+for stage in setup $STAGES; do
+    printf '%-10s %-8s %s\n' "$stage" "${result[$stage]}" "${took[$stage]}"
+    [[ ${result[$stage]} == ok ]] || status=1
+done
+exit $status
