@@ -19,7 +19,7 @@ took[setup]=$(( $(date +%s) - setup_started )); result[setup]=ok
 stage_unit() { python -m pytest -q tests/unit; }
 stage_agent() { python -m pytest -q tests/integration; }
 stage_lint() { ansible-lint --profile production --offline; }
-stage_engines() { python -m pytest -q tests/engines; }
+stage_engines() { STOCKADE_REQUIRE_ENGINES=1 python -m pytest -q tests/engines; }
 
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as
 # files it can own: copy what git tracks (plus new files not ignored).
