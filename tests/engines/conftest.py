@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import tempfile
 
 import pytest
@@ -57,7 +58,17 @@ def workdir():
     path = tempfile.mkdtemp(prefix="stockade-engines-", dir="/tmp")
     os.chmod(path, 0o711)
     yield path
+    _unmount_below(path)
     shutil.rmtree(path)
+
+
+def _unmount_below(path):
+    """Podman's overlay store stays mounted after its containers are gone:
+    unmount whatever is mounted under our scratch dir, deepest first."""
+    with open("/proc/self/mounts") as handle:
+        points = [line.split()[1] for line in handle]
+    for point in sorted((p for p in points if p.startswith(path + "/")), key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], check=False)
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,14 @@ KEY_TYPES = {
     "icc": bool, "no-new-privileges": bool, "selinux-enabled": bool, "userland-proxy": bool,
     "live-restore": bool, "seccomp-profile": str, "userns-remap": str,
     "default-cgroupns-mode": str, "runtimes": dict,
+    "ip-forward": bool, "iptables": bool, "ip6tables": bool, "ip-masq": bool, "ipv6": bool,
+    "debug": bool, "experimental": bool, "tls": bool, "tlsverify": bool, "init": bool, "raw-logs": bool,
+    "log-driver": str, "log-level": str, "data-root": str, "exec-root": str, "storage-driver": str,
+    "default-runtime": str, "cgroup-parent": str, "default-ipc-mode": str, "default-shm-size": str,
+    "bip": str, "bridge": str, "fixed-cidr": str, "fixed-cidr-v6": str, "ip": str, "group": str,
+    "pidfile": str, "containerd": str, "tlscacert": str, "tlscert": str, "tlskey": str,
+    "userland-proxy-path": str, "init-path": str,
+    "log-opts": dict, "default-ulimits": dict, "features": dict, "builder": dict,
 }
 TYPE_NAMES = {bool: "a boolean (true/false, unquoted)", str: "a string", dict: "an object"}
 

@@ -35,7 +35,7 @@ class LiveEngine:
 class Container:
     """What the controls need from one running container."""
 
-    def __init__(self, raw, proc_status):
+    def __init__(self, raw, proc_status, mounts):
         self.raw = raw
         host_config = raw.get("HostConfig") or {}
         self.id = (raw.get("Id") or "")[:12]
@@ -47,8 +47,11 @@ class Container:
         self.network_mode = host_config.get("NetworkMode") or ""
         self.userns_mode = host_config.get("UsernsMode") or ""
         self.readonly_rootfs = bool(host_config.get("ReadonlyRootfs"))
+        # Docker empties both lists for systempaths=unconfined (None: not reported)
         self.masked_paths = host_config.get("MaskedPaths")
+        self.readonly_paths = host_config.get("ReadonlyPaths")
         self.proc_status = proc_status  # {field: value} of the init process, or {}
+        self.mounts = mounts            # {mount point: options} in its mount namespace, or {}
 
     def label(self):
         return "%s (%s)" % (self.name, self.id)
@@ -87,6 +90,22 @@ def _proc_status(host, pid):
     return fields
 
 
+def _proc_mounts(host, pid):
+    """{mount point: [options]} as the container's init process sees them."""
+    if not pid:
+        return {}
+    try:
+        text = host.read_text("/proc/%d/mounts" % int(pid))
+    except Exception:  # the process may have exited
+        return {}
+    mounts = {}
+    for line in (text or "").splitlines():
+        fields = line.split()
+        if len(fields) >= 4:
+            mounts[fields[1]] = fields[3].split(",")
+    return mounts
+
+
 def query(host, name):
     """Ask engine `name` ('docker' or 'podman') about itself and its containers."""
     binary = shutil.which(name)
@@ -103,8 +122,11 @@ def query(host, name):
         return LiveEngine(name, reason="%s is not reachable: %s" % (name, exc))
     except ValueError as exc:
         return LiveEngine(name, reason="%s returned unreadable JSON: %s" % (name, exc))
-    containers = [Container(c, _proc_status(host, (c.get("State") or {}).get("Pid")))
-                  for c in raw if isinstance(c, dict)]
+    containers = []
+    for entry in raw:
+        if isinstance(entry, dict):
+            pid = (entry.get("State") or {}).get("Pid")
+            containers.append(Container(entry, _proc_status(host, pid), _proc_mounts(host, pid)))
     return LiveEngine(name, info=info if isinstance(info, dict) else {}, containers=containers)
 
 

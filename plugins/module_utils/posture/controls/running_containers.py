@@ -68,10 +68,17 @@ def _label_disabled(container, engine):
 
 
 def _kernel_fs_writable(container, engine):
+    if container.mounts:  # the kernel's view of the container's mount namespace
+        writable = [path for path in ("/sys", "/proc/sys")
+                    if "ro" not in container.mounts.get(path, [])]
+        return "%s not mounted read-only" % " and ".join(writable) if writable else None
     if container.privileged:
         return "--privileged mounts /sys and /proc/sys read-write"
+    if container.masked_paths == [] or container.readonly_paths == []:
+        return "no masked or read-only kernel paths (systempaths=unconfined)"
     if container.opt("systempaths") == "unconfined" or container.opt("unmask"):
-        return "kernel paths unmasked (systempaths=unconfined or unmask)"
+        return "kernel paths unmasked (%s)" % (
+            "unmask=" + container.opt("unmask") if container.opt("unmask") else "systempaths=unconfined")
     return None
 
 
