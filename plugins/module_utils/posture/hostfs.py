@@ -37,10 +37,16 @@ class HostRoot:
         self.is_live = os.path.realpath(self.root) == "/"
         self._text_cache = {}
         self._listing_cache = {}
+        self._resolved = {}
 
     def resolve(self, path):
         """Map an absolute host path to a path on this machine, following
         symlinks as the host would see them (never above the root)."""
+        if path not in self._resolved:
+            self._resolved[path] = self._resolve(path)
+        return self._resolved[path]
+
+    def _resolve(self, path):
         parts = [p for p in path.split("/") if p and p != "."]
         resolved = []
         hops = 0
@@ -112,6 +118,11 @@ class HostRoot:
         if isinstance(value, ConfigError):
             raise value
         return value
+
+    def files_read(self):
+        """Local paths of the files this root has read so far (for benchmarks)."""
+        return [self.resolve(path) for path, value in self._text_cache.items()
+                if isinstance(value, str)]
 
     def read_json(self, path):
         """Parse a JSON file; None when absent, ConfigError when malformed."""

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# The main job: run harden.yml against a target and show its audit.
+#   make harden                       build (or reuse) the lab image, boot a disposable
+#                                     lab VM, harden it, print its audit, stop it
+#   INVENTORY=hosts.ini make harden   harden your own hosts instead (nothing is booted)
+#   STOCKADE_KEEP_VM=1 make harden    leave the lab VM running afterwards
+#                                     (lab/vm.sh ssh stockade-main CMD; lab/vm.sh stop stockade-main)
+# Extra ansible-playbook arguments go in HARDEN_ARGS, e.g. HARDEN_ARGS="--check --diff".
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/setup.sh
+source "$here/setup.sh"
+cd "$STOCKADE_ROOT"
+read -r -a extra_args <<< "${HARDEN_ARGS:-}"
+
+if [[ -n ${INVENTORY:-} ]]; then
+    exec ansible-playbook -i "$INVENTORY" harden.yml "${extra_args[@]}"
+fi
+
+instance=stockade-main
+lab/build-image.sh
+if [[ ${STOCKADE_KEEP_VM:-0} != 1 ]]; then
+    trap 'lab/vm.sh stop "$instance"' EXIT
+fi
+instance_json=$(lab/vm.sh start "$instance")
+inventory="$STOCKADE_CACHE/lab-inventory.yml"
+python3 - "$instance_json" "$inventory" <<'PY'
+import json, sys
+vm = json.loads(sys.argv[1])
+with open(sys.argv[2], "w") as handle:
+    handle.write(
+        "all:\n  hosts:\n    %s:\n      ansible_host: %s\n      ansible_port: %d\n"
+        "      ansible_user: %s\n      ansible_ssh_private_key_file: %s\n"
+        "      ansible_python_interpreter: /usr/bin/python3\n"
+        "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n"
+        % (vm["instance"], vm["address"], vm["port"], vm["user"], vm["identity_file"]))
+PY
+status=0
+ansible-playbook -i "$inventory" harden.yml "${extra_args[@]}" || status=$?
+echo
+echo "== audit of the lab VM after harden.yml (run inside the guest by the same engine)"
+tar -C "$STOCKADE_ROOT" -cf - bin/stockade-audit plugins/module_utils/posture \
+    | lab/vm.sh ssh "$instance" "rm -rf /tmp/stockade && mkdir -p /tmp/stockade && tar -C /tmp/stockade -xf - && /tmp/stockade/bin/stockade-audit" \
+    || true
+exit $status
