@@ -33,7 +33,7 @@ from posture.catalogue import all_controls  # noqa: E402
 
 def median_seconds(action, repeat):
     samples = []
-    for _ in range(repeat):
+    for dummy in range(repeat):
         started = time.perf_counter()
         action()
         samples.append(time.perf_counter() - started)

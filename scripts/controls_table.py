@@ -4,8 +4,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Write the catalogue's table into README.md between its markers (the
 catalogue is the single source; tests/unit checks that the README matches).
-  scripts/controls_table.py          rewrite README.md
-  scripts/controls_table.py --check  exit 1 when README.md is out of date"""
+  python3 scripts/controls_table.py          rewrite README.md
+  python3 scripts/controls_table.py --check  exit 1 when README.md is out of date"""
 
 import os
 import sys
@@ -34,7 +34,7 @@ def render(readme_text):
     head, sep, rest = readme_text.partition(BEGIN)
     if not sep:
         raise SystemExit("README.md has no %s marker" % BEGIN)
-    _, sep, tail = rest.partition(END)
+    sep, tail = rest.partition(END)[1:]
     if not sep:
         raise SystemExit("README.md has no %s marker" % END)
     return head + BEGIN + "\n" + table() + "\n" + END + tail

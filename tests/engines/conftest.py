@@ -109,7 +109,7 @@ def hardened_profile_path(baseline_profile, profile_file):
 @pytest.fixture(scope="session")
 def docker_binaries():
     """dockerd, a docker CLI (STOCKADE_DOCKER_CLI overrides PATH) and runc."""
-    dockerd, cli, _ = _require("dockerd", os.environ.get("STOCKADE_DOCKER_CLI", "docker"), "runc")
+    dockerd, cli, dummy = _require("dockerd", os.environ.get("STOCKADE_DOCKER_CLI", "docker"), "runc")
     return dockerd, cli
 
 
@@ -125,7 +125,7 @@ def start_dockerd(docker_binaries, workdir, probe_tar):
 @pytest.fixture(scope="session")
 def podman(workdir, probe_tar):
     """Podman with private storage, the probe image imported once."""
-    (binary, _) = _require("podman", "runc")
+    binary = _require("podman", "runc")[0]
     return engine_helpers.Podman(binary, workdir, probe_tar)
 
 

@@ -111,7 +111,7 @@ def userns_daemon(start_dockerd):
 
 class TestUsernsRemap:
     def test_daemon_reports_it(self, userns_daemon):
-        daemon, _ = userns_daemon
+        daemon = userns_daemon[0]
         assert "name=userns" in daemon.security_options()
 
     def test_root_in_container_is_dockremap_range(self, userns_daemon):

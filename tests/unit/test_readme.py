@@ -12,5 +12,5 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_readme_control_table_matches_the_catalogue():
     result = subprocess.run([sys.executable, os.path.join(REPO, "scripts", "controls_table.py"), "--check"],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,8 @@ that Ansible bundles them into modules, in the order reports list them."""
 
 from __future__ import annotations
 
-from .controls import (  # noqa: F401 pylint: disable=unused-import  (imported for their declarations)
+# The layer modules are imported for the controls they declare.
+from .controls import (  # noqa: F401 pylint: disable=unused-import
     seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns,
     vm_isolation, kernel, running_containers,
 )

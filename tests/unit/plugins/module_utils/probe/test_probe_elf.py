@@ -23,9 +23,9 @@ x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the pro
 def test_probe_is_a_minimal_static_elf(name):
     data = elf.PROBES[name]()
     assert data[:4] == b"\x7fELF" and data[4] == 2 and data[5] == 1  # ELF64, little-endian
-    e_type, e_machine, _, e_entry, e_phoff = struct.unpack_from("<HHIQQ", data, 16)
+    e_type, e_machine, dummy, e_entry, e_phoff = struct.unpack_from("<HHIQQ", data, 16)
     assert (e_type, e_machine, e_phoff) == (2, 0x3E, 64)  # ET_EXEC, x86-64
-    p_type, p_flags, p_offset, p_vaddr, _, p_filesz, p_memsz, _ = struct.unpack_from("<IIQQQQQQ", data, 64)
+    p_type, p_flags, p_offset, p_vaddr, dummy, p_filesz, p_memsz, dummy = struct.unpack_from("<IIQQQQQQ", data, 64)
     assert (p_type, p_flags, p_offset, p_vaddr) == (1, 5, 0, elf.BASE_ADDRESS)
     assert p_filesz == p_memsz == len(data) < 200
     assert elf.BASE_ADDRESS + 120 == e_entry  # code right after the two headers
@@ -120,7 +120,7 @@ def _native_only_seccomp():
 @x86_64_only
 @pytest.mark.parametrize("name", ["int80", "x32"])
 def test_compat_probes_die_by_sigsys_under_native_only_filter(probe_path, name):
-    status, _ = _run(probe_path(name), _native_only_seccomp())
+    status = _run(probe_path(name), _native_only_seccomp())[0]
     assert status == -signal.SIGSYS
     assert elf.STATUS_KILLED_BY_SIGSYS == 128 + signal.SIGSYS
 

@@ -21,7 +21,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.probe.rootfs im
 def _status_field(name):
     with open("/proc/self/status") as handle:
         for line in handle:
-            key, _, value = line.partition(":")
+            key, dummy, value = line.partition(":")
             if key == name:
                 return value.strip()
     return "missing"

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared writer helpers: atomic replace, backups, restore."""
+
+import os
+import re
+import stat
+
+import pytest
+
+from ansible_collections.stockade.hardening.plugins.module_utils import config_files
+from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
+    WriteError,
+    atomic_write,
+    backup_name,
+    make_backup,
+    parse_mode,
+    read_bytes,
+    restore,
+)
+
+OTHER_UID, OTHER_GID = 4321, 4322
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another owner needs root")
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def leftovers(directory):
+    """Temporary files a writer left behind."""
+    return [n for n in os.listdir(directory) if n.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("value, expected", [("0644", 0o644), ("600", 0o600), ("2750", 0o2750), (0o640, 0o640)])
+def test_parse_mode_accepts_octal(value, expected):
+    assert parse_mode(value) == expected
+
+
+@pytest.mark.parametrize("value", ["u=rw,g=r", "0999", "", "64", True, 0o17777])
+def test_parse_mode_rejects_the_rest(value):
+    with pytest.raises(ValueError, match="mode"):
+        parse_mode(value)
+
+
+def test_read_bytes_of_a_missing_file_is_none(tmp_path):
+    assert read_bytes(str(tmp_path / "absent")) is None
+
+
+def test_atomic_write_new_file_gets_0644_whatever_the_umask(tmp_path):
+    target = str(tmp_path / "daemon.json")
+    old_umask = os.umask(0o077)
+    try:
+        atomic_write(target, b"{}\n")
+    finally:
+        os.umask(old_umask)
+    assert read_bytes(target) == b"{}\n"
+    assert mode_of(target) == 0o644
+    assert leftovers(str(tmp_path)) == []
+
+
+def test_atomic_write_keeps_mode_of_existing_file(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"old")
+    os.chmod(str(target), 0o600)
+    inode_before = os.stat(str(target)).st_ino
+    atomic_write(str(target), b"new")
+    assert target.read_bytes() == b"new"
+    assert mode_of(str(target)) == 0o600
+    # Replaced, not rewritten in place: a reader holding the old file saw it whole.
+    assert os.stat(str(target)).st_ino != inode_before
+
+
+@needs_root
+def test_atomic_write_keeps_owner_of_existing_file(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"old")
+    os.chown(str(target), OTHER_UID, OTHER_GID)
+    atomic_write(str(target), b"new")
+    status = os.stat(str(target))
+    assert (status.st_uid, status.st_gid) == (OTHER_UID, OTHER_GID)
+
+
+def test_atomic_write_explicit_mode_wins(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"old")
+    os.chmod(str(target), 0o666)
+    atomic_write(str(target), b"new", mode=0o640)
+    assert mode_of(str(target)) == 0o640
+
+
+def test_atomic_write_through_symlink_replaces_the_target(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_bytes(b"old")
+    link = tmp_path / "daemon.json"
+    link.symlink_to(real)
+    atomic_write(str(link), b"new")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"
+
+
+def test_atomic_write_missing_directory_fails_naming_it(tmp_path):
+    with pytest.raises(WriteError, match="directory .*nodir does not exist"):
+        atomic_write(str(tmp_path / "nodir" / "daemon.json"), b"{}")
+
+
+def test_atomic_write_failure_leaves_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"old")
+
+    def failing_replace(src, dst):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(config_files.os, "replace", failing_replace)
+    with pytest.raises(WriteError, match="No space left on device"):
+        atomic_write(str(target), b"new")
+    assert target.read_bytes() == b"old"
+    assert leftovers(str(tmp_path)) == []
+
+
+def test_backup_name_follows_ansible_backup_local(tmp_path):
+    name = backup_name("/etc/docker/daemon.json")
+    assert re.fullmatch(r"/etc/docker/daemon\.json\.%d\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~" % os.getpid(), name)
+
+
+def test_backup_is_identical_copy_with_mode(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b'{"debug": true}\n')
+    os.chmod(str(target), 0o600)
+    backup = make_backup(str(target))
+    assert os.path.dirname(backup) == str(tmp_path)
+    assert read_bytes(backup) == target.read_bytes()
+    assert mode_of(backup) == 0o600
+
+
+def test_backup_never_overwrites_an_earlier_one(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"first")
+    first = make_backup(str(target))
+    target.write_bytes(b"second")
+    second = make_backup(str(target))  # same pid, very likely the same second
+    assert first != second
+    assert read_bytes(first) == b"first"
+    assert read_bytes(second) == b"second"
+
+
+@needs_root
+def test_restore_puts_back_content_mode_and_owner(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"original")
+    os.chmod(str(target), 0o640)
+    os.chown(str(target), OTHER_UID, OTHER_GID)
+    backup = make_backup(str(target))
+    atomic_write(str(target), b"broken", mode=0o600, owner=(0, 0))
+    assert "restored from" in restore(str(target), backup)
+    status = os.stat(str(target))
+    assert target.read_bytes() == b"original"
+    assert (mode_of(str(target)), status.st_uid, status.st_gid) == (0o640, OTHER_UID, OTHER_GID)
+
+
+def test_restore_without_backup_removes_a_new_file(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"{}")
+    assert "removed" in restore(str(target), None)
+    assert not target.exists()
+    assert "absent" in restore(str(target), None)
+
+
+def test_restore_from_a_missing_backup_fails_and_keeps_the_file(tmp_path):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"current")
+    with pytest.raises(WriteError, match="cannot restore"):
+        restore(str(target), str(tmp_path / "gone~"))
+    assert target.read_bytes() == b"current"
