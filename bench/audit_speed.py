@@ -21,13 +21,13 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "plugins", "module_utils"))
+sys.path.insert(0, os.path.join(REPO, "plugins"))
 sys.path.insert(0, os.path.join(REPO, "tests", "unit", "plugins", "module_utils", "posture"))
 
 from hosttree import HARDENED, write_tree  # noqa: E402
-from posture.audit import run_audit  # noqa: E402
-from posture.context import AuditContext  # noqa: E402
-from posture.catalogue import all_controls  # noqa: E402
+from module_utils.posture.audit import run_audit  # noqa: E402
+from module_utils.posture.context import AuditContext  # noqa: E402
+from module_utils.posture.catalogue import all_controls  # noqa: E402
 
 
 def median_seconds(action, repeat):

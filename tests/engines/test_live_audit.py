@@ -13,7 +13,7 @@ the privileged case is proved in the lab VM.)"""
 import pytest
 
 from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS
-from posture.audit import run_audit
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 
 SLEEP = ["/bin/busybox", "sleep", "600"]
 OFFENDERS = {

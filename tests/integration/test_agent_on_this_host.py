@@ -14,10 +14,9 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AGENT = os.path.join(REPO, "bin", "stockade-audit")
-sys.path.insert(0, os.path.join(REPO, "plugins", "module_utils"))
 
-from posture.catalogue import all_controls  # noqa: E402
-from posture.model import ENGINES, LAYERS, STATUSES  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ENGINES, LAYERS, STATUSES  # noqa: E402
 
 
 def agent(*args):

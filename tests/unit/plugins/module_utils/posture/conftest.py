@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from hosttree import write_tree  # noqa: E402
-from posture.audit import run_audit  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit  # noqa: E402
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ layer covered, remediation pointing at the role of the control's layer."""
 
 import re
 
-from posture.catalogue import all_controls
-from posture.model import ENGINES, LAYERS
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ENGINES, LAYERS
 
 CONTROLS = all_controls()
 

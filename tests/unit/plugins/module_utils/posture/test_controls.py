@@ -10,7 +10,7 @@ controls that read it must report error naming the file, never pass."""
 import pytest
 
 from hosttree import HARDENED, STOCK, EXECUTABLE, DIRECTORY, Symlink, seccomp_profile
-from posture.catalogue import all_controls
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 
 OFFLINE_CONTROLS = sorted(c.id for c in all_controls() if not c.live)
 # Podman and CRI-O have no engine-wide no_new_privs switch: always not_applicable.

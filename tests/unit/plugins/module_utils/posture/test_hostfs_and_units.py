@@ -6,9 +6,9 @@ import os
 import pytest
 
 from hosttree import Symlink, write_tree
-from posture.docker_daemon import parse_dockerd_flags
-from posture.hostfs import ConfigError, HostRoot
-from posture.systemd_units import service_command
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import parse_dockerd_flags
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import service_command
 
 
 def test_absolute_symlink_cannot_escape_the_root(tmp_path):

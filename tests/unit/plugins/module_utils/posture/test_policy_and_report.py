@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from hosttree import HARDENED, STOCK, write_tree
-from posture.audit import run_audit
-from posture.catalogue import all_controls
-from posture.model import ENGINES, LAYERS
-from posture.policy import PolicyError, apply, failure_line, validate
-from posture.report import matrix, render_json, render_junit, render_table
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ENGINES, LAYERS
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import PolicyError, apply, failure_line, validate
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import matrix, render_json, render_junit, render_table
 
 IDS = [c.id for c in all_controls()]
 

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from posture.toml_lite import TomlError, loads
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import TomlError, loads
 
 SAMPLES = [
     "",
