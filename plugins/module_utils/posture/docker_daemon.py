@@ -26,9 +26,18 @@ BOOLEAN_FLAGS = frozenset((
     "tls", "tlsverify", "init", "rootless",
 ))
 # Flags whose daemon.json key has another name.
-FLAG_TO_KEY = {"add-runtime": "runtimes", "host": "hosts", "H": "hosts"}
+FLAG_TO_KEY = {
+    "add-runtime": "runtimes", "host": "hosts", "H": "hosts",
+    "label": "labels", "log-opt": "log-opts", "storage-opt": "storage-opts", "exec-opt": "exec-opts",
+    "default-ulimit": "default-ulimits", "insecure-registry": "insecure-registries",
+    "registry-mirror": "registry-mirrors", "authorization-plugin": "authorization-plugins",
+    "dns-opt": "dns-opts", "default-address-pool": "default-address-pools",
+    "node-generic-resource": "node-generic-resources",
+    "D": "debug", "l": "log-level", "G": "group", "b": "bridge", "p": "pidfile",
+}
 # Flags that may be repeated and accumulate.
-LIST_FLAGS = frozenset(("add-runtime", "host", "H", "dns", "label", "storage-opt"))
+LIST_FLAGS = frozenset(("add-runtime", "host", "H", "dns", "label", "storage-opt", "log-opt", "exec-opt",
+                        "default-ulimit", "insecure-registry", "registry-mirror", "dns-opt"))
 
 
 # daemon.json keys the audit reads, with the JSON type dockerd insists on (it
@@ -46,7 +55,8 @@ KEY_TYPES = {
     "userland-proxy-path": str, "init-path": str,
     "log-opts": dict, "default-ulimits": dict, "features": dict, "builder": dict,
 }
-TYPE_NAMES = {bool: "a boolean (true/false, unquoted)", str: "a string", dict: "an object"}
+TYPE_NAMES = {bool: "a boolean (true/false, unquoted)", str: "a string", dict: "an object",
+              list: "a list", int: "an integer"}
 
 
 def check_types(path, data):
