@@ -29,6 +29,18 @@ options:
     type: list
     elements: str
     choices: [seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns, vm_isolation, kernel]
+  probe:
+    description:
+      - Also run one throwaway container per reachable engine, started as a user's container is, and
+        judge what the kernel applies inside it (the C(*-probe-*) controls, see M(stockade.hardening.container_probe)).
+      - Without a probe image (O(probe_image)) one is imported from the host's static busybox. In check mode
+        nothing is imported; the probe then runs only if the image is already there.
+    type: bool
+    default: false
+  probe_image:
+    description:
+      - Image for the probe container; it needs C(/bin/sh). Implies O(probe=true).
+    type: str
 notes:
   - The audit reads files only and changes nothing, so check mode and normal mode behave the same.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.container_probe import ProbeRequest
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
 
 AUDIT_ARGUMENT_SPEC = dict(
     root=dict(type="path", default="/"),
     live=dict(type="bool", default=True),
     layers=dict(type="list", elements="str", choices=list(LAYERS)),
+    probe=dict(type="bool", default=False),
+    probe_image=dict(type="str"),
 )
 
 
-def audit_from_params(params):
+def audit_from_params(params, check_mode=False, extra_args=None):
     """Run the audit that the module's options ask for; returns the report."""
     controls = [c for c in all_controls() if not params["layers"] or c.layer in params["layers"]]
-    return run_audit(params["root"], live="auto" if params["live"] else False, controls=controls)
+    probe = None
+    if params["probe"] or params["probe_image"] or extra_args:
+        probe = ProbeRequest(image=params["probe_image"], extra_args=extra_args)
+    return run_audit(params["root"], live="auto" if params["live"] else False, controls=controls,
+                     probe=probe, may_import=not check_mode)
 
 
 def known_control_ids():

@@ -87,7 +87,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture_module 
 
 def main():
     module = AnsibleModule(argument_spec=AUDIT_ARGUMENT_SPEC, supports_check_mode=True)
-    report = audit_from_params(module.params)
+    report = audit_from_params(module.params, check_mode=module.check_mode)
     apply(report, validate(None, known_control_ids()))
     module.exit_json(changed=False, ansible_facts={"stockade_posture": report})
 

@@ -140,7 +140,7 @@ def main():
         policy = validate(raw_policy, known_control_ids(), source="policy")
     except PolicyError as exc:
         module.fail_json(msg=str(exc))
-    report = audit_from_params(module.params)
+    report = audit_from_params(module.params, check_mode=module.check_mode)
     failures = apply(report, policy)
     result = dict(changed=False, report=report, summary=report["summary"],
                   failed_controls=[f["id"] for f in failures])

@@ -30,9 +30,10 @@ def _run_one(ctx, control):
             control.id, type(exc).__name__, exc)])
 
 
-def run_audit(root="/", live="auto", machine=None, controls=None):
-    """Audit `root`; returns the report as plain data (JSON-serialisable)."""
-    ctx = AuditContext(root, live_mode=live, machine=machine)
+def run_audit(root="/", live="auto", machine=None, controls=None, probe=None, may_import=True):
+    """Audit `root`; returns the report as plain data (JSON-serialisable).
+    `probe` (a container_probe.ProbeRequest) also runs probe containers."""
+    ctx = AuditContext(root, live_mode=live, machine=machine, probe=probe, may_import=may_import)
     results = []
     for control in controls or all_controls():
         outcome = _run_one(ctx, control)
@@ -56,6 +57,10 @@ def run_audit(root="/", live="auto", machine=None, controls=None):
             "live_reason": view.reason if view else None,
             "running_containers": len(view.containers) if view and view.available else None,
         }
+        probe = ctx.probe_view_if_run(engine)
+        if probe is not None:
+            engines[engine]["probe"] = {"image": probe.image, "inside": probe.report,
+                                        "reason": probe.reason}
     return {
         "stockade_version": __version__,
         "host": socket.gethostname() if ctx.host.is_live else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 # The layer modules are imported for the controls they declare.
 from .controls import (  # noqa: F401 pylint: disable=unused-import
     seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns,
-    vm_isolation, kernel, running_containers,
+    vm_isolation, kernel, running_containers, probe,
 )
 from .model import ENGINES, LAYERS
 from .registry import registered

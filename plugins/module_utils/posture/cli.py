@@ -14,6 +14,7 @@ import sys
 from . import __version__
 from .audit import run_audit
 from .catalogue import all_controls
+from .container_probe import ProbeRequest
 from .model import LAYERS
 from .policy import PolicyError, apply, validate
 from .report import RENDERERS, render_table
@@ -42,6 +43,12 @@ def build_parser():
                         help="only audit this layer (repeatable)")
     parser.add_argument("--offline", action="store_true",
                         help="do not ask running engines, even when --root is /")
+    parser.add_argument("--probe", action="store_true",
+                        help="also run a throwaway probe container per engine and judge the inside view")
+    parser.add_argument("--probe-image", metavar="IMAGE",
+                        help="image for the probe (needs /bin/sh); default: import one from a static busybox")
+    parser.add_argument("--probe-arg", metavar="ENGINE=ARG", action="append", default=[],
+                        help="extra `run` argument for one engine's probe, e.g. podman=--runtime=runc")
     parser.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
     parser.add_argument("--verbose", action="store_true", help="table: list passing controls too")
     parser.add_argument("--list-controls", action="store_true", help="print the catalogue and exit")
@@ -71,6 +78,19 @@ def load_policy_file(path):
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PolicyError("%s: invalid YAML: %s" % (path, exc))
+
+
+def probe_request(args):
+    """The ProbeRequest of --probe/--probe-image/--probe-arg, or None."""
+    if not (args.probe or args.probe_image or args.probe_arg):
+        return None
+    extra = {}
+    for item in args.probe_arg:
+        engine, sep, value = item.partition("=")
+        if not sep or engine not in ("docker", "podman") or not value:
+            raise UsageError("--probe-arg takes docker=ARG or podman=ARG, got %r" % item)
+        extra.setdefault(engine, []).append(value)
+    return ProbeRequest(image=args.probe_image, extra_args=extra)
 
 
 def write_atomically(path, text):
@@ -105,7 +125,12 @@ def main(argv=None):
         sys.stderr.write("stockade-audit: error: %s\n" % exc)
         return EXIT_USAGE
     selected = [c for c in controls if not args.layer or c.layer in args.layer]
-    report = run_audit(args.root, live=False if args.offline else "auto", controls=selected)
+    try:
+        probe = probe_request(args)
+    except UsageError as exc:
+        sys.stderr.write("stockade-audit: error: %s\n" % exc)
+        return EXIT_USAGE
+    report = run_audit(args.root, live=False if args.offline else "auto", controls=selected, probe=probe)
     failures = apply(report, policy)
     renderer = RENDERERS[args.format]
     text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)

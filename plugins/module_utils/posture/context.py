@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from . import docker_daemon, layered_config, live, selinux_state
+from . import container_probe, docker_daemon, layered_config, live, selinux_state
 from .hostfs import HostRoot
 from .sysctl import persisted_values
 
@@ -40,7 +40,7 @@ class _Lazy:
 
 
 class AuditContext:
-    def __init__(self, root="/", live_mode="auto", machine=None):
+    def __init__(self, root="/", live_mode="auto", machine=None, probe=None, may_import=True):
         self.host = HostRoot(root)
         self.machine = machine or os.uname().machine
         if live_mode == "auto":
@@ -49,6 +49,9 @@ class AuditContext:
             self.live_enabled = bool(live_mode) and self.host.is_live
         self._live = {}
         self._binaries = {}
+        self.probe_request = probe      # a container_probe.ProbeRequest, or None
+        self._may_import = may_import
+        self._probes = {}
 
     def engine_binary(self, engine):
         """Path of the engine's binary under the root, or None."""
@@ -70,6 +73,24 @@ class AuditContext:
             else:
                 self._live[engine] = live.query(self.host, engine)
         return self._live[engine]
+
+    def probe_view(self, engine):
+        """The inside view of a probe container on `engine` (run once per audit)."""
+        if engine not in self._probes:
+            view = self.live(engine)
+            if self.probe_request is None:
+                self._probes[engine] = container_probe.ProbeView(
+                    engine, reason="container probe not requested (stockade-audit --probe)")
+            elif not view.available:
+                self._probes[engine] = container_probe.ProbeView(engine, reason=view.reason)
+            else:
+                self._probes[engine] = container_probe.run_probe(
+                    engine, self.probe_request, may_import=self._may_import)
+        return self._probes[engine]
+
+    def probe_view_if_run(self, engine):
+        """The probe view if a control already asked for it, else None."""
+        return self._probes.get(engine)
 
     def live_view_if_asked(self, engine):
         """The live view if a control already asked for it, else None."""

@@ -45,7 +45,7 @@ class Control:
     """One auditable fact about the host, with its metadata and check."""
 
     def __init__(self, check, id, layer, engine, title, rationale, remediation,
-                 cis=None, required=True, live=False):
+                 cis=None, required=True, live=False, probe=False):
         if layer not in LAYERS:
             raise ValueError("control %s: unknown layer %r" % (id, layer))
         if engine not in ENGINES:
@@ -59,13 +59,14 @@ class Control:
         self.remediation = remediation
         self.cis = cis
         self.required = required    # required by the default policy
-        self.live = live            # needs a running engine on the audited host
+        self.live = live or probe   # needs a running engine on the audited host
+        self.probe = probe          # runs a probe container (only when asked for)
 
     def metadata(self):
         return {"id": self.id, "layer": self.layer, "engine": self.engine,
                 "title": self.title, "rationale": self.rationale,
                 "cis_docker_1_6_0": self.cis, "required_by_default": self.required,
-                "live": self.live}
+                "live": self.live, "probe": self.probe}
 
 
 class Outcome:

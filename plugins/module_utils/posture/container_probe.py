@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a throwaway container on an engine, as a user's container is run
+(no extra security options), and collect what the kernel applies inside it.
+
+The probe programs and script are bind-mounted read-only, so any image with
+/bin/sh will do; without a named image, a probe image is imported from the
+host's static busybox (no registry needed). The report is written to a
+second mounted directory rather than read from stdout: under SELinux a
+container_t process may not write to the caller's pipe (seen with podman
+over ssh), which would silently lose the output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+from . import __version__
+from ..probe.elf import PROBES
+from ..probe.inside import INSIDE_SH, parse_report
+from ..probe.rootfs import probe_rootfs_tar
+
+PROBE_IMAGE = "localhost/stockade-probe:%s" % __version__
+MOUNT_PROGRAMS = "/stockade-probe"
+MOUNT_OUTPUT = "/stockade-out"
+TIMEOUT_SECONDS = 120
+BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
+_PT_INTERP = 3
+
+
+class ProbeRequest:
+    """What the user asked for: the image (None: build one) and extra
+    `run` arguments per engine (for hosts whose engine needs them)."""
+
+    def __init__(self, image=None, extra_args=None):
+        self.image = image
+        self.extra_args = extra_args or {}
+
+
+class ProbeView:
+    """The inside view of one engine's probe container, or why there is none.
+    `error` is True when the probe should have run but could not."""
+
+    def __init__(self, engine, report=None, reason=None, error=False, image=None):
+        self.engine = engine
+        self.report = report or {}
+        self.reason = reason
+        self.error = error
+        self.image = image
+
+
+def is_static_elf(path):
+    """True for an ELF executable without a program interpreter (PT_INTERP):
+    only such a busybox runs in an image that has no libc."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(64)
+            if header[:4] != b"\x7fELF" or header[4] != 2:
+                return False
+            phoff = int.from_bytes(header[32:40], "little")
+            phentsize = int.from_bytes(header[54:56], "little")
+            phnum = int.from_bytes(header[56:58], "little")
+            handle.seek(phoff)
+            table = handle.read(phentsize * phnum)
+    except OSError:
+        return False
+    return not any(int.from_bytes(table[i:i + 4], "little") == _PT_INTERP
+                   for i in range(0, len(table), phentsize))
+
+
+def _run(argv, stdin=None):
+    completed = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=TIMEOUT_SECONDS, check=False)
+    return completed.returncode, completed.stderr.decode("utf-8", "replace").strip()
+
+
+def _ensure_image(cli, request, may_import):
+    """(image, None) or (None, reason)."""
+    if request.image:
+        return request.image, None
+    status, dummy = _run([cli, "image", "inspect", PROBE_IMAGE])
+    if status == 0:
+        return PROBE_IMAGE, None
+    busybox = next((p for p in BUSYBOX_CANDIDATES if is_static_elf(p)), None)
+    if busybox is None:
+        return None, ("no probe image: name one that has /bin/sh, or install a static busybox "
+                      "(Debian: busybox-static) to build %s" % PROBE_IMAGE)
+    if not may_import:
+        return None, "check mode: %s would be imported from %s" % (PROBE_IMAGE, busybox)
+    status, stderr = _run([cli, "import", "-", PROBE_IMAGE], stdin=probe_rootfs_tar(busybox))
+    if status != 0:
+        return None, "importing %s failed: %s" % (PROBE_IMAGE, stderr)
+    return PROBE_IMAGE, None
+
+
+def _write_programs(directory):
+    for name, build in PROBES.items():
+        path = os.path.join(directory, name)
+        with open(path, "wb") as handle:
+            handle.write(build())
+        os.chmod(path, 0o755)
+    script = os.path.join(directory, "inside.sh")
+    with open(script, "w") as handle:
+        handle.write(INSIDE_SH)
+    os.chmod(script, 0o755)
+
+
+def run_probe(engine, request, may_import=True):
+    """Run the probe container on `engine` ('docker' or 'podman')."""
+    cli = shutil.which(engine)
+    if cli is None:
+        return ProbeView(engine, reason="the %s command is not on PATH" % engine)
+    image, reason = _ensure_image(cli, request, may_import)
+    if image is None:
+        return ProbeView(engine, reason=reason)
+    scratch = tempfile.mkdtemp(prefix="stockade-probe-")
+    try:
+        programs, output = os.path.join(scratch, "programs"), os.path.join(scratch, "out")
+        os.mkdir(programs)
+        os.mkdir(output)
+        _write_programs(programs)
+        # a remapped container root is an unprivileged host uid: let it in
+        os.chmod(scratch, 0o755)
+        os.chmod(programs, 0o755)
+        os.chmod(output, 0o777)
+        argv = [cli, "run", "--rm", "--network", "none",
+                "-v", "%s:%s:ro,z" % (programs, MOUNT_PROGRAMS),
+                "-v", "%s:%s:z" % (output, MOUNT_OUTPUT)]
+        argv += list(request.extra_args.get(engine, []))
+        argv += [image, "/bin/sh", "-c", "%s/inside.sh > %s/report 2>&1" % (MOUNT_PROGRAMS, MOUNT_OUTPUT)]
+        try:
+            status, stderr = _run(argv)
+        except subprocess.TimeoutExpired:
+            return ProbeView(engine, reason="probe container did not finish within %d s" % TIMEOUT_SECONDS,
+                             error=True, image=image)
+        report_path = os.path.join(output, "report")
+        if status != 0 or not os.path.exists(report_path):
+            return ProbeView(engine, reason="probe container failed (exit %d): %s" % (status, stderr),
+                             error=True, image=image)
+        with open(report_path, encoding="utf-8", errors="replace") as handle:
+            return ProbeView(engine, report=parse_report(handle.read()), image=image)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
