@@ -34,9 +34,19 @@ stage_sanity() {
     for version in 24.2 25.0.1 25.1.1 25.3; do
         cp scripts/ansible_test_get_pip.py "$pip_cache/get_pip_${version//./_}.py"
     done
-    (cd "$tree" && ansible-test sanity --python 3.11 --requirements --color no 2>&1 \
-        | grep -v -e '^WARNING: Location' -e '^Requirement already' -e '^Collecting' \
-                  -e '^  Using cached' -e '^Installing' -e '^  Downloading' -e '^Downloading')
+    # its own git repository: inside ours it would sit in an ignored path and
+    # ansible-test would find no files to test ("All targets skipped")
+    (cd "$tree" && git init -q && git add -A)
+    local log="$STOCKADE_CACHE/sanity.log"
+    (cd "$tree" && ansible-test sanity --python 3.11 --requirements --color no) > "$log" 2>&1
+    local status=$?
+    grep -v -e '^WARNING: Location' -e '^Requirement already' -e '^Collecting' -e '^  Using cached' \
+            -e '^Installing' -e '^  Downloading' -e '^Downloading' -e '^Successfully' "$log"
+    if grep -q "All targets skipped" "$log"; then
+        echo "sanity: ansible-test found nothing to test"
+        return 1
+    fi
+    return $status
 }
 
 for stage in $STAGES; do

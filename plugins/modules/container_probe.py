@@ -35,8 +35,8 @@ options:
     type: str
   extra_args:
     description:
-      - Extra C(run) arguments per engine, for hosts whose engine needs them (for example
-        C({podman: ["--runtime", "runc"]})). Security options here change what is measured.
+      - Extra C(run) arguments per engine, for hosts whose engine needs them, for example
+        C(podman) mapped to C([--runtime, runc]). Security options here change what is measured.
     type: dict
     default: {}
 attributes:

@@ -336,8 +336,6 @@ def main():
         if backup is not None and (not isinstance(backup, str) or not backup):
             module.fail_json(msg="restore: backup of %s must be a path, or null when the file did not exist; found %r"
                              % (entry["path"], backup))
-        if backup is not None:
-            entry["backup"] = backup = os.path.expanduser(backup)
     if module.check_mode:
         idle["changed"] = True
         module.exit_json(**idle)

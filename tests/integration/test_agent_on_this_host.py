@@ -7,7 +7,6 @@ every format, and the exit statuses the agent promises (0, 1, 2)."""
 import json
 import os
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest

@@ -27,8 +27,9 @@ def ansible(*args):
 
 
 @pytest.mark.parametrize("module,options", [
-    ("posture_facts", ["root", "live", "layers"]),
-    ("posture_verify", ["root", "live", "layers", "policy"]),
+    ("posture_facts", ["root", "live", "layers", "probe", "probe_image"]),
+    ("posture_verify", ["root", "live", "layers", "probe", "probe_image", "policy"]),
+    ("container_probe", ["engines", "image", "extra_args"]),
 ])
 def test_ansible_doc_shows_full_documentation(module, options):
     result = ansible("ansible-doc", "--json", "stockade.hardening." + module)
