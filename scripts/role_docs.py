@@ -72,8 +72,9 @@ def variables_table(options):
         text = " ".join(descriptions(option))
         sub = option.get("options") or {}
         if sub:
-            text += " Keys: " + "; ".join("`%s` (%s): %s" % (k, type_text(sub[k] or {}), " ".join(descriptions(sub[k] or {})).rstrip("."))
-                                           for k in sorted(sub))
+            text += " Keys: " + "; ".join(
+                "`%s` (%s): %s" % (k, type_text(sub[k] or {}), " ".join(descriptions(sub[k] or {})).rstrip("."))
+                for k in sorted(sub))
         rows.append("| `%s` | %s | %s | %s |" % (name, cell(type_text(option)), default_text(option), cell(text)))
     return "\n".join(rows)
 
@@ -157,10 +158,15 @@ def main(argv):
     check = "--check" in argv
     names = [a for a in argv if a != "--check"]
     stale = []
+    broken = []
     for role in roles(names):
         role_dir = os.path.join(ROLES, role)
         path = os.path.join(role_dir, "README.md")
-        wanted = render(role, role_dir)
+        try:
+            wanted = render(role, role_dir)
+        except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+            broken.append("%s: cannot read its argument spec or tasks: %s" % (role, exc))
+            continue
         try:
             with open(path, encoding="utf-8") as handle:
                 current = handle.read()
@@ -174,10 +180,11 @@ def main(argv):
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(wanted)
             print("wrote %s" % os.path.relpath(path, REPO))
+    for problem in broken:
+        sys.stderr.write(problem + "\n")
     if stale:
         sys.stderr.write("README.md out of date for role(s) %s: run python3 scripts/role_docs.py\n" % ", ".join(stale))
-        return 1
-    return 0
+    return 1 if stale or broken else 0
 
 
 if __name__ == "__main__":
