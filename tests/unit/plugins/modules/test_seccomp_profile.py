@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""seccomp_profile: derived profile, refusal of non-profiles, check mode, diff, idempotence."""
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.stockade.hardening.plugins.modules import seccomp_profile
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))
+BASELINE = os.path.join(REPO, "roles", "seccomp", "files", "baseline-seccomp.json")
+
+
+@pytest.fixture(autouse=True)
+def amd64(monkeypatch):
+    monkeypatch.setattr(seccomp_profile.platform, "machine", lambda: "x86_64")
+
+
+@pytest.fixture
+def base(tmp_path):
+    path = tmp_path / "base.json"
+    path.write_bytes(open(BASELINE, "rb").read())
+    return str(path)
+
+
+def native_entry(profile):
+    return next(e for e in profile["archMap"] if e["architecture"] == "SCMP_ARCH_X86_64")
+
+
+def test_writes_profile_without_compat_abis(run_module, tmp_path, base):
+    target = str(tmp_path / "etc" / "stockade" / "no-compat.json")
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": target})
+    assert not failed, result.get("msg")
+    assert result["changed"] and result["compat_abis_removed"] == ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]
+    written = json.load(open(target))
+    stock = json.load(open(base))
+    assert native_entry(written)["subArchitectures"] == []
+    assert written["syscalls"] == stock["syscalls"]  # the allow-list is the engine's own
+    assert oct(os.stat(target).st_mode & 0o777) == "0o644"
+
+
+def test_idempotent_and_backup_on_change(run_module, tmp_path, base):
+    target = str(tmp_path / "no-compat.json")
+    run_module(seccomp_profile.main, {"base": base, "path": target})
+    before = open(target, "rb").read()
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": target})
+    assert not failed and result["changed"] is False and "backup_file" not in result
+    assert open(target, "rb").read() == before
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": target, "deny_syscalls": ["userfaultfd"]})
+    assert not failed and result["changed"]
+    assert open(result["backup_file"], "rb").read() == before
+    rules = json.load(open(target))["syscalls"]
+    assert rules[-1] == {"names": ["userfaultfd"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}
+
+
+def test_check_mode_writes_nothing_and_diffs_json(run_module, tmp_path, base):
+    target = tmp_path / "sub" / "no-compat.json"
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": str(target), "_ansible_diff": True},
+                                check_mode=True)
+    assert not failed and result["changed"]
+    assert not target.parent.exists()
+    assert result["diff"]["before"] == ""
+    assert native_entry(json.loads(result["diff"]["after"]))["subArchitectures"] == []
+
+
+def test_baseline_used_without_base_file(run_module, tmp_path, monkeypatch):
+    monkeypatch.setattr(seccomp_profile, "CONTAINERS_COMMON_PROFILE", str(tmp_path / "absent.json"))
+    target = str(tmp_path / "no-compat.json")
+    result, failed = run_module(seccomp_profile.main, {"path": target, "baseline": json.load(open(BASELINE))})
+    assert not failed and result["base"] == "baseline" and result["changed"]
+    result, failed = run_module(seccomp_profile.main, {"path": target})
+    assert failed and "no base profile" in result["msg"]
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"not json", "not JSON"),
+    (b"[]", "expected a JSON object"),
+    (b'{"syscalls": []}', "defaultAction"),
+    (b'{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [], "architectures": []}', "both"),
+])
+def test_refuses_a_base_that_is_not_a_profile(run_module, tmp_path, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    target = tmp_path / "no-compat.json"
+    result, failed = run_module(seccomp_profile.main, {"base": str(bad), "path": str(target)})
+    assert failed and str(bad) in result["msg"] and message in result["msg"]
+    assert not target.exists()
+
+
+def test_architectures_form_and_unknown_machine(run_module, tmp_path, monkeypatch):
+    base = tmp_path / "flat.json"
+    base.write_text(json.dumps({"defaultAction": "SCMP_ACT_ERRNO",
+                                "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+                                "syscalls": []}))
+    target = tmp_path / "out.json"
+    result, failed = run_module(seccomp_profile.main, {"base": str(base), "path": str(target)})
+    assert not failed and json.load(open(target))["architectures"] == ["SCMP_ARCH_X86_64"]
+    monkeypatch.setattr(seccomp_profile.platform, "machine", lambda: "sparc64")
+    result, failed = run_module(seccomp_profile.main, {"base": str(base), "path": str(target)})
+    assert failed and "sparc64" in result["msg"]
