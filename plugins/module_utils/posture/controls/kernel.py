@@ -6,6 +6,8 @@ opt-in boot parameters that remove the 32-bit syscall entry and vsyscall."""
 
 from __future__ import annotations
 
+import re
+
 from ..boot_params import configured_params, param_value, running_params
 from ..hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable, Outcome, FAIL, PASS
@@ -114,13 +116,41 @@ def _boot_param_check(name, wanted):
     return check
 
 
-control(id="host-ia32-emulation-off", layer="kernel", engine="host", required=False,
-        title="The kernel refuses 32-bit programs and syscalls (ia32_emulation=0)",
-        rationale="Removes the i386 syscall entry for the whole host, containers or not "
-                  "(kernel 6.7+); seccomp then has one ABI fewer to police.",
-        remediation=Remediation("kernel", {"kernel_ia32_emulation_disabled": True},
-                                "add ia32_emulation=0 to the kernel command line and reboot"),
-        )(_boot_param_check("ia32_emulation", "0"))
+def _kernel_facts(host):
+    """(release, version tuple or None, kernel config text or None) of the running
+    kernel, or of the newest /boot/config-* of an offline tree."""
+    release = (host.read_text("/proc/sys/kernel/osrelease") or "").strip()
+    if not release:
+        configs = sorted(n[len("config-"):] for n in host.list_dir("/boot") if n.startswith("config-"))
+        release = configs[-1] if configs else ""
+    numbers = re.match(r"(\d+)\.(\d+)", release)
+    version = (int(numbers.group(1)), int(numbers.group(2))) if numbers else None
+    config = host.read_text("/boot/config-" + release) if release else None
+    return release, version, config
+
+
+IA32_PARAMETER_SINCE = (6, 7)
+_ia32_parameter = _boot_param_check("ia32_emulation", "0")
+
+
+@control(id="host-ia32-emulation-off", layer="kernel", engine="host", required=False,
+         title="The kernel refuses 32-bit programs and syscalls (ia32_emulation=0)",
+         rationale="Removes the i386 syscall entry for the whole host, containers or not "
+                   "(kernel 6.7+); seccomp then has one ABI fewer to police.",
+         remediation=Remediation("kernel", {"kernel_ia32_emulation_disabled": True},
+                                 "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"))
+def check_ia32_emulation(ctx):
+    release, version, config = _kernel_facts(ctx.host)
+    if config and "# CONFIG_IA32_EMULATION is not set" in config:
+        return judged(True, ["/boot/config-%s: built without IA32 emulation" % release])
+    outcome = _ia32_parameter(ctx)
+    default_off = bool(config and "CONFIG_IA32_EMULATION_DEFAULT_DISABLED=y" in config)
+    if default_off and not any("ia32_emulation=1" in line for line in outcome.evidence):
+        return judged(True, outcome.evidence + ["/boot/config-%s: IA32 emulation off by default" % release])
+    if outcome.status == PASS and version and version < IA32_PARAMETER_SINCE:
+        return Outcome(FAIL, outcome.evidence + [
+            "kernel %s ignores ia32_emulation= (it needs 6.7 or newer): 32-bit syscalls still work" % release])
+    return outcome
 
 control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
         title="The legacy vsyscall page is removed (vsyscall=none)",

@@ -396,3 +396,22 @@ def test_podman_default_profile_prefers_admin_override(audit_tree):
 
 def test_unused_markers_are_real():
     assert EXECUTABLE is not DIRECTORY
+
+
+def test_ia32_parameter_is_ignored_by_old_kernels(audit_tree):
+    results = audit_tree(HARDENED, {"proc/sys/kernel/osrelease": "6.1.0-28-amd64\n",
+                                    "boot/config-6.1.0-28-amd64": "CONFIG_IA32_EMULATION=y\n"})
+    entry = results["host-ia32-emulation-off"]
+    assert entry["status"] == "fail" and "needs 6.7" in entry["evidence"][-1]
+    results = audit_tree(HARDENED, {"proc/sys/kernel/osrelease": "6.12.9-amd64\n"})
+    assert results["host-ia32-emulation-off"]["status"] == "pass"
+
+
+def test_ia32_off_by_kernel_build(audit_tree):
+    results = audit_tree(STOCK, {"proc/sys/kernel/osrelease": "6.1.0\n",
+                                 "boot/config-6.1.0": "# CONFIG_IA32_EMULATION is not set\n"})
+    assert results["host-ia32-emulation-off"]["status"] == "pass"
+    results = audit_tree(STOCK, {"proc/sys/kernel/osrelease": "6.8.0\n",
+                                 "boot/config-6.8.0": "CONFIG_IA32_EMULATION=y\n"
+                                                      "CONFIG_IA32_EMULATION_DEFAULT_DISABLED=y\n"})
+    assert results["host-ia32-emulation-off"]["status"] == "pass"
