@@ -1,0 +1,49 @@
+#!/bin/sh
+# Build refpolicy modules from the distribution's policy sources and install them
+# in one semodule transaction (each transaction recompiles the whole policy).
+#   build_policy_modules.sh [--dry-run] SOURCE_TARBALL DEVEL_MAKEFILE MODULE...
+# --dry-run builds in a temporary directory and installs nothing (check mode).
+set -eu
+dry_run=0
+if [ "${1:-}" = --dry-run ]; then
+  dry_run=1
+  shift
+fi
+source_tarball=$1
+makefile=$2
+shift 2
+[ -r "$source_tarball" ] || { echo "policy sources $source_tarball not readable (package selinux-policy-src)" >&2; exit 1; }
+[ -r "$makefile" ] || { echo "policy Makefile $makefile not readable (package selinux-policy-dev)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/src" "$work/build"
+patterns=""
+for module in "$@"; do
+  patterns="$patterns */$module.te */$module.fc"
+done
+# Only the .te and .fc: the devel headers already define every module's interface (.if).
+# shellcheck disable=SC2086 # word splitting of the patterns is wanted
+tar -C "$work/src" --wildcards -xf "$source_tarball" $patterns
+packages=""
+for module in "$@"; do
+  for ext in te fc; do
+    found=$(find "$work/src" -name "$module.$ext")
+    [ "$(printf '%s\n' "$found" | grep -c .)" = 1 ] || { echo "expected one $module.$ext in $source_tarball, found: ${found:-none}" >&2; exit 1; }
+    cp "$found" "$work/build/"
+  done
+  packages="$packages $module.pp"
+done
+start=$(date +%s)
+# shellcheck disable=SC2086
+make -s -C "$work/build" -f "$makefile" $packages >"$work/make.log" 2>&1 || { cat "$work/make.log" >&2; exit 1; }
+echo "built$packages in $(($(date +%s) - start)) s"
+if [ "$dry_run" = 1 ]; then
+  echo "check mode: would install$packages"
+  exit 0
+fi
+start=$(date +%s)
+cd "$work/build"
+# shellcheck disable=SC2086
+semodule -i $packages
+echo "installed$packages in $(($(date +%s) - start)) s"

@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The selinux role and the selinux audit controls describe the same things:
+the booleans the role turns off are those the audit checks, every variable a
+control's remediation names is an option of the role, the OS variable files
+define the same keys, and the role's host probe runs and answers every key
+the tasks read (on this machine, which has no SELinux)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.selinux import CONTAINER_BOOLEANS
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROLE = os.path.join(REPO, "roles", "selinux")
+
+
+def load(*parts):
+    with open(os.path.join(ROLE, *parts), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def options():
+    return load("meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+
+
+def test_the_role_turns_off_exactly_the_booleans_the_audit_checks():
+    assert load("vars", "main.yml")["__selinux_container_booleans"] == list(CONTAINER_BOOLEANS)
+
+
+def test_every_remediation_of_the_selinux_layer_names_this_role_and_its_options():
+    # Live per-container controls name no role: a running container is fixed by restarting it.
+    controls = [c for c in all_controls() if c.layer == "selinux" and c.remediation and c.remediation.role]
+    assert {c.id for c in controls} >= {"host-selinux-enforcing", "host-selinux-container-policy",
+                                        "host-selinux-container-booleans", "docker-selinux-enabled",
+                                        "podman-selinux-label", "crio-selinux-enabled"}
+    for control in controls:
+        assert control.remediation.role.rsplit(".", 1)[-1] == "selinux", control.id
+        for variable, value in control.remediation.variables.items():
+            assert variable in options(), "%s: remediation variable %s is not a role option" % (control.id, variable)
+            spec = options()[variable]
+            if "choices" in spec:
+                assert value in spec["choices"], "%s: %s=%r is not a choice" % (control.id, variable, value)
+
+
+def test_defaults_are_the_hardened_ones():
+    defaults = load("defaults", "main.yml")
+    assert defaults["selinux_state"] == "enforcing"
+    assert defaults["selinux_reboot_allowed"] is False
+    assert defaults["selinux_switch_from_apparmor"] is False
+    assert defaults["selinux_booleans_on"] == []
+    assert all(defaults["selinux_%s" % engine] is True for engine in ("docker", "podman", "crio"))
+
+
+def test_nullable_options_accept_null():
+    for name in ("selinux_state", "selinux_docker", "selinux_podman", "selinux_crio"):
+        spec = options()[name]
+        assert spec["type"] == "raw" and None in spec["choices"], name
+
+
+def test_os_variable_files_define_the_same_names():
+    debian, redhat = load("vars", "Debian.yml"), load("vars", "RedHat.yml")
+    assert sorted(debian) == sorted(redhat)
+    assert debian["__selinux_policy_type_default"] == "default"
+    assert redhat["__selinux_policy_type_default"] == "targeted"
+    assert "container-selinux" in redhat["__selinux_packages"]
+    assert {"selinux-basics", "selinux-policy-default", "auditd"} <= set(debian["__selinux_packages"])
+    assert "container" in debian["__selinux_policy_modules"]
+
+
+def probe_keys_read_by_tasks():
+    text = ""
+    for directory, _, files in os.walk(ROLE):
+        for name in files:
+            if name.endswith(".yml"):
+                with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                    text += handle.read()
+    return set(re.findall(r"__selinux_probe\.(\w+)", text))
+
+
+def test_the_probe_answers_every_key_the_tasks_read(tmp_path):
+    with open(os.path.join(ROLE, "files", "selinux_probe.py"), encoding="utf-8") as handle:
+        source = handle.read()
+    args = {"policy_type": "default", "package_tool": "dpkg", "packages": ["python3", "no-such-package-xyz"],
+            "label_witnesses": ["/etc"], "preflight_paths": ["/etc/passwd"],
+            "grub_dropin": str(tmp_path / "absent.cfg"), "grub_cfg": str(tmp_path / "absent-grub.cfg"),
+            "kernel_params": ["security=selinux"], "file_contexts": []}
+    result = subprocess.run([sys.executable, "-c", source, json.dumps(args)],
+                            capture_output=True, text=True, check=True)
+    probe = json.loads(result.stdout)
+    if probe["runtime"] == "disabled":
+        # The pre-flight keys exist only where SELinux runs (the tasks read them only then).
+        probe.update(dict.fromkeys(("self_domain", "sshd_domains", "sshd_denials", "unverified_labels")))
+    assert probe_keys_read_by_tasks() <= set(probe)
+    assert "no-such-package-xyz" in probe["missing_packages"]
+    assert probe["grub_dropin"] is None and probe["grub_cfg_has_params"] is False
+
+
+def role_value(expression, probe, **overrides):
+    """Evaluate one of the role's derived variables for a probe answer, as Ansible would."""
+    templar_module = pytest.importorskip("ansible.template")
+    loader = pytest.importorskip("ansible.parsing.dataloader").DataLoader()
+
+    def trusted(value):
+        if isinstance(value, str):
+            return templar_module.trust_as_template(value)
+        if isinstance(value, list):
+            return [trusted(item) for item in value]
+        if isinstance(value, dict):
+            return dict((key, trusted(item)) for key, item in value.items())
+        return value
+
+    variables = {}
+    for parts in (("vars", "main.yml"), ("vars", "Debian.yml"), ("defaults", "main.yml")):
+        variables.update(trusted(load(*parts)))
+    variables.update(overrides)
+    variables["__selinux_probe_result"] = {"stdout": json.dumps(probe)}
+    templar = templar_module.Templar(loader=loader, variables=variables)
+    return templar.template(templar_module.trust_as_template("{{ %s }}" % expression))
+
+
+APPARMOR_HOST = {"lsms": ["lockdown", "capability", "yama", "apparmor", "bpf"], "runtime": "disabled",
+                 "root_labelled": True, "modules": []}
+SELINUX_HOST = {"lsms": ["lockdown", "capability", "yama", "selinux", "bpf"], "runtime": "permissive",
+                "root_labelled": True, "modules": ["container", "docker"]}
+PLAIN_HOST = {"lsms": ["lockdown", "capability", "yama"], "runtime": "disabled",
+              "root_labelled": False, "modules": []}
+
+
+def test_an_apparmor_host_is_left_alone_unless_the_switch_is_asked_for():
+    assert role_value("__selinux_applicable", APPARMOR_HOST) is False
+    assert role_value("__selinux_applicable", APPARMOR_HOST, selinux_switch_from_apparmor=True) is True
+    assert role_value("__selinux_applicable", SELINUX_HOST) is True
+    assert role_value("__selinux_applicable", PLAIN_HOST) is True
+
+
+def test_a_boot_is_pending_only_while_selinux_does_not_run_and_the_mode_is_managed():
+    assert role_value("__selinux_boot_pending", PLAIN_HOST) is True
+    assert role_value("__selinux_boot_pending", PLAIN_HOST, selinux_state=None) is False
+    assert role_value("__selinux_boot_pending", SELINUX_HOST) is False
+
+
+def test_the_reboot_reason_says_what_the_boot_does():
+    reason = role_value("__selinux_reboot_reason", PLAIN_HOST)
+    assert "security=selinux" in reason and "relabelling" in reason
+    assert "relabelling" not in role_value("__selinux_reboot_reason", APPARMOR_HOST)
+
+
+def test_only_missing_modules_are_built():
+    assert role_value("__selinux_missing_modules", SELINUX_HOST) == ["podman"]
+    assert role_value("__selinux_to_enforcing", SELINUX_HOST) is True
