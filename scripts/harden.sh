@@ -35,7 +35,8 @@ with open(sys.argv[2], "w") as handle:
         "all:\n  hosts:\n    %s:\n      ansible_host: %s\n      ansible_port: %d\n"
         "      ansible_user: %s\n      ansible_ssh_private_key_file: %s\n"
         "      ansible_python_interpreter: /usr/bin/python3\n"
-        "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n"
+        "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
+        " -o ServerAliveInterval=5 -o ServerAliveCountMax=3\n"
         % (vm["instance"], vm["address"], vm["port"], vm["user"], vm["identity_file"]))
 PY
 status=0
