@@ -18,7 +18,7 @@ took[setup]=$(( $(date +%s) - setup_started )); result[setup]=ok
 
 stage_unit() { python -m pytest -q tests/unit; }
 stage_agent() { python -m pytest -q tests/integration; }
-stage_lint() { ansible-lint --profile production --offline; }
+stage_lint() { ansible-lint --profile production --offline && antsibull-changelog lint; }
 stage_engines() { STOCKADE_REQUIRE_ENGINES=1 python -m pytest -q tests/engines; }
 
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as

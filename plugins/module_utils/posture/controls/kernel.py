@@ -152,6 +152,7 @@ def check_ia32_emulation(ctx):
             "kernel %s ignores ia32_emulation= (it needs 6.7 or newer): 32-bit syscalls still work" % release])
     return outcome
 
+
 control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
         title="The legacy vsyscall page is removed (vsyscall=none)",
         rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
