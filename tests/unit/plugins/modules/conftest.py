@@ -11,6 +11,15 @@ from ansible.module_utils.testing import patch_module_args
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "module_utils", "posture"))
 
 
+@pytest.fixture(autouse=True)
+def module_process(monkeypatch):
+    """Modules never run inside a controller process; once a test imported a
+    controller plugin (the callback tests do), ansible-core would route module
+    warnings to the controller's display instead of the module result."""
+    from ansible.module_utils import _internal
+    monkeypatch.setattr(_internal, "is_controller", False)
+
+
 @pytest.fixture
 def run_module(capsys):
     """run_module(main, args, check_mode=False) -> (result dict, failed?)."""
