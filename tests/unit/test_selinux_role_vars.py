@@ -78,7 +78,7 @@ def test_os_variable_files_define_the_same_names():
 
 def probe_keys_read_by_tasks():
     text = ""
-    for directory, _, files in os.walk(ROLE):
+    for directory, dummy, files in os.walk(ROLE):
         for name in files:
             if name.endswith(".yml"):
                 with open(os.path.join(directory, name), encoding="utf-8") as handle:
@@ -157,3 +157,17 @@ def test_the_reboot_reason_says_what_the_boot_does():
 def test_only_missing_modules_are_built():
     assert role_value("__selinux_missing_modules", SELINUX_HOST) == ["podman"]
     assert role_value("__selinux_to_enforcing", SELINUX_HOST) is True
+
+
+def test_the_local_policy_module_is_built_only_when_missing():
+    assert role_value("__selinux_missing_local_modules", SELINUX_HOST) == ["stockade_container_local"]
+    installed = dict(SELINUX_HOST, modules=["container", "docker", "podman", "stockade_container_local"])
+    assert role_value("__selinux_missing_local_modules", installed) == []
+    assert role_value("__selinux_missing_modules", installed) == []
+
+
+def test_every_local_policy_module_has_its_source_in_the_role():
+    for os_vars in ("Debian.yml", "RedHat.yml"):
+        for module in load("vars", os_vars)["__selinux_local_policy_modules"]:
+            with open(os.path.join(ROLE, "files", module + ".te"), encoding="utf-8") as handle:
+                assert handle.readline().startswith("policy_module(%s," % module)

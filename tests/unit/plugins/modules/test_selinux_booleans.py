@@ -103,14 +103,14 @@ def test_check_mode_reports_and_diffs_without_calling_setsebool(fake, run_module
 def test_a_runtime_only_change_is_made_persistent(fake, run_module):
     run_module(selinux_booleans.main, ALL_OFF)
     (fake / "selinuxfs" / "booleans" / "container_use_sysadmin").write_text("1 1")   # setsebool without -P
-    result, _ = run_module(selinux_booleans.main, ALL_OFF)
+    result = run_module(selinux_booleans.main, ALL_OFF)[0]
     assert result["changed_booleans"] == {"container_use_sysadmin": False}
     assert calls(fake)[-1] == "-P container_use_sysadmin=0"
 
 
 def test_a_persisted_value_that_differs_is_rewritten(fake, run_module):
     (fake / "store" / "default" / "active" / "booleans.local").write_text("container_use_devices=1\n")
-    result, _ = run_module(selinux_booleans.main, {"disabled": ["container_use_devices"]})
+    result = run_module(selinux_booleans.main, {"disabled": ["container_use_devices"]})[0]
     assert result["changed_booleans"] == {"container_use_devices": False}
 
 
@@ -123,9 +123,9 @@ def test_booleans_asked_on_are_turned_on_and_the_rest_off(fake, run_module):
 
 
 def test_not_persistent_leaves_the_store_alone(fake, run_module):
-    result, _ = run_module(selinux_booleans.main, {"enabled": ["container_manage_cgroup"], "persistent": False})
+    result = run_module(selinux_booleans.main, {"enabled": ["container_manage_cgroup"], "persistent": False})[0]
     assert result["changed"] and calls(fake) == ["container_manage_cgroup=1"]
-    again, _ = run_module(selinux_booleans.main, {"enabled": ["container_manage_cgroup"], "persistent": False})
+    again = run_module(selinux_booleans.main, {"enabled": ["container_manage_cgroup"], "persistent": False})[0]
     assert not again["changed"]
 
 
