@@ -4,7 +4,8 @@
 #
 # The whole test suite, as CI runs it: installs what it needs, then runs each
 # stage and prints the time it took. Any failing stage fails the run.
-#   STOCKADE_STAGES="unit lint"  run only some stages (default: all, in order)
+#   STOCKADE_STAGES="unit lint"  run only some stages (default: all but lab, in order)
+#   STOCKADE_STAGES=lab          the lab VM stage (make lab): Molecule scenario and lab tests
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 setup_started=$(date +%s)
@@ -20,6 +21,19 @@ stage_unit() { python -m pytest -q tests/unit; }
 stage_agent() { python -m pytest -q tests/integration; }
 stage_lint() { ansible-lint --profile production --offline && antsibull-changelog lint; }
 stage_engines() { STOCKADE_REQUIRE_ENGINES=1 python -m pytest -q tests/engines; }
+
+# The lab VM (not yet in the default stages): the whole Molecule scenario, then
+# the agent and ansible-runner tests on a throw-away VM of their own.
+stage_lab() {
+    molecule test || return 1
+    local name=stockade-labtests status
+    lab/build-image.sh && lab/vm.sh start "$name" > /dev/null || return 1
+    STOCKADE_LAB_INSTANCE="${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}/instances/$name/instance.json" \
+        python -m pytest -q tests/lab
+    status=$?
+    lab/vm.sh stop "$name"
+    return $status
+}
 
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as
 # files it can own: copy what git tracks (plus new files not ignored).
