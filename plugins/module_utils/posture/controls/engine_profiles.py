@@ -20,37 +20,35 @@ class EngineProfile:
         self.setting_line = setting_line
 
 
+def _resolve(ctx, value, line, default_paths, builtin_name):
+    """The profile for a configured value: unconfined, a file, or the engine's
+    default (the first of `default_paths` that exists, else its built-in)."""
+    if value == UNCONFINED:
+        return EngineProfile(None, line)
+    if value:
+        return EngineProfile(load_profile(ctx.host, value, ctx.machine), line)
+    path = ctx.host.first_existing(default_paths)
+    if path:
+        return EngineProfile(load_profile(ctx.host, path, ctx.machine), line)
+    return EngineProfile(builtin_profile(builtin_name, ctx.machine), line)
+
+
 def docker(ctx):
     setting = ctx.docker.get("seccomp-profile")
-    line = setting.describe("seccomp-profile")
-    if setting.value == UNCONFINED:
-        return EngineProfile(None, line)
-    if setting.value in (None, "", "builtin", "default"):
-        return EngineProfile(builtin_profile("Docker's built-in default profile", ctx.machine), line)
-    return EngineProfile(load_profile(ctx.host, setting.value, ctx.machine), line)
+    value = None if setting.value in ("builtin", "default") else setting.value
+    return _resolve(ctx, value, setting.describe("seccomp-profile"), (), "Docker's built-in default profile")
 
 
 def podman(ctx):
     setting = ctx.podman.typed("containers.seccomp_profile", str)
-    line = setting.describe("[containers] seccomp_profile")
-    if setting.value == UNCONFINED:
-        return EngineProfile(None, line)
-    if setting.value:
-        return EngineProfile(load_profile(ctx.host, setting.value, ctx.machine), line)
-    path = ctx.host.first_existing(CONTAINERS_PROFILE_PATHS)
-    if path:
-        return EngineProfile(load_profile(ctx.host, path, ctx.machine), line)
-    return EngineProfile(builtin_profile("Podman's built-in default profile", ctx.machine), line)
+    return _resolve(ctx, setting.value, setting.describe("[containers] seccomp_profile"),
+                    CONTAINERS_PROFILE_PATHS, "Podman's built-in default profile")
 
 
 def crio(ctx):
     setting = ctx.crio.typed("crio.runtime.seccomp_profile", str)
-    line = setting.describe("[crio.runtime] seccomp_profile")
-    if setting.value == UNCONFINED:
-        return EngineProfile(None, line)
-    if setting.value:
-        return EngineProfile(load_profile(ctx.host, setting.value, ctx.machine), line)
-    return EngineProfile(builtin_profile("CRI-O's built-in default profile", ctx.machine), line)
+    return _resolve(ctx, setting.value, setting.describe("[crio.runtime] seccomp_profile"),
+                    (), "CRI-O's built-in default profile")
 
 
 BY_ENGINE = {"docker": docker, "podman": podman, "crio": crio}
