@@ -14,7 +14,8 @@ EPHEMERAL = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "")
 
 
 def ansible(host, module, args=None, check=False):
-    return host.ansible(module, args or "", check=check, become=False)
+    # ad-hoc module arguments: a JSON string carries lists and dicts intact
+    return host.ansible(module, json.dumps(args) if args else "", check=check, become=False)
 
 
 @pytest.fixture(scope="module")
