@@ -67,6 +67,27 @@ def _answers_ping(sock_path):
         return False
 
 
+def stop_dockerd(process, pidfile):
+    """SIGTERM the pid that dockerd wrote to its pid file (it stops its
+    containerd too), after checking that it is our own child."""
+    try:
+        with open(pidfile) as handle:
+            pid = int(handle.read().strip())
+    except (OSError, ValueError):  # died, or never got to write it
+        pid = process.pid
+    if pid != process.pid:
+        process.kill()
+        process.wait()
+        raise AssertionError("pid file %s names %d, not our dockerd %d" % (pidfile, pid, process.pid))
+    if process.poll() is None:
+        os.kill(pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(pid, signal.SIGKILL)
+            process.wait()
+
+
 class DockerDaemon:
     """A dockerd of our own, started with a scenario's daemon.json and
     stopped, as a context manager, by the pid from its own pid file."""
@@ -125,23 +146,7 @@ class DockerDaemon:
         TIMINGS["dockerd stop (%s)" % self.name] = time.monotonic() - started
 
     def _stop(self):
-        """SIGTERM the pid that dockerd wrote (it stops its containerd too)."""
-        try:
-            with open(self.pidfile) as handle:
-                pid = int(handle.read().strip())
-        except (OSError, ValueError):  # died, or never got to write it
-            pid = self.process.pid
-        if pid != self.process.pid:
-            self.process.kill()
-            self.process.wait()
-            raise AssertionError("pid file %s names %d, not our dockerd %d" % (self.pidfile, pid, self.process.pid))
-        if self.process.poll() is None:
-            os.kill(pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(pid, signal.SIGKILL)
-                self.process.wait()
+        stop_dockerd(self.process, self.pidfile)
 
     def docker(self, *args, check=True):
         return run([self.docker_cli, "-H", "unix://" + self.sock] + list(args), env=self.env, check=check)

@@ -14,7 +14,6 @@ the backup back and brings the daemon up again.
 
 import json
 import os
-import signal
 import subprocess
 import time
 
@@ -80,18 +79,8 @@ class PidfileDockerd:
             return handle.read().splitlines()[-lines:]
 
     def stop(self):
-        """SIGTERM the pid in dockerd's pid file, which must be our child's."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        with open(self.pidfile) as handle:
-            pid = int(handle.read().strip())
-        assert pid == self.process.pid, "pid file %s names %d, not our dockerd %d" % (self.pidfile, pid, self.process.pid)
-        os.kill(pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process is not None and self.process.poll() is None:
+            engine_helpers.stop_dockerd(self.process, self.pidfile)
 
 
 @pytest.fixture
