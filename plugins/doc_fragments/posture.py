@@ -41,6 +41,13 @@ options:
     description:
       - Image for the probe container; it needs C(/bin/sh). Implies O(probe=true).
     type: str
+attributes:
+  check_mode:
+    support: full
+    description: The audit only reads; it runs the same way in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
 notes:
   - The audit reads files only and changes nothing, so check mode and normal mode behave the same.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).

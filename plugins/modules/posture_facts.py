@@ -23,12 +23,6 @@ author:
 extends_documentation_fragment:
   - stockade.hardening.posture
 attributes:
-  check_mode:
-    support: full
-    description: The audit only reads; it runs the same way in check mode.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
   facts:
     support: full
     description: Sets C(ansible_facts.stockade_posture).

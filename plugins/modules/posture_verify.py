@@ -60,13 +60,6 @@ options:
           expires:
             description: Date (YYYY-MM-DD) after which the waiver no longer applies.
             type: str
-attributes:
-  check_mode:
-    support: full
-    description: The audit only reads; it runs the same way in check mode.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
 """
 
 EXAMPLES = r"""

@@ -56,13 +56,14 @@ def read_ids(host, path):
     return ids
 
 
-def problems(ranges, real_ids, owners):
-    """Human-readable problems for the ranges of `owners` in one file."""
+def problems(ranges, real_ids, owners, user_ids):
+    """Human-readable problems for the ranges of `owners` in one file.
+    `real_ids` are the ids a range must not contain (uids for subuid, gids for
+    subgid); an entry's owner is a user name or that user's uid (`user_ids`),
+    in both files, as shadow's newuidmap and newgidmap match them."""
     found = []
-    by_owner = [r for r in ranges if r.owner in owners or
-                any(str(real_ids.get(o)) == r.owner for o in owners)]
     for owner in owners:
-        mine = [r for r in by_owner if r.owner in (owner, str(real_ids.get(owner)))]
+        mine = [r for r in ranges if r.owner in (owner, str(user_ids.get(owner)))]
         if not mine:
             found.append("%s has no range" % owner)
         elif not any(r.count >= MIN_RANGE for r in mine[:5]):

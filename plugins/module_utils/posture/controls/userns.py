@@ -47,7 +47,7 @@ def _subid_check(owner_of):
         found = []
         for path, ids in (("/etc/subuid", users), ("/etc/subgid", groups)):
             ranges = read_ranges(ctx.host, path)
-            found.extend("%s: %s" % (path, p) for p in problems(ranges, ids, [owner]))
+            found.extend("%s: %s" % (path, p) for p in problems(ranges, ids, [owner], users))
         return judged(not found, found or [
             "%s has ranges of at least 65536 ids in /etc/subuid and /etc/subgid; "
             "no overlaps, no real ids inside (%s)" % (owner, why)])

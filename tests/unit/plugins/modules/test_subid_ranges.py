@@ -37,8 +37,9 @@ class FakeEtc:
     def problems(self, owner):
         host = HostRoot(self.root)
         found = []
+        users = read_ids(host, "/etc/passwd")
         for name, ids in (("subuid", "passwd"), ("subgid", "group")):
-            found += problems(read_ranges(host, "/etc/" + name), read_ids(host, "/etc/" + ids), [owner])
+            found += problems(read_ranges(host, "/etc/" + name), read_ids(host, "/etc/" + ids), [owner], users)
         return found
 
 

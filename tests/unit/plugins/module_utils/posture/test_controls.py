@@ -9,7 +9,7 @@ controls that read it must report error naming the file, never pass."""
 
 import pytest
 
-from hosttree import HARDENED, STOCK, EXECUTABLE, DIRECTORY, Symlink, seccomp_profile
+from hosttree import HARDENED, STOCK, Symlink, seccomp_profile
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 
 OFFLINE_CONTROLS = sorted(c.id for c in all_controls() if not c.live)
@@ -394,10 +394,6 @@ def test_podman_default_profile_prefers_admin_override(audit_tree):
     assert "/etc/containers/seccomp.json" in results["podman-seccomp-no-32bit"]["evidence"][1]
 
 
-def test_unused_markers_are_real():
-    assert EXECUTABLE is not DIRECTORY
-
-
 def test_ia32_parameter_is_ignored_by_old_kernels(audit_tree):
     results = audit_tree(HARDENED, {"proc/sys/kernel/osrelease": "6.1.0-28-amd64\n",
                                     "boot/config-6.1.0-28-amd64": "CONFIG_IA32_EMULATION=y\n"})
@@ -415,3 +411,9 @@ def test_ia32_off_by_kernel_build(audit_tree):
                                  "boot/config-6.8.0": "CONFIG_IA32_EMULATION=y\n"
                                                       "CONFIG_IA32_EMULATION_DEFAULT_DISABLED=y\n"})
     assert results["host-ia32-emulation-off"]["status"] == "pass"
+
+
+def test_subgid_entry_owned_by_the_users_uid(audit_tree):
+    # newgidmap matches a subgid owner by user name or uid, never by gid
+    results = audit_tree(HARDENED, {"etc/subgid": "998:100000:65536\ncontainers:165536:65536\n"})
+    assert results["docker-userns-subids"]["status"] == "pass", results["docker-userns-subids"]["evidence"]
