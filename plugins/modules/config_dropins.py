@@ -14,12 +14,18 @@ description:
   - Writes each file of O(files) into O(directory) as TOML, in one task for all of them.
     Each file is owned entirely by whoever declares it (a Stockade layer), and its whole content is replaced,
     so a key removed from the data disappears from the file.
-  - Files not named in O(files) are never read, changed or removed, so a run that declares the files of one
-    layer leaves the files of the other layers, and the operator's own drop-ins, as they are.
+  - Files not named in O(files) are never changed or removed, so a run that declares the files of one
+    layer leaves the files of the other layers, and the operator's own drop-ins, as they are; the one
+    exception is a drop-in that undoes one of the owned files, see O(shadowing).
+  - A drop-in the engine reads after an owned file wins over it. O(shadowing) decides what happens to a
+    later drop-in that sets a key of an owned file to another value (the posture audit reports it as drift);
+    V(fail) refuses to change anything, V(disable) renames it away so that the engine no longer reads it,
+    V(ignore) leaves it.
   - A file is written only when its rendered content differs from what is on disk, atomically (temporary
     file in the same directory, fsync, rename), keeping the mode, owner and SELinux label of an existing file.
   - Every file opens with a comment line saying that C(stockade.hardening) manages it and who owns it.
   - The engine is not restarted; pass RV(rollback) to M(stockade.hardening.engine_restart) for that.
+    It also puts back the drop-ins that O(shadowing=disable) renamed.
 author:
   - Stockade contributors (@stockade)
 options:
@@ -51,6 +57,39 @@ options:
       - The engines read only C(*.conf) in their drop-in directories, so backups are not loaded.
     type: bool
     default: true
+  later_directories:
+    description:
+      - Drop-in directories the engine reads after O(directory), in the order it reads them; only looked at
+        for O(shadowing).
+      - For a rootful Podman this is C(/etc/containers/containers.rootful.conf.d), which Podman reads after
+        C(/etc/containers/containers.conf.d). CRI-O reads nothing after C(/etc/crio/crio.conf.d).
+      - A directory that does not exist holds no drop-ins.
+    type: list
+    elements: path
+    default: []
+  shadowing:
+    description:
+      - What to do with a drop-in the engine reads after an owned file and that sets one of its keys
+        (a leaf value, by its dotted path such as C(containers.seccomp_profile)) to a different value.
+      - The files read after an owned file are the C(*.conf) files of O(directory) whose name sorts after
+        the owned file's name, other than the files of O(files), then every C(*.conf) of each of
+        O(later_directories), by name. Names starting with C(.) and entries that are not regular files are
+        skipped, as the posture audit does. A later file that sets a key to the same value, or does not
+        set it, is left alone; a file of O(files) given as null owns no keys.
+      - V(fail) fails, naming each such file, its keys and the owned file, and changes nothing.
+      - V(disable) renames each such file to C(NAME.stockade-disabled) (C(NAME.stockade-disabled.N) when
+        that name is taken) in its directory. The engine reads only C(*.conf), so the whole file stops
+        being read, its other keys included, and nothing is lost; a warning names the file, its keys
+        and how to get it back (rename it to its old name; the next run disables it again unless its
+        keys agree or O(shadowing) is not V(disable)). The module then reports C(changed), even when
+        the owned files themselves did not change, and RV(rollback) holds an entry that gives the file
+        back its name and content.
+      - V(ignore) reads no later file and leaves them all as they are.
+      - With V(fail) or V(disable), a later file that cannot be read or parsed as TOML fails the task,
+        naming the file and the problem, and nothing is changed (the engine could not read it either).
+    type: str
+    choices: [disable, fail, ignore]
+    default: fail
 notes:
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
@@ -59,10 +98,14 @@ seealso:
 attributes:
   check_mode:
     support: full
-    description: Reports which files would change, with the diff, and writes nothing (the directory is not created).
+    description:
+      - Reports which files would change and which later drop-ins would be disabled, with the diff, and writes
+        and renames nothing (the directory is not created).
   diff_mode:
     support: full
-    description: Returns the text of each changed file before and after.
+    description:
+      - Returns the text of each changed file before and after, and of each disabled drop-in before and
+        as empty after, under a header saying that it is disabled.
 """
 
 EXAMPLES = r"""
@@ -74,9 +117,19 @@ EXAMPLES = r"""
         containers: {pidns: private, ipcns: private, utsns: private, cgroupns: private}
       50-stockade-kernel-fs.conf: null  # removed: the layer no longer sets read_only
 
+- name: Podman seccomp profile, disabling a later drop-in that would set it back (99-local.conf, a rootful.conf.d file)
+  stockade.hardening.config_dropins:
+    directory: /etc/containers/containers.conf.d
+    later_directories: [/etc/containers/containers.rootful.conf.d]
+    shadowing: disable
+    files:
+      50-stockade-seccomp.conf:
+        containers: {seccomp_profile: /etc/containers/stockade-seccomp.json}
+
 - name: CRI-O runtime defaults, restarting CRI-O with a rollback
   stockade.hardening.config_dropins:
     directory: /etc/crio/crio.conf.d
+    shadowing: disable
     files:
       50-stockade-capabilities.conf:
         crio:
@@ -112,21 +165,49 @@ backups:
   sample: {/etc/crio/crio.conf.d/50-stockade-capabilities.conf: null}
 rollback:
   description:
-    - The O(stockade.hardening.engine_restart#module:restore) list that undoes this change.
+    - The O(stockade.hardening.engine_restart#module:restore) list that undoes this change. Empty in check mode.
     - One entry with C(path) and C(backup) per changed file (C(backup) null when the file did not exist
       before); a changed existing file without a backup (O(backup=false)) cannot be restored and is left out.
+    - One entry per disabled drop-in, with its old name as C(path) and its new name as C(backup); restoring
+      it writes the file back under its old name (the renamed copy stays, and is not read by the engine).
   returned: always
   type: list
   elements: dict
   sample: [{path: /etc/crio/crio.conf.d/50-stockade-capabilities.conf, backup: null}]
+disabled_files:
+  description:
+    - The later drop-ins that were (or in check mode would be) renamed by O(shadowing=disable), in the order
+      the engine reads them. Empty for the other O(shadowing) choices.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The drop-in's name before it was disabled.
+      type: str
+    disabled_as:
+      description: Its name now, C(NAME.stockade-disabled) (or C(NAME.stockade-disabled.N)).
+      type: str
+    keys:
+      description: The keys, as dotted paths, that it set to a value other than an owned file's.
+      type: list
+      elements: str
+  sample:
+    - path: /etc/containers/containers.conf.d/99-local.conf
+      disabled_as: /etc/containers/containers.conf.d/99-local.conf.stockade-disabled
+      keys: [containers.seccomp_profile]
 diff:
-  description: One before/after pair per changed file.
+  description:
+    - One before/after pair per changed file, then one per disabled drop-in (its text before, empty after,
+      with an C(after_header) saying that it is disabled and its new name).
   returned: in diff mode
   type: list
   elements: dict
   sample: [{before: "", after: "[containers]\nread_only = true\n", before_header: /etc/containers/containers.conf.d/50-stockade-kernel-fs.conf}]
 """
 
+import json
+import math
 import os
 import re
 
@@ -138,11 +219,15 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     make_backup,
     read_bytes,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import TomlError, loads
 from ansible_collections.stockade.hardening.plugins.module_utils.toml_writer import TomlWriteError, dumps
 
 NAME_PATTERN = re.compile(r"[0-9]{2}-[A-Za-z0-9_.-]+\.conf")
 LAYER_PATTERN = re.compile(r"[0-9]{2}-stockade-([A-Za-z0-9_-]+)\.conf")
 DIRECTORY_MODE = 0o755
+DISABLED_SUFFIX = ".stockade-disabled"
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+MISSING = object()
 
 
 def name_problem(name):
@@ -206,6 +291,145 @@ def apply(changes, backup):
     return backups
 
 
+# -- drop-ins read after the owned files (shadowing) ------------------------
+
+def conf_files(directory):
+    """Sorted paths of the *.conf regular files of `directory` (none when it does not exist), skipping
+    names that start with '.' as the posture audit does."""
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise WriteError(directory, "cannot list the drop-in directory: %s" % (exc.strerror or exc))
+    return [os.path.join(directory, n) for n in sorted(names)
+            if n.endswith(".conf") and not n.startswith(".") and os.path.isfile(os.path.join(directory, n))]
+
+
+def later_files(directory, name, owned, later_directories, listings):
+    """The drop-ins the engine reads after `name` of `directory`, in its order; `owned` names are skipped."""
+    found = [p for p in listings[directory] if os.path.basename(p) > name and os.path.basename(p) not in owned]
+    for later in later_directories:
+        found.extend(listings[later])
+    return found
+
+
+def leaves(data, prefix=()):
+    """[(key path tuple, value)] of the non-table values of a parsed TOML document."""
+    found = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            found.extend(leaves(value, prefix + (key,)))
+        else:
+            found.append((prefix + (key,), value))
+    return found
+
+
+def lookup(data, path):
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return MISSING
+        data = data[key]
+    return data
+
+
+def same_value(ours, theirs):
+    """Equal as TOML values: of the same type (true is not 1, 1 is not 1.0) and value."""
+    if type(ours) is not type(theirs):
+        return False
+    if isinstance(ours, list):
+        return len(ours) == len(theirs) and all(same_value(a, b) for a, b in zip(ours, theirs))
+    if isinstance(ours, dict):
+        return ours.keys() == theirs.keys() and all(same_value(ours[k], theirs[k]) for k in ours)
+    if isinstance(ours, float) and math.isnan(ours) and math.isnan(theirs):
+        return True
+    return ours == theirs
+
+
+def dotted(path):
+    return ".".join(k if BARE_KEY.fullmatch(k) else json.dumps(k) for k in path)
+
+
+def shown(value):
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def parse_later(path):
+    """(text, parsed TOML) of a later drop-in; WriteError naming it when it cannot be read or parsed."""
+    raw = read_bytes(path)
+    if raw is None:
+        raise WriteError(path, "disappeared while being read")
+    try:
+        text = raw.decode("utf-8")
+        return text, loads(text)
+    except UnicodeDecodeError as exc:
+        raise WriteError(path, "cannot be parsed as TOML (the engine cannot read it either): not UTF-8: %s" % exc)
+    except TomlError as exc:
+        raise WriteError(path, "cannot be parsed as TOML (the engine cannot read it either): %s" % exc)
+
+
+def find_shadowing(directory, files, later_directories):
+    """({later path: [(key, owned name, our value, their value)]}, {later path: its text}) for the later
+    drop-ins that set a key of an owned file to another value, in the order the engine reads them."""
+    owned = [(name, leaves(loads(dumps(data)))) for name, data in sorted(files.items()) if data]
+    if not owned:
+        return {}, {}
+    listings = {d: conf_files(d) for d in [directory] + list(later_directories)}
+    order = [p for d in [directory] + list(later_directories) for p in listings[d]]
+    parsed = {}
+    found = {}
+    for name, our_leaves in owned:
+        for path in later_files(directory, name, files, later_directories, listings):
+            if path not in parsed:
+                parsed[path] = parse_later(path)
+            for key, ours in our_leaves:
+                theirs = lookup(parsed[path][1], key)
+                if theirs is not MISSING and not same_value(ours, theirs):
+                    found.setdefault(path, []).append((dotted(key), name, ours, theirs))
+    return {p: found[p] for p in order if p in found}, {p: parsed[p][0] for p in found}
+
+
+def disabled_name(path):
+    """Where a disabled drop-in goes: NAME.stockade-disabled, never over an existing file."""
+    candidate = path + DISABLED_SUFFIX
+    counter = 0
+    while os.path.lexists(candidate):
+        counter += 1
+        candidate = "%s%s.%d" % (path, DISABLED_SUFFIX, counter)
+    return candidate
+
+
+def describe_shadowing(directory, path, entries):
+    return "%s sets %s" % (path, ", ".join(
+        "%s = %s (%s has %s)" % (key, shown(theirs), os.path.join(directory, name), shown(ours))
+        for key, name, ours, theirs in entries))
+
+
+def unique_keys(entries):
+    keys = []
+    for key, dummy, dummy2, dummy3 in entries:
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def disabled_warning(directory, entry, entries, verb):
+    return ("%s %s disabled: the engine reads it after the drop-ins of stockade.hardening, and it sets %s. "
+            "It %s renamed to %s, which the engine does not read; to get it back, rename it to %s "
+            "(the next run disables it again unless those keys agree or shadowing is not 'disable')."
+            % (entry["path"], verb, "; ".join("%s = %s where %s sets %s" % (
+                key, shown(theirs), os.path.join(directory, name), shown(ours))
+                for key, name, ours, theirs in entries),
+               verb, entry["disabled_as"], entry["path"]))
+
+
+def disable(path, target):
+    try:
+        os.rename(path, target)
+    except OSError as exc:
+        raise WriteError(path, "cannot rename it to %s: %s" % (target, exc.strerror or exc))
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -213,6 +437,8 @@ def main():
             files=dict(type="dict", required=True),
             owner_comment=dict(type="str"),
             backup=dict(type="bool", default=True),
+            later_directories=dict(type="list", elements="path", default=[]),
+            shadowing=dict(type="str", choices=["disable", "fail", "ignore"], default="fail"),
         ),
         supports_check_mode=True,
     )
@@ -227,19 +453,36 @@ def main():
     if os.path.lexists(directory) and not os.path.isdir(directory):
         module.fail_json(msg="%s exists and is not a directory" % directory, directory=directory)
 
+    later_directories = params["later_directories"]
     try:
         changes = plan(directory, files, params["owner_comment"])
+        shadows, texts = ({}, {}) if params["shadowing"] == "ignore" else find_shadowing(
+            directory, files, later_directories)
     except TomlWriteError as exc:
         module.fail_json(msg="cannot render a drop-in as TOML: %s" % exc, directory=directory)
     except WriteError as exc:
         module.fail_json(msg=str(exc), directory=directory)
 
-    result = dict(changed=bool(changes), directory=directory, changed_files=[c[1] for c in changes],
-                  backups={}, rollback=[])
+    if shadows and params["shadowing"] == "fail":
+        module.fail_json(
+            msg="config_dropins: drop-ins that the engine reads after the files of this task set their keys to other "
+                "values, so the engine would not use ours: %s. Nothing was changed. Remove those keys or files, or "
+                "use shadowing=disable to rename the files away." % "; ".join(
+                    describe_shadowing(directory, p, e) for p, e in shadows.items()),
+            directory=directory, shadowing_files=[dict(path=p, keys=unique_keys(e)) for p, e in shadows.items()])
+
+    disabled = [dict(path=p, disabled_as=disabled_name(p), keys=unique_keys(e)) for p, e in shadows.items()]
+    result = dict(changed=bool(changes or disabled), directory=directory, changed_files=[c[1] for c in changes],
+                  backups={}, rollback=[], disabled_files=disabled)
     if module._diff:
         result["diff"] = [dict(before=(b or b"").decode("utf-8", "replace"), after=(a or b"").decode("utf-8"),
                                before_header=p, after_header=p) for dummy, p, b, a in changes]
-    if module.check_mode or not changes:
+        result["diff"] += [dict(before=texts[d["path"]], after="", before_header=d["path"],
+                                after_header="%s (disabled: renamed to %s, no longer read by the engine)"
+                                % (d["path"], d["disabled_as"])) for d in disabled]
+    if module.check_mode or not (changes or disabled):
+        for entry, entries in zip(disabled, shadows.values()):
+            module.warn(disabled_warning(directory, entry, entries, "would be"))
         module.exit_json(**result)
 
     try:
@@ -247,11 +490,16 @@ def main():
         if needs_directory:
             ensure_directory(directory)
         result["backups"] = apply(changes, params["backup"])
+        result["rollback"] = [dict(path=path, backup=result["backups"][path])
+                              for dummy, path, before, dummy2 in changes
+                              if before is None or result["backups"][path] is not None]
+        for entry, entries in zip(disabled, shadows.values()):
+            disable(entry["path"], entry["disabled_as"])
+            # engine_restart's restore writes the content of `backup` back to `path`.
+            result["rollback"].append(dict(path=entry["path"], backup=entry["disabled_as"]))
+            module.warn(disabled_warning(directory, entry, entries, "was"))
     except WriteError as exc:
         module.fail_json(msg=str(exc), **result)
-    result["rollback"] = [dict(path=path, backup=result["backups"][path])
-                          for dummy, path, before, dummy2 in changes
-                          if before is None or result["backups"][path] is not None]
     module.exit_json(**result)
 
 

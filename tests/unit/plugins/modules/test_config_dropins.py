@@ -158,3 +158,232 @@ def test_write_is_read_by_the_posture_engine(run_module, tmp_path):
     config = containers_conf(HostRoot(str(root)))
     setting = config.get("containers.pidns")
     assert setting.value == "private" and setting.source.endswith("50-stockade-namespaces.conf")
+
+
+# -- drop-ins read after ours that set our keys to other values (shadowing) ----
+
+SECCOMP = {"containers": {"seccomp_profile": "/etc/containers/stockade-seccomp.json", "pidns": "private"}}
+SECCOMP_NAME = "50-stockade-seccomp.conf"
+UNCONFINED = '[containers]\nseccomp_profile = "unconfined"\nlog_driver = "journald"\n'
+
+
+def tree(tmp_path, **later):
+    """containers.conf.d with our file written, and the given foreign files (name: text) in it."""
+    directory = tmp_path / "containers.conf.d"
+    directory.mkdir()
+    rootful = tmp_path / "containers.rootful.conf.d"
+    rootful.mkdir()
+    result, failed = run(run_module_holder[0], directory, {SECCOMP_NAME: SECCOMP}, shadowing="ignore")
+    assert not failed
+    for name, text in later.items():
+        (directory / name).write_text(text)
+    return directory, rootful
+
+
+run_module_holder = []
+
+
+def warnings_of(result):
+    """The warning texts of a result: strings before ansible-core 2.19, structured events since."""
+    return [w if isinstance(w, str) else w["event"]["msg"] for w in result.get("warnings", [])]
+
+
+@pytest.fixture
+def shadow_run(run_module):
+    # A module records warnings process-wide; each test stands for a run of its own.
+    from ansible.module_utils.common import warnings
+
+    warnings._global_warnings.clear()
+    run_module_holder[:] = [run_module]
+
+    def go(directory, check_mode=False, diff=False, files=None, **extra):
+        return run(run_module, directory, {SECCOMP_NAME: SECCOMP} if files is None else files,
+                   check_mode=check_mode, diff=diff, **extra)
+    return go
+
+
+def snapshot(*directories):
+    """{path: bytes} of everything in the directories, to prove that nothing changed."""
+    found = {}
+    for directory in directories:
+        for name in sorted(os.listdir(directory)):
+            found[str(directory / name)] = (directory / name).read_bytes()
+    return found
+
+
+def test_default_is_fail_naming_file_key_and_ours_and_changes_nothing(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    (directory / SECCOMP_NAME).write_text("# stale\n")  # ours would be rewritten: it must not be
+    before = snapshot(directory, rootful)
+    result, failed = shadow_run(directory)
+    assert failed
+    assert str(directory / "99-local.conf") in result["msg"]
+    assert "containers.seccomp_profile" in result["msg"] and '"unconfined"' in result["msg"]
+    assert str(directory / SECCOMP_NAME) in result["msg"]
+    assert "log_driver" not in result["msg"] and "pidns" not in result["msg"]
+    assert "Nothing was changed" in result["msg"]
+    assert snapshot(directory, rootful) == before
+
+
+def test_later_name_in_the_same_directory_is_disabled_with_a_warning(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    result, failed = shadow_run(directory, shadowing="disable")
+    assert not failed and result["changed"]
+    assert result["changed_files"] == []  # ours was already right: only the disabling changed something
+    local = str(directory / "99-local.conf")
+    disabled_as = local + ".stockade-disabled"
+    assert result["disabled_files"] == [{"path": local, "disabled_as": disabled_as,
+                                         "keys": ["containers.seccomp_profile"]}]
+    assert not os.path.exists(local)
+    assert open(disabled_as).read() == UNCONFINED  # nothing lost
+    assert result["rollback"] == [{"path": local, "backup": disabled_as}]
+    (warning,) = warnings_of(result)
+    assert local in warning and disabled_as in warning and "containers.seccomp_profile" in warning
+    assert "rename it to %s" % local in warning
+    # now the engine reads our value, and a second run has nothing to do
+    again, failed = shadow_run(directory, shadowing="disable")
+    assert not failed and not again["changed"] and again["disabled_files"] == [] and again["rollback"] == []
+
+
+def test_the_audit_sees_our_value_after_the_disable(shadow_run, tmp_path):
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+
+    root = tmp_path / "root"
+    etc = root / "etc" / "containers"
+    etc.mkdir(parents=True)
+    directory, rootful = tree(etc, **{"99-local.conf": UNCONFINED})
+    (rootful / "10-site.conf").write_text('[containers]\nseccomp_profile = "/x.json"\n')
+    assert containers_conf(HostRoot(str(root))).get("containers.seccomp_profile").value == "/x.json"
+    result, failed = shadow_run(directory, shadowing="disable", later_directories=[str(rootful)])
+    assert not failed and len(result["disabled_files"]) == 2
+    setting = containers_conf(HostRoot(str(root))).get("containers.seccomp_profile")
+    assert setting.value == SECCOMP["containers"]["seccomp_profile"] and setting.source.endswith(SECCOMP_NAME)
+
+
+def test_an_earlier_name_is_not_shadowing(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"10-local.conf": UNCONFINED, "50-stockade-aaa.conf": UNCONFINED})
+    before = snapshot(directory, rootful)
+    for mode in ("fail", "disable"):
+        result, failed = shadow_run(directory, shadowing=mode)
+        assert not failed and not result["changed"] and result["disabled_files"] == []
+    assert snapshot(directory, rootful) == before
+
+
+def test_the_same_value_or_other_keys_are_not_shadowing(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{
+        "99-same.conf": '[containers]\nseccomp_profile = "/etc/containers/stockade-seccomp.json"\n',
+        "99-other.conf": '[containers]\nlog_driver = "k8s-file"\n[engine]\npidns = "host"\n',
+    })
+    (rootful / "99-same.conf").write_text('containers.pidns = "private"\n')  # dotted keys, same value
+    result, failed = shadow_run(directory, later_directories=[str(rootful)])
+    assert not failed and not result["changed"]
+
+
+def test_a_different_type_is_a_different_value(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path)
+    run(run_module_holder[0], directory, {"50-stockade-kernel-fs.conf": {"containers": {"read_only": True}}})
+    (directory / "99-int.conf").write_text("[containers]\nread_only = 1\n")
+    result, failed = shadow_run(directory, files={"50-stockade-kernel-fs.conf": {"containers": {"read_only": True}}})
+    assert failed and "99-int.conf" in result["msg"] and "containers.read_only" in result["msg"]
+
+
+def test_a_later_directory_shadows_whatever_its_names(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path)
+    (rootful / "00-early.conf").write_text('[containers]\npidns = "host"\n')
+    result, failed = shadow_run(directory, later_directories=[str(rootful)])
+    assert failed and str(rootful / "00-early.conf") in result["msg"] and "containers.pidns" in result["msg"]
+    # without later_directories the module does not look there
+    result, failed = shadow_run(directory)
+    assert not failed and not result["changed"]
+
+
+def test_ignore_reads_no_later_file(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED, "99-broken.conf": "[containers\n"})
+    before = snapshot(directory, rootful)
+    result, failed = shadow_run(directory, shadowing="ignore", later_directories=[str(rootful)])
+    assert not failed and not result["changed"] and result["disabled_files"] == []
+    assert snapshot(directory, rootful) == before
+
+
+def test_files_of_the_task_and_removed_files_are_not_shadowing(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    # 99-local.conf named in files: owned (here removed), so neither shadowing nor owning keys
+    files = {SECCOMP_NAME: SECCOMP, "99-local.conf": None}
+    result, failed = shadow_run(directory, files=files)
+    assert not failed and result["changed_files"] == [str(directory / "99-local.conf")]
+    assert result["disabled_files"] == []
+    # a removed file of ours owns no keys: a later file may set what it used to set
+    (directory / "99-local.conf").write_text(UNCONFINED)
+    result, failed = shadow_run(directory, files={"10-stockade-seccomp.conf": None})
+    assert not failed and not result["changed"]
+
+
+def test_check_mode_reports_and_changes_nothing(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    (rootful / "50-site.conf").write_text('[containers]\npidns = "host"\n')
+    before = snapshot(directory, rootful)
+    result, failed = shadow_run(directory, check_mode=True, shadowing="disable", later_directories=[str(rootful)])
+    assert not failed and result["changed"]
+    assert [d["path"] for d in result["disabled_files"]] == [str(directory / "99-local.conf"),
+                                                             str(rootful / "50-site.conf")]
+    assert result["disabled_files"][1]["keys"] == ["containers.pidns"]
+    assert result["rollback"] == []
+    assert len(warnings_of(result)) == 2 and all("would be disabled" in w for w in warnings_of(result))
+    assert snapshot(directory, rootful) == before
+
+
+def test_diff_shows_the_disabled_file_going_empty(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    result, failed = shadow_run(directory, check_mode=True, diff=True, shadowing="disable")
+    assert not failed
+    (diff,) = result["diff"]
+    local = str(directory / "99-local.conf")
+    assert diff["before"] == UNCONFINED and diff["after"] == ""
+    assert diff["before_header"] == local
+    assert "disabled" in diff["after_header"] and local + ".stockade-disabled" in diff["after_header"]
+
+
+def test_a_disabled_name_never_overwrites_an_earlier_one(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    taken = directory / "99-local.conf.stockade-disabled"
+    taken.write_text("earlier\n")
+    result, failed = shadow_run(directory, shadowing="disable")
+    assert not failed
+    assert result["disabled_files"][0]["disabled_as"] == str(taken) + ".1"
+    assert taken.read_text() == "earlier\n" and (directory / "99-local.conf.stockade-disabled.1").read_text() == UNCONFINED
+
+
+@pytest.mark.parametrize("mode", ["fail", "disable"])
+def test_an_unparseable_later_file_fails_naming_it_and_changes_nothing(shadow_run, tmp_path, mode):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    (rootful / "20-broken.conf").write_text('[containers]\nseccomp_profile = "unterminated\n')
+    (directory / SECCOMP_NAME).write_text("# stale\n")
+    before = snapshot(directory, rootful)
+    result, failed = shadow_run(directory, shadowing=mode, later_directories=[str(rootful)])
+    assert failed and str(rootful / "20-broken.conf") in result["msg"] and "line 2" in result["msg"]
+    assert "TOML" in result["msg"]
+    assert snapshot(directory, rootful) == before
+
+
+def test_an_unparseable_earlier_file_is_not_read(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"10-broken.conf": "[containers\n"})
+    result, failed = shadow_run(directory)
+    assert not failed and not result["changed"]
+
+
+def test_rollback_of_a_disabled_file_restores_its_name_and_content(shadow_run, tmp_path):
+    """engine_restart's restore(path, backup) copies the backup's content and mode back to path."""
+    from ansible_collections.stockade.hardening.plugins.module_utils.config_files import restore
+
+    directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
+    local = directory / "99-local.conf"
+    os.chmod(local, 0o600)
+    result, failed = shadow_run(directory, files={SECCOMP_NAME: dict(SECCOMP, engine={"events_logger": "file"})},
+                                shadowing="disable")
+    assert not failed and not local.exists()
+    assert [r["path"] for r in result["rollback"]] == [str(directory / SECCOMP_NAME), str(local)]
+    for entry in result["rollback"]:
+        restore(entry["path"], entry["backup"])
+    assert local.read_text() == UNCONFINED and stat.S_IMODE(os.stat(local).st_mode) == 0o600
+    assert read(directory / SECCOMP_NAME) == SECCOMP  # ours back as it was, too
