@@ -29,6 +29,9 @@ MOUNT_PROGRAMS = "/stockade-probe"
 MOUNT_OUTPUT = "/stockade-out"
 TIMEOUT_SECONDS = 120
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
+# The label an engine gives a volume mounted with :z (lxc_contexts' `file`).
+SHARED_FILE_LABEL = "system_u:object_r:container_file_t:s0"
+SELINUX_MOUNT = "/sys/fs/selinux"
 _PT_INTERP = 3
 
 
@@ -109,6 +112,38 @@ def _write_programs(directory):
     os.chmod(script, 0o755)
 
 
+def shared_volume_label(selinux_root="/etc/selinux"):
+    """The `file` context of the loaded policy's lxc_contexts (what :z gives)."""
+    try:
+        with open(os.path.join(selinux_root, "config"), encoding="utf-8") as handle:
+            kinds = [line.split("=", 1)[1].strip() for line in handle
+                     if line.strip().startswith("SELINUXTYPE=")]
+        with open(os.path.join(selinux_root, kinds[-1], "contexts", "lxc_contexts"), encoding="utf-8") as handle:
+            for line in handle:
+                key, sep, value = line.partition("=")
+                if sep and key.strip() == "file":
+                    return value.strip().strip('"')
+    except (OSError, IndexError):
+        pass
+    return SHARED_FILE_LABEL
+
+
+def label_for_containers(top, label):
+    """Give `top` and everything below it the shared container label, as :z
+    would. Done here because an engine's daemon may not relabel (or even
+    search) a directory of the caller's type: Docker's dockerd_t may not
+    search user_tmp_t nor relabel var_lib_t. Best effort: the engine's own :z
+    is still asked for, and its error reported, when this fails."""
+    value = label.encode("ascii") + b"\0"
+    for directory, dummy, files in os.walk(top):
+        for path in [directory] + [os.path.join(directory, name) for name in files]:
+            try:
+                os.setxattr(path, "security.selinux", value)
+            except OSError:
+                return False
+    return True
+
+
 def run_probe(engine, request, may_import=True):
     """Run the probe container on `engine` ('docker' or 'podman')."""
     cli = shutil.which(engine)
@@ -127,6 +162,8 @@ def run_probe(engine, request, may_import=True):
         os.chmod(scratch, 0o755)
         os.chmod(programs, 0o755)
         os.chmod(output, 0o777)
+        if os.path.isdir(SELINUX_MOUNT) and os.path.exists(os.path.join(SELINUX_MOUNT, "enforce")):
+            label_for_containers(scratch, shared_volume_label())
         argv = [cli, "run", "--rm", "--network", "none",
                 "-v", "%s:%s:ro,z" % (programs, MOUNT_PROGRAMS),
                 "-v", "%s:%s:z" % (output, MOUNT_OUTPUT)]
