@@ -29,7 +29,8 @@ CONTROLLER_ONLY = {
 
 
 def run_playbook(inventory, playbook, extra=()):
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_CALLBACKS_ENABLED="")  # nothing but JSON on stdout
     started = time.monotonic()
     done = subprocess.run(["ansible-playbook", "-i", inventory, playbook] + list(extra), cwd=REPO, env=env,
                           capture_output=True, text=True, check=False)
