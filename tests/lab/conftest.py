@@ -16,13 +16,21 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SSH_TIMEOUT = 120
 
 
+def no_lab(reason):
+    """Skip, unless this run must have the lab (STOCKADE_LAB_REQUIRED=1, as CI's lab stage sets):
+    then fail, so that a machine that cannot run the lab never passes silently."""
+    if os.environ.get("STOCKADE_LAB_REQUIRED") == "1":
+        pytest.fail("lab required but unavailable: " + reason, pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def lab_vm():
     path = os.environ.get("STOCKADE_LAB_INSTANCE")
     if not path:
-        pytest.skip("no lab VM: set STOCKADE_LAB_INSTANCE to the instance.json printed by lab/vm.sh start NAME")
+        no_lab("no lab VM: set STOCKADE_LAB_INSTANCE to the instance.json printed by lab/vm.sh start NAME")
     if not os.path.isfile(path):
-        pytest.skip("STOCKADE_LAB_INSTANCE=%s does not exist (is the VM running?)" % path)
+        no_lab("STOCKADE_LAB_INSTANCE=%s does not exist (is the VM running?)" % path)
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
 

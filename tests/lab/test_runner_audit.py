@@ -7,55 +7,15 @@ per-host results and the set_stats data, which ansible-runner puts into the
 playbook_on_stats event as event_data.artifact_data (AWX copies exactly that
 into the job's artifacts)."""
 
-import json
-import os
-import shutil
+from runner_jobs import published, run_job, task_results
 
-import pytest
-
-from conftest import REPO, SSH_TIMEOUT
-
-ansible_runner = pytest.importorskip("ansible_runner")
 
 LAYERS = ["seccomp", "kernel_fs", "capabilities", "selinux", "no_new_privs",
           "namespaces", "userns", "vm_isolation", "kernel"]
 
 
 def run_audit(tmp_path, lab_inventory, extravars):
-    private = tmp_path / "runner"
-    (private / "inventory").mkdir(parents=True)
-    shutil.copy(lab_inventory, private / "inventory" / "hosts.yml")
-    result = ansible_runner.run(
-        private_data_dir=str(private),
-        project_dir=REPO,  # so the checkout's ansible.cfg applies, as a project's does in AWX
-        playbook="playbooks/audit.yml",
-        cmdline="--check",
-        extravars=extravars,
-        envvars={
-            "ANSIBLE_COLLECTIONS_PATH": os.path.join(REPO, ".cache", "collections"),
-            "ANSIBLE_CALLBACKS_ENABLED": "stockade.hardening.posture_matrix",
-            "ANSIBLE_TIMEOUT": str(SSH_TIMEOUT),
-        },
-        quiet=True,
-        timeout=1800,
-    )
-    artifacts = private / "artifacts" / result.config.ident
-    return result, artifacts
-
-
-def stats_event(artifacts):
-    """The playbook_on_stats event, read from the artifacts on disk (job_events/*.json)."""
-    for path in sorted((artifacts / "job_events").glob("*.json")):
-        event = json.loads(path.read_text())
-        if event.get("event") == "playbook_on_stats":
-            return event
-    raise AssertionError("no playbook_on_stats event under %s" % artifacts)
-
-
-def task_results(result, task_prefix):
-    return [e["event_data"] for e in result.events
-            if e.get("event") in ("runner_on_ok", "runner_on_failed")
-            and e["event_data"].get("task", "").startswith(task_prefix)]
+    return run_job(tmp_path, lab_inventory, "playbooks/audit.yml", extravars, check=True)
 
 
 def test_audit_in_check_mode_reports_drift_and_fails(tmp_path, lab_inventory, lab_vm):
@@ -65,7 +25,7 @@ def test_audit_in_check_mode_reports_drift_and_fails(tmp_path, lab_inventory, la
     assert result.status == "failed" and result.rc == 2, result.stdout.read()
     assert (artifacts / "status").read_text() == "failed"
     assert result.stats["failures"] == {host: 1}
-    data = stats_event(artifacts)["event_data"]["artifact_data"]
+    data = published(artifacts)
     assert data["stockade_drift_hosts"] == [host]
     posture = data["stockade_posture"][host]
     assert posture["compliant"] is False
@@ -94,7 +54,7 @@ def test_audit_with_a_waiver_is_successful(tmp_path, lab_inventory, lab_vm):
     host = lab_vm["instance"]
     assert result.status == "successful" and result.rc == 0, result.stdout.read()
     assert (artifacts / "status").read_text() == "successful"
-    data = stats_event(artifacts)["event_data"]["artifact_data"]
+    data = published(artifacts)
     assert data["stockade_drift_hosts"] == []
     posture = data["stockade_posture"][host]
     assert posture["compliant"] is True
