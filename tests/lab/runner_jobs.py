@@ -8,7 +8,9 @@ event_data.artifact_data; AWX copies exactly that into the job's artifacts)."""
 
 import json
 import os
+import pathlib
 import shutil
+import tempfile
 
 import ansible_runner
 
@@ -18,8 +20,9 @@ from conftest import REPO, SSH_TIMEOUT
 def run_job(tmp_path, lab_inventory, playbook, extravars=None, check=False):
     """ansible_runner.run() of `playbook` (relative to the checkout) -> (result, artifacts dir)."""
 
-    private = tmp_path / ("runner-" + os.path.basename(playbook).replace(".yml", ""))
-    (private / "inventory").mkdir(parents=True)
+    # a directory of its own per job: a test may run several
+    private = pathlib.Path(tempfile.mkdtemp(prefix=os.path.basename(playbook).replace(".yml", "-"), dir=str(tmp_path)))
+    (private / "inventory").mkdir()
     shutil.copy(lab_inventory, private / "inventory" / "hosts.yml")
     result = ansible_runner.run(
         private_data_dir=str(private),
