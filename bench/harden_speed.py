@@ -91,8 +91,8 @@ def main():
               % (run, elapsed, status, counts, changed))
     if args.list:
         for host, name, action, was_changed, seconds in executed_tasks(data):
-            print("  %s %6.1f s  %-40s %s%s" % (host, seconds, action, name.split(" | ")[0],
-                                               "  (changed)" if was_changed else ""))
+            flag = "  (changed)" if was_changed else ""
+            print("  %s %6.1f s  %-40s %s%s" % (host, seconds, action, name.split(" | ")[0], flag))
         total = sum(task_seconds(t["task"]) for play in data["plays"] for t in play["tasks"])
         module = sum(t[4] for t in executed_tasks(data))
         print("  time in tasks that ran a module: %.1f s of %.1f s in all tasks" % (module, total))

@@ -115,11 +115,11 @@ wait_ssh() {
 }
 
 cmd_stop() {
-  local name=$1 dir pid i
+  local name=$1 dir pid
   dir=$(instance_dir "$name")
   if pid=$(running_pid "$dir"); then
     kill "$pid"
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
       [ -d "/proc/$pid" ] || break
       sleep 0.2
     done

@@ -16,6 +16,7 @@ STOCKADE_CACHE=${STOCKADE_CACHE:-$STOCKADE_ROOT/.cache}
 DEBIAN_PACKAGES=(
     docker.io podman runc crun uidmap busybox-static golang-github-containers-common
     iptables qemu-system-x86 qemu-utils mmdebstrap fdisk e2fsprogs openssh-client rsync git make chromium
+    shellcheck
 )
 
 install_debian_packages() {

@@ -8,6 +8,7 @@
 #   STOCKADE_STAGES=lab          only the lab VM stage (make lab): Molecule scenario and lab tests
 # The lab stage boots qemu VMs (TCG): it needs root, loop devices and ~30 min;
 # when it cannot run it fails, it is never skipped.
+# shellcheck disable=SC2317 # the stage_* functions are called by name
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 setup_started=$(date +%s)
@@ -37,7 +38,7 @@ stage_lab() {
         python -m pytest -q -rs tests/lab
     status=$?
     lab/vm.sh stop "$name"
-    return $status
+    return "$status"
 }
 
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as
@@ -65,7 +66,7 @@ stage_sanity() {
         echo "sanity: ansible-test found nothing to test"
         return 1
     fi
-    return $status
+    return "$status"
 }
 
 for stage in $STAGES; do
