@@ -6,7 +6,7 @@
 # effect on reboot. SELinux is installed but not enabled; the filesystem is
 # labelled offline here, because a relabel boot under TCG takes >10 minutes.
 #
-# Usage: lab/build-image.sh            (reuses the image if newer than this script)
+# Usage: lab/build-image.sh            (reuses the image built by this same script)
 #        STOCKADE_LAB_REBUILD=1 lab/build-image.sh
 # Env:   STOCKADE_LAB_CACHE (default /var/cache/stockade-lab)
 #        STOCKADE_LAB_DISK_SIZE (default 10G)
@@ -59,8 +59,11 @@ mkdir -p "$CACHE/base" "$CACHE/debs" "$CACHE/work"
 exec 9>"$CACHE/build.lock"
 flock 9
 
-if [ -z "${STOCKADE_LAB_REBUILD:-}" ] && [ -f "$BASE" ] && [ "$BASE" -nt "$SCRIPT" ]; then
-  log "reusing cached base image $BASE (newer than $SCRIPT; STOCKADE_LAB_REBUILD=1 forces a rebuild)"
+# The image records the hash of the script that built it: a checkout's mtime
+# says nothing (every clone is "newer"), the content does.
+SCRIPT_HASH=$(sha256sum "$SCRIPT" | cut -d' ' -f1)
+if [ -z "${STOCKADE_LAB_REBUILD:-}" ] && [ -f "$BASE" ] && [ "$(cat "$BASE.script-sha256" 2>/dev/null)" = "$SCRIPT_HASH" ]; then
+  log "reusing cached base image $BASE (built by this script, sha256 $SCRIPT_HASH; STOCKADE_LAB_REBUILD=1 forces a rebuild)"
   echo "$BASE"
   exit 0
 fi
@@ -99,6 +102,7 @@ bootstrap() {
   local IFS=,
   # The .deb cache survives between builds: sync-in before apt runs,
   # sync-out before mmdebstrap empties /var/cache/apt/archives.
+  # shellcheck disable=SC2016 # the hooks' $1 is mmdebstrap's, not ours
   mmdebstrap --mode=root --variant=minbase \
     --include="${PACKAGES[*]}" \
     --skip=download/empty --skip=essential/unlink \
@@ -204,6 +208,7 @@ chroot_dev() {
   # grub.d/10_linux maps /dev/loopN to its backing file and, that being a
   # plain file, writes no menu entry: let losetup name the guest's disk.
   mkdir -p "$MNT/tmp/stockade-build"
+  # shellcheck disable=SC2016 # $1 belongs to the stub script
   printf '#!/bin/sh\necho "$1: [0000]:0 (/dev/vda1)"\n' >"$MNT/tmp/stockade-build/losetup"
   chmod +x "$MNT/tmp/stockade-build/losetup"
 }
@@ -241,6 +246,7 @@ finish_image() {
   LOOP_DISK=""
   qemu-img convert -O qcow2 "$RAW" "$WORK/base.qcow2"
   mv -f "$WORK/base.qcow2" "$BASE"
+  echo "$SCRIPT_HASH" >"$BASE.script-sha256"
 }
 
 step mmdebstrap bootstrap
