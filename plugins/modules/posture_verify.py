@@ -60,6 +60,21 @@ options:
           expires:
             description: Date (YYYY-MM-DD) after which the waiver no longer applies.
             type: str
+      selinux_booleans_allowed:
+        description:
+          - Container SELinux booleans that may be on. Control C(host-selinux-container-booleans) passes when
+            every boolean that is on is listed here (its evidence says C(NAME on (allowed by policy))), and fails
+            naming only the booleans that are on and not listed.
+          - Unlike a waiver of the whole control, a boolean turned on later that is not listed still fails it.
+          - Names must be container booleans the control knows (C(container_manage_cgroup),
+            C(container_connect_any), C(container_use_devices), C(container_read_certs),
+            C(container_can_execstack), C(container_use_host_all_caps), C(container_use_sysadmin),
+            C(container_use_mknod), C(container_use_dri), C(container_use_ecryptfs),
+            C(container_use_xserver_devices)); another name is an error.
+          - The playbook C(stockade.hardening.harden) adds the selinux role's C(selinux_booleans_on) to this list.
+        type: list
+        elements: str
+        default: []
 """
 
 EXAMPLES = r"""
@@ -75,11 +90,19 @@ EXAMPLES = r"""
           justification: CI runners need bind mounts owned by host uids (TICKET-123)
           expires: "2027-03-31"
   register: posture
+
+- name: Systemd runs in containers, so container_manage_cgroup may be on (and no other container boolean)
+  stockade.hardening.posture_verify:
+    policy:
+      selinux_booleans_allowed: [container_manage_cgroup]
 """
 
 RETURN = r"""
 report:
-  description: The full report with the policy applied (C(required), C(waived), C(waiver) per control).
+  description:
+    - The full report with the policy applied (C(required), C(waived), C(waiver) per control).
+    - Control C(host-selinux-container-booleans) also carries C(allowed_by_policy), the audit's lines for the booleans
+      on that O(policy.selinux_booleans_allowed) allows, when there are any.
   returned: always
   type: dict
 failed_controls:
@@ -118,6 +141,7 @@ POLICY_SPEC = dict(
         justification=dict(type="str", required=True),
         expires=dict(type="str"),
     )),
+    selinux_booleans_allowed=dict(type="list", elements="str", default=[]),
 )
 
 

@@ -7,6 +7,8 @@ A policy is a mapping:
   layers:   layers whose controls are required (default: every layer)
   require:  further control ids to require (e.g. the opt-in ones)
   waivers:  [{control, justification, expires (YYYY-MM-DD, optional)}]
+  selinux_booleans_allowed: container booleans that may be on; they no longer
+            fail host-selinux-container-booleans (any other one on still does)
 A required control fails the verdict when its status is fail or error (an
 unreadable file is never a pass); not_applicable never does.
 """
@@ -15,9 +17,10 @@ from __future__ import annotations
 
 import datetime
 
+from .controls.selinux import BOOLEANS_CONTROL, CONTAINER_BOOLEANS, allow_booleans
 from .model import ERROR, FAIL, LAYERS
 
-POLICY_KEYS = ("layers", "require", "waivers")
+POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed")
 WAIVER_KEYS = ("control", "justification", "expires")
 
 
@@ -76,7 +79,27 @@ def validate(policy, known_ids, source="policy"):
             except ValueError:
                 raise PolicyError("%s (%s): expires must be a date YYYY-MM-DD" % (where, control_id))
         normalised[control_id] = {"justification": justification.strip(), "expires": expires}
-    return {"layers": layers, "require": require, "waivers": normalised}
+    return {"layers": layers, "require": require, "waivers": normalised,
+            "selinux_booleans_allowed": _allowed_booleans(policy, source)}
+
+
+def _allowed_booleans(policy, source):
+    key = "selinux_booleans_allowed"
+    value = policy.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PolicyError("%s: %s must be a list of SELinux boolean names, not a %s" % (
+            source, key, type(value).__name__))
+    for index, name in enumerate(value, 1):
+        if not isinstance(name, str):
+            raise PolicyError("%s: %s item %d (%r) must be a boolean name (a string)" % (
+                source, key, index, name))
+    unknown = sorted(set(value) - set(CONTAINER_BOOLEANS))
+    if unknown:
+        raise PolicyError("%s: %s names unknown container boolean(s) %s; known: %s" % (
+            source, key, ", ".join(unknown), ", ".join(CONTAINER_BOOLEANS)))
+    return sorted(set(value))
 
 
 def _known(ids, known_ids, source, key):
@@ -90,6 +113,8 @@ def apply(report, policy, today=None):
     today = today or datetime.date.today()
     failures = []
     for entry in report["controls"]:
+        if entry["id"] == BOOLEANS_CONTROL:
+            allow_booleans(entry, policy.get("selinux_booleans_allowed", []))
         required = entry["id"] in policy["require"] or (
             entry["required_by_default"] and entry["layer"] in policy["layers"])
         waiver = policy["waivers"].get(entry["id"])
@@ -104,7 +129,8 @@ def apply(report, policy, today=None):
         if required and entry["status"] in (FAIL, ERROR) and not entry["waived"]:
             failures.append(entry)
     report["policy"] = {"layers": policy["layers"], "require": policy["require"],
-                        "waived": sorted(policy["waivers"])}
+                        "waived": sorted(policy["waivers"]),
+                        "selinux_booleans_allowed": list(policy.get("selinux_booleans_allowed", []))}
     report["summary"] = summarise(report["controls"], failures)
     return failures
 
