@@ -42,7 +42,10 @@ def lab_inventory(lab_vm, tmp_path_factory):
         "all:\n  hosts:\n    %s:\n      ansible_host: %s\n      ansible_port: %d\n"
         "      ansible_user: %s\n      ansible_ssh_private_key_file: %s\n"
         "      ansible_python_interpreter: /usr/bin/python3\n"
-        "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n"
+        # A connection open while the guest reboots (the enforce job's SELinux
+        # reboot) must fail fast rather than hang: ServerAlive*.
+        "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
+        " -o ServerAliveInterval=5 -o ServerAliveCountMax=3\n"
         % (lab_vm["instance"], lab_vm["address"], lab_vm["port"], lab_vm["user"], lab_vm["identity_file"]))
     return str(path)
 
