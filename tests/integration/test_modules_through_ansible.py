@@ -6,24 +6,15 @@ package), and their documentation as ansible-doc shows it."""
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(REPO, "tests", "unit", "plugins", "module_utils", "posture"))
 
+from ansible_cli import ansible, json_document  # noqa: E402
 from hosttree import HARDENED, STOCK, write_tree  # noqa: E402
-
-
-def ansible(*args):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".cache", "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
-    return subprocess.run([os.path.join(BIN, args[0])] + list(args[1:]), capture_output=True,
-                          text=True, env=env, cwd=REPO, timeout=300, check=False)
 
 
 @pytest.mark.parametrize("module,options", [
@@ -42,8 +33,7 @@ def test_ansible_doc_shows_full_documentation(module, options):
 
 
 def _play_result(stdout):
-    # the json callback's document; the posture matrix callback (ansible.cfg) prints after it
-    data = json.JSONDecoder().raw_decode(stdout[stdout.index("{"):])[0]
+    data = json_document(stdout)
     return data["plays"][0]["tasks"][0]["hosts"]["localhost"]
 
 

@@ -12,10 +12,10 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AGENT = os.path.join(REPO, "bin", "stockade-audit")
-BIN = os.path.dirname(sys.executable)
 CONTROL = "host-selinux-container-booleans"
 sys.path.insert(0, os.path.join(REPO, "tests", "unit", "plugins", "module_utils", "posture"))
 
+from ansible_cli import ansible, json_document  # noqa: E402
 from hosttree import HARDENED, write_tree  # noqa: E402
 
 BOOLEANS_ON = {
@@ -67,14 +67,6 @@ def test_agent_refuses_an_unknown_boolean_with_exit_2(tmp_path):
     assert "unknown container boolean(s) container_magic; known: container_manage_cgroup" in result.stderr
 
 
-def ansible(*args):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".cache", "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
-    return subprocess.run([os.path.join(BIN, args[0])] + list(args[1:]), capture_output=True,
-                          text=True, env=env, cwd=REPO, timeout=300, check=False)
-
-
 def test_posture_verify_through_ansible_takes_the_key(tmp_path):
     root = write_tree(tmp_path / "root", HARDENED, BOOLEANS_ON)
     playbook = tmp_path / "verify.yml"
@@ -89,7 +81,7 @@ def test_posture_verify_through_ansible_takes_the_key(tmp_path):
     result = ansible("ansible-playbook", "--check", str(playbook))
     assert result.returncode == 0, result.stdout[-3000:]
     # the json stdout callback's document; the posture_matrix callback (ansible.cfg) prints after it
-    tasks = json.JSONDecoder().raw_decode(result.stdout)[0]["plays"][0]["tasks"]
+    tasks = json_document(result.stdout)["plays"][0]["tasks"]
     allowed, unknown = (task["hosts"]["localhost"] for task in tasks)
     assert allowed["failed_controls"] == []
     assert "container_manage_cgroup on (allowed by policy)" in control(allowed["report"])["evidence"]
