@@ -74,8 +74,11 @@ options:
       - The files read after an owned file are the C(*.conf) files of O(directory) whose name sorts after
         the owned file's name, other than the files of O(files), then every C(*.conf) of each of
         O(later_directories), by name. Names starting with C(.) and entries that are not regular files are
-        skipped, as the posture audit does. A later file that sets a key to the same value, or does not
-        set it, is left alone; a file of O(files) given as null owns no keys.
+        skipped, as the posture audit does. The files are merged as the engine merges them (the posture
+        audit's own layering), so a later file matters only when its value is the one that takes effect
+        and differs from the owned one; a file that sets the same value, or whose value a still later file
+        replaces, is left alone. Taking a file away can uncover an earlier one that differs too; it is
+        taken away in the same run. A file of O(files) given as null owns no keys.
       - V(fail) fails, naming each such file, its keys and the owned file, and changes nothing.
       - V(disable) renames each such file to C(NAME.stockade-disabled) (C(NAME.stockade-disabled.N) when
         that name is taken) in its directory. The engine reads only C(*.conf), so the whole file stops
@@ -207,7 +210,6 @@ diff:
 """
 
 import json
-import math
 import os
 import re
 
@@ -219,15 +221,19 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     make_backup,
     read_bytes,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import TomlError, loads
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import (
+    LayeredConfig,
+    dropin_paths,
+    read_toml,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import loads
 from ansible_collections.stockade.hardening.plugins.module_utils.toml_writer import TomlWriteError, dumps
 
 NAME_PATTERN = re.compile(r"[0-9]{2}-[A-Za-z0-9_.-]+\.conf")
 LAYER_PATTERN = re.compile(r"[0-9]{2}-stockade-([A-Za-z0-9_-]+)\.conf")
 DIRECTORY_MODE = 0o755
 DISABLED_SUFFIX = ".stockade-disabled"
-BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-MISSING = object()
 
 
 def name_problem(name):
@@ -292,45 +298,25 @@ def apply(changes, backup):
 
 
 # -- drop-ins read after the owned files (shadowing) ------------------------
+# The engine's view comes from the posture engine's own layering (the audit
+# judges the same merged result), with the owned files as this task writes them.
 
-def conf_files(directory):
-    """Sorted paths of the *.conf regular files of `directory` (none when it does not exist), skipping
-    names that start with '.' as the posture audit does."""
-    try:
-        names = os.listdir(directory)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    except OSError as exc:
-        raise WriteError(directory, "cannot list the drop-in directory: %s" % (exc.strerror or exc))
-    return [os.path.join(directory, n) for n in sorted(names)
-            if n.endswith(".conf") and not n.startswith(".") and os.path.isfile(os.path.join(directory, n))]
+def read_order(host, directory, files, later_directories):
+    """The drop-in paths the engine reads, in its order, from the first owned file on (earlier files
+    cannot undo ours and are not read), with the owned files where the task puts them."""
+    owned = sorted(n for n, d in files.items() if d)
+    names = sorted(set(host.list_dir(directory, ".conf")) - set(files) | set(owned))
+    paths = [os.path.join(directory, n) for n in names] + dropin_paths(host, [], later_directories)
+    return paths[names.index(owned[0]):]
 
 
-def later_files(directory, name, owned, later_directories, listings):
-    """The drop-ins the engine reads after `name` of `directory`, in its order; `owned` names are skipped."""
-    found = [p for p in listings[directory] if os.path.basename(p) > name and os.path.basename(p) not in owned]
-    for later in later_directories:
-        found.extend(listings[later])
-    return found
-
-
-def leaves(data, prefix=()):
-    """[(key path tuple, value)] of the non-table values of a parsed TOML document."""
-    found = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            found.extend(leaves(value, prefix + (key,)))
-        else:
-            found.append((prefix + (key,), value))
-    return found
-
-
-def lookup(data, path):
-    for key in path:
-        if not isinstance(data, dict) or key not in data:
-            return MISSING
-        data = data[key]
-    return data
+def engine_view(host, order, owned, skipped):
+    """LayeredConfig of `order` without the `skipped` paths; `owned` {path: data} replaces those files."""
+    config = LayeredConfig([])
+    for path in order:
+        if path not in skipped:
+            config.add(owned[path] if path in owned else read_toml(host, path), path)
+    return config
 
 
 def same_value(ours, theirs):
@@ -339,54 +325,32 @@ def same_value(ours, theirs):
         return False
     if isinstance(ours, list):
         return len(ours) == len(theirs) and all(same_value(a, b) for a, b in zip(ours, theirs))
-    if isinstance(ours, dict):
-        return ours.keys() == theirs.keys() and all(same_value(ours[k], theirs[k]) for k in ours)
-    if isinstance(ours, float) and math.isnan(ours) and math.isnan(theirs):
-        return True
     return ours == theirs
 
 
-def dotted(path):
-    return ".".join(k if BARE_KEY.fullmatch(k) else json.dumps(k) for k in path)
-
-
-def shown(value):
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def parse_later(path):
-    """(text, parsed TOML) of a later drop-in; WriteError naming it when it cannot be read or parsed."""
-    raw = read_bytes(path)
-    if raw is None:
-        raise WriteError(path, "disappeared while being read")
-    try:
-        text = raw.decode("utf-8")
-        return text, loads(text)
-    except UnicodeDecodeError as exc:
-        raise WriteError(path, "cannot be parsed as TOML (the engine cannot read it either): not UTF-8: %s" % exc)
-    except TomlError as exc:
-        raise WriteError(path, "cannot be parsed as TOML (the engine cannot read it either): %s" % exc)
-
-
 def find_shadowing(directory, files, later_directories):
-    """({later path: [(key, owned name, our value, their value)]}, {later path: its text}) for the later
-    drop-ins that set a key of an owned file to another value, in the order the engine reads them."""
-    owned = [(name, leaves(loads(dumps(data)))) for name, data in sorted(files.items()) if data]
-    if not owned:
-        return {}, {}
-    listings = {d: conf_files(d) for d in [directory] + list(later_directories)}
-    order = [p for d in [directory] + list(later_directories) for p in listings[d]]
-    parsed = {}
+    """[(later path, [(key, owned path, our value, their value)])], in the engine's order: the drop-ins to
+    take away so that every owned key takes effect. Taking one away can uncover an earlier one that
+    also differs, so this repeats until the owned files win. ConfigError names a file that cannot be read."""
+    if not any(files.values()):
+        return []
+    host = HostRoot("/")
+    order = read_order(host, directory, files, later_directories)
+    # as they will be on disk: rendered, then read back by the engine's TOML reader
+    owned = {os.path.join(directory, n): loads(dumps(d)) for n, d in files.items() if d}
+    ours = {key: (path, setting.value) for path, data in sorted(owned.items())
+            for key, setting in engine_view(host, [path], owned, ()).settings().items()}
     found = {}
-    for name, our_leaves in owned:
-        for path in later_files(directory, name, files, later_directories, listings):
-            if path not in parsed:
-                parsed[path] = parse_later(path)
-            for key, ours in our_leaves:
-                theirs = lookup(parsed[path][1], key)
-                if theirs is not MISSING and not same_value(ours, theirs):
-                    found.setdefault(path, []).append((dotted(key), name, ours, theirs))
-    return {p: found[p] for p in order if p in found}, {p: parsed[p][0] for p in found}
+    while True:
+        config = engine_view(host, order, owned, found)
+        uncovered = {}
+        for key, (path, value) in ours.items():
+            effective = config.get(key)
+            if effective.source not in owned and not same_value(value, effective.value):
+                uncovered.setdefault(effective.source, []).append((key, path, value, effective.value))
+        if not uncovered:
+            return [(p, found[p]) for p in order if p in found]
+        found.update(uncovered)
 
 
 def disabled_name(path):
@@ -399,28 +363,21 @@ def disabled_name(path):
     return candidate
 
 
-def describe_shadowing(directory, path, entries):
-    return "%s sets %s" % (path, ", ".join(
-        "%s = %s (%s has %s)" % (key, shown(theirs), os.path.join(directory, name), shown(ours))
-        for key, name, ours, theirs in entries))
+def overrides(entries):
+    """'key = theirs where OWNED sets ours; ...' for one later drop-in."""
+    return "; ".join("%s = %s where %s sets %s" % (key, shown(theirs), path, shown(ours))
+                     for key, path, ours, theirs in entries)
 
 
-def unique_keys(entries):
-    keys = []
-    for key, dummy, dummy2, dummy3 in entries:
-        if key not in keys:
-            keys.append(key)
-    return keys
+def shown(value):
+    return json.dumps(value, sort_keys=True, default=str)
 
 
-def disabled_warning(directory, entry, entries, verb):
+def disabled_warning(entry, entries, verb):
     return ("%s %s disabled: the engine reads it after the drop-ins of stockade.hardening, and it sets %s. "
             "It %s renamed to %s, which the engine does not read; to get it back, rename it to %s "
             "(the next run disables it again unless those keys agree or shadowing is not 'disable')."
-            % (entry["path"], verb, "; ".join("%s = %s where %s sets %s" % (
-                key, shown(theirs), os.path.join(directory, name), shown(ours))
-                for key, name, ours, theirs in entries),
-               verb, entry["disabled_as"], entry["path"]))
+            % (entry["path"], verb, overrides(entries), verb, entry["disabled_as"], entry["path"]))
 
 
 def disable(path, target):
@@ -456,10 +413,11 @@ def main():
     later_directories = params["later_directories"]
     try:
         changes = plan(directory, files, params["owner_comment"])
-        shadows, texts = ({}, {}) if params["shadowing"] == "ignore" else find_shadowing(
-            directory, files, later_directories)
+        shadows = [] if params["shadowing"] == "ignore" else find_shadowing(directory, files, later_directories)
     except TomlWriteError as exc:
         module.fail_json(msg="cannot render a drop-in as TOML: %s" % exc, directory=directory)
+    except ConfigError as exc:
+        module.fail_json(msg="%s (the engine cannot read it either; nothing was changed)" % exc, directory=directory)
     except WriteError as exc:
         module.fail_json(msg=str(exc), directory=directory)
 
@@ -468,21 +426,21 @@ def main():
             msg="config_dropins: drop-ins that the engine reads after the files of this task set their keys to other "
                 "values, so the engine would not use ours: %s. Nothing was changed. Remove those keys or files, or "
                 "use shadowing=disable to rename the files away." % "; ".join(
-                    describe_shadowing(directory, p, e) for p, e in shadows.items()),
-            directory=directory, shadowing_files=[dict(path=p, keys=unique_keys(e)) for p, e in shadows.items()])
+                    "%s sets %s" % (p, overrides(e)) for p, e in shadows),
+            directory=directory, shadowing_files=[dict(path=p, keys=[e[0] for e in entries]) for p, entries in shadows])
 
-    disabled = [dict(path=p, disabled_as=disabled_name(p), keys=unique_keys(e)) for p, e in shadows.items()]
+    disabled = [dict(path=p, disabled_as=disabled_name(p), keys=[e[0] for e in entries]) for p, entries in shadows]
     result = dict(changed=bool(changes or disabled), directory=directory, changed_files=[c[1] for c in changes],
                   backups={}, rollback=[], disabled_files=disabled)
     if module._diff:
         result["diff"] = [dict(before=(b or b"").decode("utf-8", "replace"), after=(a or b"").decode("utf-8"),
                                before_header=p, after_header=p) for dummy, p, b, a in changes]
-        result["diff"] += [dict(before=texts[d["path"]], after="", before_header=d["path"],
+        result["diff"] += [dict(before=read_bytes(d["path"]).decode("utf-8"), after="", before_header=d["path"],
                                 after_header="%s (disabled: renamed to %s, no longer read by the engine)"
                                 % (d["path"], d["disabled_as"])) for d in disabled]
     if module.check_mode or not (changes or disabled):
-        for entry, entries in zip(disabled, shadows.values()):
-            module.warn(disabled_warning(directory, entry, entries, "would be"))
+        for entry, (dummy, entries) in zip(disabled, shadows):
+            module.warn(disabled_warning(entry, entries, "would be"))
         module.exit_json(**result)
 
     try:
@@ -493,11 +451,11 @@ def main():
         result["rollback"] = [dict(path=path, backup=result["backups"][path])
                               for dummy, path, before, dummy2 in changes
                               if before is None or result["backups"][path] is not None]
-        for entry, entries in zip(disabled, shadows.values()):
+        for entry, (dummy, entries) in zip(disabled, shadows):
             disable(entry["path"], entry["disabled_as"])
             # engine_restart's restore writes the content of `backup` back to `path`.
             result["rollback"].append(dict(path=entry["path"], backup=entry["disabled_as"]))
-            module.warn(disabled_warning(directory, entry, entries, "was"))
+            module.warn(disabled_warning(entry, entries, "was"))
     except WriteError as exc:
         module.fail_json(msg=str(exc), **result)
     module.exit_json(**result)

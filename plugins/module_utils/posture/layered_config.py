@@ -40,16 +40,16 @@ class LayeredConfig:
 
     @classmethod
     def load(cls, host, paths):
-        existing = [p for p in paths if host.exists(p)]
-        config = cls(existing)
-        for path in existing:
-            text = host.read_text(path)
-            try:
-                data = loads(text or "")
-            except TomlError as exc:
-                raise ConfigError(path, "TOML syntax error at %s" % exc)
-            config._merge(data, (), path)
+        config = cls([])
+        for path in paths:
+            if host.exists(path):
+                config.add(read_toml(host, path), path)
         return config
+
+    def add(self, data, source):
+        """Apply one more file's parsed data on top, as the engine reads the next file."""
+        self.files.append(source)
+        self._merge(data, (), source)
 
     def _merge(self, data, prefix, source):
         for key, value in data.items():
@@ -67,6 +67,10 @@ class LayeredConfig:
             return Setting(self._values[path], self._sources[path])
         return Setting(default, None)
 
+    def settings(self):
+        """Every effective value: {dotted key: Setting}."""
+        return {".".join(path): Setting(value, self._sources[path]) for path, value in self._values.items()}
+
     def table(self, dotted):
         """Effective sub-keys below a table: {name: Setting}."""
         prefix = tuple(dotted.split("."))
@@ -83,6 +87,14 @@ class LayeredConfig:
             raise ConfigError(setting.source, "%s must be %s, found %s" % (
                 dotted, _kind_name(kind), render_value(setting.value)))
         return setting
+
+
+def read_toml(host, path):
+    """One file's parsed TOML; ConfigError naming it when it cannot be read or parsed."""
+    try:
+        return loads(host.read_text(path) or "")
+    except TomlError as exc:
+        raise ConfigError(path, "TOML syntax error at %s" % exc)
 
 
 def _kind_name(kind):

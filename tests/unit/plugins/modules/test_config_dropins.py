@@ -280,6 +280,18 @@ def test_the_same_value_or_other_keys_are_not_shadowing(shadow_run, tmp_path):
     assert not failed and not result["changed"]
 
 
+def test_a_value_that_a_still_later_file_puts_back_is_not_shadowing(shadow_run, tmp_path):
+    # the engine merges in order: 99-b.conf sets ours again, so 98-a.conf's value never takes effect
+    directory, rootful = tree(tmp_path, **{
+        "98-a.conf": UNCONFINED,
+        "99-b.conf": '[containers]\nseccomp_profile = "%s"\n' % SECCOMP["containers"]["seccomp_profile"],
+    })
+    before = snapshot(directory, rootful)
+    result, failed = shadow_run(directory, shadowing="disable")
+    assert not failed and not result["changed"] and result["disabled_files"] == []
+    assert snapshot(directory, rootful) == before
+
+
 def test_a_different_type_is_a_different_value(shadow_run, tmp_path):
     directory, rootful = tree(tmp_path)
     run(run_module_holder[0], directory, {"50-stockade-kernel-fs.conf": {"containers": {"read_only": True}}})
