@@ -20,14 +20,15 @@ AUDIT_ARGUMENT_SPEC = dict(
 )
 
 
-def audit_from_params(params, check_mode=False, extra_args=None):
-    """Run the audit that the module's options ask for; returns the report."""
+def audit_from_params(params, check_mode=False, extra_args=None, allowed_booleans=()):
+    """Run the audit that the module's options ask for; returns the report.
+    `allowed_booleans`: the policy's selinux_booleans_allowed."""
     controls = [c for c in all_controls() if not params["layers"] or c.layer in params["layers"]]
     probe = None
     if params["probe"] or params["probe_image"] or extra_args:
         probe = ProbeRequest(image=params["probe_image"], extra_args=extra_args)
     return run_audit(params["root"], live="auto" if params["live"] else False, controls=controls,
-                     probe=probe, may_import=not check_mode)
+                     probe=probe, may_import=not check_mode, allowed_booleans=allowed_booleans)
 
 
 def known_control_ids():

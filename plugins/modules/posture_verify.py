@@ -101,8 +101,8 @@ RETURN = r"""
 report:
   description:
     - The full report with the policy applied (C(required), C(waived), C(waiver) per control).
-    - Control C(host-selinux-container-booleans) also carries C(allowed_by_policy), the audit's lines for the booleans
-      on that O(policy.selinux_booleans_allowed) allows, when there are any.
+    - Control C(host-selinux-container-booleans) is judged with O(policy.selinux_booleans_allowed); a boolean
+      on and allowed shows as C(NAME on (allowed by policy)) in its evidence.
   returned: always
   type: dict
 failed_controls:
@@ -157,7 +157,8 @@ def main():
         policy = validate(raw_policy, known_control_ids(), source="policy")
     except PolicyError as exc:
         module.fail_json(msg=str(exc))
-    report = audit_from_params(module.params, check_mode=module.check_mode)
+    report = audit_from_params(module.params, check_mode=module.check_mode,
+                               allowed_booleans=policy["selinux_booleans_allowed"])
     failures = apply(report, policy)
     result = dict(changed=False, report=report, summary=report["summary"],
                   failed_controls=[f["id"] for f in failures])

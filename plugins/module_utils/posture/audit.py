@@ -30,10 +30,13 @@ def _run_one(ctx, control):
             control.id, type(exc).__name__, exc)])
 
 
-def run_audit(root="/", live="auto", machine=None, controls=None, probe=None, may_import=True):
+def run_audit(root="/", live="auto", machine=None, controls=None, probe=None, may_import=True,
+              allowed_booleans=()):
     """Audit `root`; returns the report as plain data (JSON-serialisable).
-    `probe` (a container_probe.ProbeRequest) also runs probe containers."""
-    ctx = AuditContext(root, live_mode=live, machine=machine, probe=probe, may_import=may_import)
+    `probe` (a container_probe.ProbeRequest) also runs probe containers;
+    `allowed_booleans` are the SELinux container booleans the policy lets be on."""
+    ctx = AuditContext(root, live_mode=live, machine=machine, probe=probe, may_import=may_import,
+                       allowed_booleans=allowed_booleans)
     results = []
     for control in controls or all_controls():
         outcome = _run_one(ctx, control)

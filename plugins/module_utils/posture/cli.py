@@ -130,7 +130,8 @@ def main(argv=None):
     except UsageError as exc:
         sys.stderr.write("stockade-audit: error: %s\n" % exc)
         return EXIT_USAGE
-    report = run_audit(args.root, live=False if args.offline else "auto", controls=selected, probe=probe)
+    report = run_audit(args.root, live=False if args.offline else "auto", controls=selected, probe=probe,
+                       allowed_booleans=policy["selinux_booleans_allowed"])
     failures = apply(report, policy)
     renderer = RENDERERS[args.format]
     text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)

@@ -40,8 +40,10 @@ class _Lazy:
 
 
 class AuditContext:
-    def __init__(self, root="/", live_mode="auto", machine=None, probe=None, may_import=True):
+    def __init__(self, root="/", live_mode="auto", machine=None, probe=None, may_import=True,
+                 allowed_booleans=()):
         self.host = HostRoot(root)
+        self.allowed_booleans = frozenset(allowed_booleans)  # the policy's selinux_booleans_allowed
         self.machine = machine or os.uname().machine
         if live_mode == "auto":
             self.live_enabled = self.host.is_live

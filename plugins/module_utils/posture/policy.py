@@ -7,8 +7,9 @@ A policy is a mapping:
   layers:   layers whose controls are required (default: every layer)
   require:  further control ids to require (e.g. the opt-in ones)
   waivers:  [{control, justification, expires (YYYY-MM-DD, optional)}]
-  selinux_booleans_allowed: container booleans that may be on; they no longer
-            fail host-selinux-container-booleans (any other one on still does)
+  selinux_booleans_allowed: container booleans that may be on; the audit is
+            given them (run_audit(allowed_booleans=...)) and
+            host-selinux-container-booleans fails only for any other one on
 A required control fails the verdict when its status is fail or error (an
 unreadable file is never a pass); not_applicable never does.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 
-from .controls.selinux import BOOLEANS_CONTROL, CONTAINER_BOOLEANS, allow_booleans
+from .controls.selinux import CONTAINER_BOOLEANS
 from .model import ERROR, FAIL, LAYERS
 
 POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed")
@@ -113,8 +114,6 @@ def apply(report, policy, today=None):
     today = today or datetime.date.today()
     failures = []
     for entry in report["controls"]:
-        if entry["id"] == BOOLEANS_CONTROL:
-            allow_booleans(entry, policy.get("selinux_booleans_allowed", []))
         required = entry["id"] in policy["require"] or (
             entry["required_by_default"] and entry["layer"] in policy["layers"])
         waiver = policy["waivers"].get(entry["id"])

@@ -6,9 +6,7 @@ permissive booleans off, and every engine labels its containers."""
 
 from __future__ import annotations
 
-import re
-
-from ..model import Remediation, judged, not_applicable, Outcome, FAIL, PASS
+from ..model import Remediation, judged, not_applicable, Outcome, FAIL
 from ..registry import control
 from ..selinux_state import CONFIG, boolean_values, installed_modules
 from .docker_daemon_checks import daemon_flag_check
@@ -21,11 +19,6 @@ CONTAINER_BOOLEANS = (
     "container_use_sysadmin", "container_use_mknod", "container_use_dri",
     "container_use_ecryptfs", "container_use_xserver_devices",
 )
-BOOLEANS_CONTROL = "host-selinux-container-booleans"
-# The control's evidence line for a boolean that is on, and its parser: the
-# policy's allow-list (selinux_booleans_allowed) re-judges those lines.
-_ON_LINE = "%s is on (runtime %s, persisted %s)"
-_ON_LINE_PATTERN = re.compile(r"^(\w+) is on \(runtime \w+, persisted \w+\)$")
 SELINUX_FIX = Remediation("selinux", {"selinux_state": "enforcing"},
                           "switch SELinux to enforcing (via permissive and a relabel)")
 
@@ -82,34 +75,15 @@ def check_container_booleans(ctx):
     values = boolean_values(ctx.host, policy, CONTAINER_BOOLEANS)
     if not values:
         return not_applicable("no container booleans found (SELinux or its container policy absent)")
-    on = [_ON_LINE % (name, rt, ps) for name, (rt, ps) in sorted(values.items()) if rt == 1 or ps == 1]
-    return judged(not on, on or ["%d container booleans, all off: %s" % (
-        len(values), ", ".join(sorted(values)))])
-
-
-def allow_booleans(entry, allowed):
-    """Judge the report entry of host-selinux-container-booleans under the policy's
-    allow-list (called by policy.apply): booleans on and allowed do not fail it.
-
-    All allowed and on: pass, with "NAME on (allowed by policy)" as evidence. Any on
-    and not allowed: fail, naming only those. The audit's lines for the allowed ones
-    are kept in entry["allowed_by_policy"], so that applying another policy to the
-    same report starts again from what the audit found."""
-    found = [line for line in entry["evidence"] if _ON_LINE_PATTERN.match(line)]
-    found.extend(entry.pop("allowed_by_policy", None) or [])
-    if entry["status"] not in (PASS, FAIL) or not found:
-        return
-    found.sort()
-    permitted = [line for line in found if _ON_LINE_PATTERN.match(line).group(1) in allowed]
-    refused = [line for line in found if line not in permitted]
-    if permitted:
-        entry["allowed_by_policy"] = permitted
+    on = [name for name, (rt, ps) in sorted(values.items()) if rt == 1 or ps == 1]
+    refused = ["%s is on (runtime %s, persisted %s)" % ((name,) + values[name])
+               for name in on if name not in ctx.allowed_booleans]
     if refused:
-        entry["status"], entry["evidence"] = FAIL, refused
-        return
-    entry["status"] = PASS
-    entry["evidence"] = ["%s on (allowed by policy)" % _ON_LINE_PATTERN.match(line).group(1)
-                         for line in permitted] + ["no other container boolean is on"]
+        return judged(False, refused)
+    if on:  # each one allowed by the policy (selinux_booleans_allowed)
+        return judged(True, ["%s on (allowed by policy)" % name for name in on]
+                      + ["no other container boolean is on"])
+    return judged(True, ["%d container booleans, all off: %s" % (len(values), ", ".join(sorted(values)))])
 
 
 control(id="docker-selinux-enabled", layer="selinux", engine="docker",

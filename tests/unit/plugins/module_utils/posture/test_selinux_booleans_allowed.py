@@ -36,8 +36,12 @@ CGROUP_ON = {
 DEVICES_ON_TOO = dict(CGROUP_ON, **{"sys/fs/selinux/booleans/container_use_devices": "1 1"})
 
 
-def audit(tmp_path, *layers):
-    return run_audit(write_tree(tmp_path / "root", HARDENED, *layers), machine="x86_64")
+def verify(tmp_path, raw_policy, *layers):
+    """(report, failures) of the fixture tree under a policy, as posture_verify and the agent run it."""
+    policy = validate(raw_policy, IDS)
+    report = run_audit(write_tree(tmp_path / "root", HARDENED, *layers), machine="x86_64",
+                       allowed_booleans=policy["selinux_booleans_allowed"])
+    return report, apply(report, policy)
 
 
 def entry_of(report):
@@ -45,29 +49,25 @@ def entry_of(report):
 
 
 def test_hardened_tree_passes_without_an_allow_list(tmp_path):
-    report = audit(tmp_path)
-    assert apply(report, validate(None, IDS)) == []
+    report, failures = verify(tmp_path, None)
+    assert failures == []
     assert entry_of(report)["status"] == "pass"
     assert report["policy"]["selinux_booleans_allowed"] == []
 
 
 def test_a_boolean_on_fails_by_default(tmp_path):
-    report = audit(tmp_path, CGROUP_ON)
-    failures = apply(report, validate({}, IDS))
+    report, failures = verify(tmp_path, {}, CGROUP_ON)
     assert [f["id"] for f in failures] == [CONTROL]
     assert entry_of(report)["evidence"] == ["container_manage_cgroup is on (runtime 1, persisted 1)"]
 
 
 def test_allowed_boolean_on_passes_with_evidence_and_counts_follow(tmp_path):
-    report = audit(tmp_path, CGROUP_ON)
-    apply(report, validate(None, IDS))
-    before = dict(report["summary"]["counts"])
-    failures = apply(report, validate({"selinux_booleans_allowed": ["container_manage_cgroup"]}, IDS))
+    before = dict(verify(tmp_path / "before", None, CGROUP_ON)[0]["summary"]["counts"])
+    report, failures = verify(tmp_path, {"selinux_booleans_allowed": ["container_manage_cgroup"]}, CGROUP_ON)
     assert failures == []
     entry = entry_of(report)
     assert entry["status"] == "pass"
     assert "container_manage_cgroup on (allowed by policy)" in entry["evidence"]
-    assert entry["allowed_by_policy"] == ["container_manage_cgroup is on (runtime 1, persisted 1)"]
     assert not entry["waived"]
     summary = report["summary"]
     assert summary["compliant"] is True and summary["failed_required"] == []
@@ -77,14 +77,14 @@ def test_allowed_boolean_on_passes_with_evidence_and_counts_follow(tmp_path):
 
 
 def test_persisted_only_boolean_is_allowed_too(tmp_path):
-    report = audit(tmp_path, {"var/lib/selinux/default/active/booleans.local": "container_manage_cgroup=1\n"})
-    assert apply(report, validate({"selinux_booleans_allowed": ["container_manage_cgroup"]}, IDS)) == []
+    report, failures = verify(tmp_path, {"selinux_booleans_allowed": ["container_manage_cgroup"]},
+                              {"var/lib/selinux/default/active/booleans.local": "container_manage_cgroup=1\n"})
+    assert failures == []
     assert entry_of(report)["evidence"][0] == "container_manage_cgroup on (allowed by policy)"
 
 
 def test_another_boolean_on_fails_naming_only_that_one(tmp_path):
-    report = audit(tmp_path, DEVICES_ON_TOO)
-    failures = apply(report, validate({"selinux_booleans_allowed": ["container_manage_cgroup"]}, IDS))
+    report, failures = verify(tmp_path, {"selinux_booleans_allowed": ["container_manage_cgroup"]}, DEVICES_ON_TOO)
     assert [f["id"] for f in failures] == [CONTROL]
     entry = entry_of(report)
     assert entry["status"] == "fail"
@@ -96,38 +96,21 @@ def test_another_boolean_on_fails_naming_only_that_one(tmp_path):
 
 
 def test_allowing_a_boolean_that_is_off_changes_nothing(tmp_path):
-    report = audit(tmp_path, {"sys/fs/selinux/booleans/container_use_devices": "1 1"})
-    failures = apply(report, validate({"selinux_booleans_allowed": ["container_manage_cgroup"]}, IDS))
+    report, failures = verify(tmp_path, {"selinux_booleans_allowed": ["container_manage_cgroup"]}, {"sys/fs/selinux/booleans/container_use_devices": "1 1"})
     assert [f["id"] for f in failures] == [CONTROL]
     assert entry_of(report)["evidence"] == ["container_use_devices is on (runtime 1, persisted None)"]
-    assert "allowed_by_policy" not in entry_of(report)
-
-
-def test_applying_another_policy_starts_from_what_the_audit_found(tmp_path):
-    report = audit(tmp_path, DEVICES_ON_TOO)
-    found = list(entry_of(report)["evidence"])
-    assert len(found) == 2
-    apply(report, validate({"selinux_booleans_allowed": ["container_manage_cgroup"]}, IDS))
-    assert apply(report, validate({"selinux_booleans_allowed": list(CONTAINER_BOOLEANS)}, IDS)) == []
-    assert entry_of(report)["evidence"] == [
-        "container_manage_cgroup on (allowed by policy)", "container_use_devices on (allowed by policy)",
-        "no other container boolean is on"]
-    failures = apply(report, validate(None, IDS))
-    assert [f["id"] for f in failures] == [CONTROL]
-    assert entry_of(report)["evidence"] == found and "allowed_by_policy" not in entry_of(report)
 
 
 def test_a_waiver_still_covers_the_whole_control(tmp_path):
-    report = audit(tmp_path, DEVICES_ON_TOO)
-    policy = validate({"selinux_booleans_allowed": ["container_manage_cgroup"],
-                       "waivers": [{"control": CONTROL, "justification": "devices for the GPU runners"}]}, IDS)
-    assert apply(report, policy) == []
+    report, failures = verify(tmp_path, {"selinux_booleans_allowed": ["container_manage_cgroup"],
+                                         "waivers": [{"control": CONTROL, "justification": "devices for the GPU runners"}]},
+                              DEVICES_ON_TOO)
+    assert failures == []
     assert entry_of(report)["status"] == "fail" and entry_of(report)["waived"]
 
 
 def test_an_unreadable_boolean_stays_an_error(tmp_path):
-    report = audit(tmp_path, {"sys/fs/selinux/booleans/container_manage_cgroup": "on"})
-    failures = apply(report, validate({"selinux_booleans_allowed": ["container_manage_cgroup"]}, IDS))
+    report, failures = verify(tmp_path, {"selinux_booleans_allowed": ["container_manage_cgroup"]}, {"sys/fs/selinux/booleans/container_manage_cgroup": "on"})
     assert [(f["id"], f["status"]) for f in failures] == [(CONTROL, "error")]
 
 
@@ -216,7 +199,6 @@ def test_harden_keeps_the_rest_of_the_users_policy(tmp_path):
             "waivers": [{"control": "docker-icc-disabled", "justification": "x"}]}
     policy = _harden_policy({"stockade_policy": user, "selinux_booleans_on": ["container_manage_cgroup"]})
     assert policy == dict(user, selinux_booleans_allowed=["container_manage_cgroup"])
-    report = audit(tmp_path, CGROUP_ON)
-    failures = apply(report, validate(policy, IDS))
+    report, failures = verify(tmp_path, policy, CGROUP_ON)
     assert CONTROL not in [f["id"] for f in failures]
     assert entry_of(report)["evidence"][0] == "container_manage_cgroup on (allowed by policy)"
