@@ -162,7 +162,7 @@ def run_probe(engine, request, may_import=True):
         os.chmod(scratch, 0o755)
         os.chmod(programs, 0o755)
         os.chmod(output, 0o777)
-        if os.path.isdir(SELINUX_MOUNT) and os.path.exists(os.path.join(SELINUX_MOUNT, "enforce")):
+        if os.path.exists(os.path.join(SELINUX_MOUNT, "enforce")):  # SELinux is on
             label_for_containers(scratch, shared_volume_label())
         argv = [cli, "run", "--rm", "--network", "none",
                 "-v", "%s:%s:ro,z" % (programs, MOUNT_PROGRAMS),
