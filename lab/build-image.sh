@@ -33,6 +33,8 @@ PACKAGES=(
   # SELinux, and what a role needs to build refpolicy's container module
   selinux-basics selinux-policy-default selinux-policy-dev selinux-policy-src
   policycoreutils policycoreutils-python-utils setools auditd make m4
+  # the agent role's enforce mode (ansible-pull), with Debian's own ansible-core
+  ansible-core git
 )
 
 log() { printf '[build-image] %s\n' "$*" >&2; }
