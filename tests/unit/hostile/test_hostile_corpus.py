@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every hostile input gives the verdict of its real consumer: no false pass,
+no traceback, no hang, no memory blow-up (see corpus.py)."""
+
+import glob
+import importlib
+import os
+
+import pytest
+
+import corpus
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(HERE, "cases_*.py")))
+CASES = [case for name in MODULES for case in importlib.import_module(name).CASES]
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    """A directory every uid may traverse (the unreadable-file cases run as nobody)."""
+    path = tmp_path_factory.mktemp("hostile")
+    for parent in [path] + list(path.parents):
+        if str(parent) == "/":
+            break
+        os.chmod(parent, os.stat(parent).st_mode | 0o011)
+    return str(path)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_consumer_verdict(case, scratch):
+    assert not corpus.problems(case, corpus.run(case, scratch))
+
+
+def test_case_ids_are_unique():
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_every_case_names_its_consumer():
+    assert [c.id for c in CASES if not c.consumer.strip()] == []
+
