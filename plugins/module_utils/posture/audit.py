@@ -17,9 +17,9 @@ from .toml_lite import TomlError
 
 
 def _run_one(ctx, control):
-    if control.engine != "host" and not ctx.engine_binary(control.engine):
-        return not_applicable("%s is not installed under %s" % (control.engine, ctx.host.root))
     try:
+        if control.engine != "host" and not ctx.engine_binary(control.engine):
+            return not_applicable("%s is not installed under %s" % (control.engine, ctx.host.root))
         return control.check(ctx)
     except ConfigError as exc:
         return Outcome(ERROR, ["%s: %s" % (exc.path, exc.cause)])
@@ -52,7 +52,10 @@ def run_audit(root="/", live="auto", machine=None, controls=None, probe=None, ma
         results.append(entry)
     engines = {}
     for engine in ("docker", "podman", "crio"):
-        binary = ctx.engine_binary(engine)
+        try:
+            binary = ctx.engine_binary(engine)
+        except ConfigError:  # each of its controls reports why
+            binary = None
         view = ctx.live_view_if_asked(engine)
         engines[engine] = {
             "installed": bool(binary), "binary": binary,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 from . import container_probe, docker_daemon, layered_config, live, selinux_state
-from .hostfs import HostRoot
+from .hostfs import ConfigError, HostRoot
 from .sysctl import persisted_values
 
 # How the audit decides that an engine is installed under the root.
@@ -60,8 +60,14 @@ class AuditContext:
         if engine == "host":
             return "/"
         if engine not in self._binaries:
-            self._binaries[engine] = self.host.which(ENGINE_BINARIES[engine])
-        return self._binaries[engine]
+            try:
+                self._binaries[engine] = self.host.which(ENGINE_BINARIES[engine])
+            except ConfigError as exc:  # cannot tell: every control of the engine says why
+                self._binaries[engine] = exc
+        found = self._binaries[engine]
+        if isinstance(found, ConfigError):
+            raise found
+        return found
 
     def live(self, engine):
         """The engine's live view, or a LiveEngine whose reason says why not."""

@@ -7,13 +7,25 @@ The same audit runs on a live host (`/`), a chroot or an unpacked image, so
 every path is resolved inside the root, including absolute symlinks (which
 would otherwise escape to the auditing machine's own files). Reads are cached:
 several controls look at the same files, and the audit must stay cheap.
+
+Every reader opens files through here, so the audit never hangs and never
+runs out of memory on a hostile tree: a file is stat'ed before it is opened
+and only a regular file (or /dev/null, which reads as empty) is read; FIFOs,
+sockets and device nodes are refused (reading them blocks forever or never
+ends, and opening a device can have side effects); no more than
+MAX_FILE_BYTES are read; JSON nested deeper than MAX_NESTING is refused.
+What cannot be read (permissions, when the audit does not run as root) is a
+ConfigError naming the file, never "absent": the engine, running as root,
+reads it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import posixpath
+import stat
 
 
 class ConfigError(Exception):
@@ -27,6 +39,95 @@ class ConfigError(Exception):
 
 _MAX_SYMLINKS = 40
 _MISSING = object()
+
+# The largest file a reader accepts. Real inputs are far smaller (a seccomp
+# profile ~30 KiB, /proc/PID/mounts of a busy node ~2 MiB, a 100k-line
+# /etc/subuid ~3 MiB); at 8 MiB the worst JSON ([{},{},...]) still parses into
+# less than 400 MiB of objects.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# The deepest JSON a reader accepts: real profiles and daemon.json nest 4-5
+# levels; Python's own parser stops near 1000 with a RecursionError, and
+# anything deep would make every later walk over the value recursive.
+MAX_NESTING = 100
+_DEV_NULL = os.makedev(1, 3)
+_KINDS = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a named pipe (FIFO)"),
+          (stat.S_ISSOCK, "is a socket"), (stat.S_ISCHR, "is a character device"),
+          (stat.S_ISBLK, "is a block device"))
+
+
+def _not_regular(status):
+    """Why a file with this stat cannot be read as configuration, or None."""
+    if stat.S_ISREG(status.st_mode):
+        return None
+    for test, kind in _KINDS:
+        if test(status.st_mode):
+            return "%s, expected a regular file" % kind
+    return "is not a regular file"
+
+
+def _is_dev_null(status):
+    return stat.S_ISCHR(status.st_mode) and status.st_rdev == _DEV_NULL
+
+
+def read_regular(local, limit=MAX_FILE_BYTES):
+    """Bytes of the regular file at `local` (no more than `limit`).
+
+    Raises OSError as open() would, and ValueError with the reason when the
+    file is not a regular file or is too large. /dev/null reads as empty, as
+    every consumer reads it. A FIFO is never opened; the file is opened with
+    O_NONBLOCK and checked again after opening, in case it was swapped.
+    """
+    before = os.stat(local)
+    if _is_dev_null(before):
+        return b""
+    reason = _not_regular(before)
+    if reason:
+        raise ValueError(reason)
+    fd = os.open(local, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        after = os.fstat(fd)
+        reason = _not_regular(after)
+        if reason or (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+            raise ValueError(reason or "changed while it was being opened")
+        if after.st_size > limit:
+            raise ValueError(_too_large(after.st_size, limit))
+        chunks = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # /proc and /sys files report size 0
+                raise ValueError(_too_large(None, limit))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _too_large(size, limit):
+    found = "%d bytes" % size if size is not None else "more"
+    return "is %s, larger than the %d MiB a configuration file may have" % (found, limit >> 20)
+
+
+def nesting_depth(value):
+    """How deeply lists and dicts nest in a parsed value (without recursion)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class HostRoot:
@@ -76,16 +177,12 @@ class HostRoot:
         return os.path.join(self.root, *parts)
 
     def exists(self, path):
-        try:
-            return os.path.exists(self.resolve(path))
-        except ConfigError:
-            return False
+        """Whether `path` exists; ConfigError when that cannot be told (a
+        directory on the way that the audit may not search)."""
+        return self._kind(path) is not None
 
     def is_dir(self, path):
-        try:
-            return os.path.isdir(self.resolve(path))
-        except ConfigError:
-            return False
+        return self._kind(path) == "dir"
 
     def read_text(self, path):
         """Return the file's text, or None when it does not exist.
@@ -98,18 +195,11 @@ class HostRoot:
                 raise cached
             return cached
         try:
-            local = self.resolve(path)
-            with open(local, "rb") as handle:
-                data = handle.read()
-            value = data.decode("utf-8")
-        except FileNotFoundError:
+            value = read_regular(self.resolve(path)).decode("utf-8")
+        except (FileNotFoundError, NotADirectoryError):
             value = None
-        except IsADirectoryError:
-            value = ConfigError(path, "is a directory, expected a file")
-        except NotADirectoryError:
-            value = None
-        except UnicodeDecodeError as exc:
-            value = ConfigError(path, "not UTF-8 text (byte %d)" % exc.start)
+        except ValueError as exc:  # not a regular file, too large, not UTF-8
+            value = ConfigError(path, _decode_reason(exc))
         except ConfigError as exc:
             value = exc
         except OSError as exc:
@@ -130,12 +220,26 @@ class HostRoot:
         if text is None:
             return None
         try:
-            return json.loads(text)
+            value = json.loads(text)
+        except RecursionError:
+            value = None
+            depth = MAX_NESTING + 1
         except ValueError as exc:
             raise ConfigError(path, "invalid JSON: %s" % exc)
+        else:
+            depth = nesting_depth(value)
+        if depth > MAX_NESTING:
+            raise ConfigError(path, "JSON nested deeper than %d levels: refused" % MAX_NESTING)
+        return value
 
     def list_dir(self, path, suffix=""):
-        """Sorted names of regular files in a directory (empty when absent)."""
+        """Sorted names of regular files in a directory (empty when absent).
+
+        Other entries (directories, FIFOs, devices, dangling links) are left
+        out, as systemd's conf-files lists them; an entry that cannot be
+        stat'ed (a directory readable but not searchable) is a ConfigError:
+        root would see what it is.
+        """
         key = (path, suffix)
         if key not in self._listing_cache:
             try:
@@ -147,9 +251,37 @@ class HostRoot:
             self._listing_cache[key] = sorted(
                 n for n in names
                 if n.endswith(suffix) and not n.startswith(".")
-                and os.path.isfile(self.resolve(posixpath.join(path, n)))
+                and self._kind(posixpath.join(path, n)) == "file"
             )
         return self._listing_cache[key]
+
+    def list_subdirs(self, path):
+        """Sorted names of the directories in `path` (empty when absent);
+        ConfigError when it or an entry cannot be read."""
+        try:
+            names = os.listdir(self.resolve(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as exc:
+            raise ConfigError(path, "cannot list: %s" % (exc.strerror or exc))
+        return sorted(n for n in names if self._kind(posixpath.join(path, n)) == "dir")
+
+    def _kind(self, path):
+        """"file", "dir", "other" or None (absent, dangling or looping link);
+        ConfigError when it cannot be stat'ed."""
+        try:
+            status = os.stat(self.resolve(path))
+        except ConfigError:
+            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return None
+            raise ConfigError(path, "cannot stat: %s" % (exc.strerror or exc))
+        if stat.S_ISREG(status.st_mode):
+            return "file"
+        return "dir" if stat.S_ISDIR(status.st_mode) else "other"
 
     def first_existing(self, paths):
         """The first of `paths` that exists, or None."""
@@ -160,13 +292,18 @@ class HostRoot:
 
     def which(self, name, dirs=("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
                                 "/usr/bin", "/sbin", "/bin")):
-        """Where an executable is installed under the root (None if nowhere)."""
+        """Where an executable is installed under the root (None if nowhere).
+
+        Executable means an x bit for root's sake, not the auditing user's;
+        ConfigError when a directory on the way cannot be searched."""
         for directory in dirs:
             path = posixpath.join(directory, name)
-            try:
-                local = self.resolve(path)
-            except ConfigError:
-                continue
-            if os.path.isfile(local) and os.access(local, os.X_OK):
+            if self._kind(path) == "file" and os.stat(self.resolve(path)).st_mode & 0o111:
                 return path
         return None
+
+
+def _decode_reason(exc):
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text (byte %d)" % exc.start
+    return str(exc)

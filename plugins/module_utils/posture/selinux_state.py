@@ -73,22 +73,13 @@ def installed_modules(host, policy_type):
     names = set()
     if not host.is_dir(active):
         return None
-    for priority in _subdirs(host, active):
+    for priority in host.list_subdirs(active):
         if priority == "disabled":
             continue
-        names.update(_subdirs(host, posixpath.join(active, priority)))
+        names.update(host.list_subdirs(posixpath.join(active, priority)))
     disabled_dir = posixpath.join(active, "disabled")
     disabled = set(host.list_dir(disabled_dir))
     return names - disabled
-
-
-def _subdirs(host, path):
-    import os
-    try:
-        local = host.resolve(path)
-        return sorted(n for n in os.listdir(local) if os.path.isdir(os.path.join(local, n)))
-    except OSError:
-        return []
 
 
 def boolean_values(host, policy_type, names):

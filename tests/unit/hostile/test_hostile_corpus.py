@@ -40,4 +40,3 @@ def test_case_ids_are_unique():
 
 def test_every_case_names_its_consumer():
     assert [c.id for c in CASES if not c.consumer.strip()] == []
-
