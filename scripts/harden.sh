@@ -37,8 +37,8 @@ with open(sys.argv[2], "w") as handle:
         "      ansible_python_interpreter: /usr/bin/python3\n"
         # the lab VM is disposable: let the selinux layer switch it from
         # AppArmor and reboot it, as an operator would allow in a window
-        "      selinux_switch_from_apparmor: true\n"
-        "      selinux_reboot_allowed: true\n"
+        "      stockade_selinux_switch_from_apparmor: true\n"
+        "      stockade_selinux_reboot_allowed: true\n"
         "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
         " -o ServerAliveInterval=5 -o ServerAliveCountMax=3\n"
         % (vm["instance"], vm["address"], vm["port"], vm["user"], vm["identity_file"]))

@@ -139,8 +139,10 @@ def render(role, role_dir):
     if table:
         parts.append(table)
     parts.append("## Example")
+    # the layer's own settings make the example, not its on/off switch
+    settings = [name for name in sorted(options) if name != "stockade_%s_enabled" % role]
     example_vars = "".join("\n        %s: %s" % (name, json.dumps(options[name].get("default")))
-                           for name in sorted(options)[:2])
+                           for name in settings[:2])
     parts.append("```yaml\n- name: Apply the %s layer\n  hosts: container_hosts\n  roles:\n    - role: %s.%s%s\n```"
                  % (role, COLLECTION, role, "\n      vars:" + example_vars if example_vars else ""))
     return "\n\n".join(p for p in parts if p) + "\n"

@@ -65,7 +65,7 @@ ansible_facts:
             engine: docker
             status: fail
             evidence: ["no-new-privileges = (unset) (engine default)"]
-            remediation: {role: stockade.hardening.no_new_privs, variables: {no_new_privs_docker: true}}
+            remediation: {role: stockade.hardening.no_new_privs, variables: {stockade_no_new_privs_docker: true}}
         summary: {compliant: false, failed_required: [docker-no-new-privileges]}
 """
 

@@ -71,7 +71,7 @@ options:
             C(container_can_execstack), C(container_use_host_all_caps), C(container_use_sysadmin),
             C(container_use_mknod), C(container_use_dri), C(container_use_ecryptfs),
             C(container_use_xserver_devices)); another name is an error.
-          - The playbook C(stockade.hardening.harden) adds the selinux role's C(selinux_booleans_on) to this list.
+          - The playbook C(stockade.hardening.harden) adds the selinux role's C(stockade_selinux_booleans_on) to this list.
         type: list
         elements: str
         default: []

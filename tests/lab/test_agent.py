@@ -17,9 +17,9 @@ from conftest import REPO
 PLAYBOOK = os.path.join(REPO, "tests", "lab", "playbooks", "agent.yml")
 HOOK_LOG = "/root/stockade-drift-hook.log"
 AGENT_VARS = {
-    "agent_interval": "minutely",      # so that the test sees the timer fire on its own
-    "agent_randomized_delay": "0",
-    "agent_drift_hook": 'echo "new=$STOCKADE_NEW_FAILURES failing=$STOCKADE_FAILED_CONTROLS" >> %s' % HOOK_LOG,
+    "stockade_agent_interval": "minutely",      # so that the test sees the timer fire on its own
+    "stockade_agent_randomized_delay": "0",
+    "stockade_agent_drift_hook": 'echo "new=$STOCKADE_NEW_FAILURES failing=$STOCKADE_FAILED_CONTROLS" >> %s' % HOOK_LOG,
 }
 # One timer period plus an audit under TCG on a loaded machine.
 TIMER_WAIT = 240

@@ -11,7 +11,7 @@ Tests run in file order and build on each other (one VM, minutes per step)."""
 from runner_jobs import published, run_job
 
 # The maintenance window's permissions for the selinux layer on this AppArmor host.
-ENFORCE_VARS = {"selinux_switch_from_apparmor": True, "selinux_reboot_allowed": True}
+ENFORCE_VARS = {"stockade_selinux_switch_from_apparmor": True, "stockade_selinux_reboot_allowed": True}
 LATE_DROPIN = "/etc/containers/containers.conf.d/99-local-drift.conf"
 # Each hand-made change, and the one control the audit must name for it.
 DRIFTS = [

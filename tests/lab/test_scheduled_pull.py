@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The agent role's enforce mode (agent_pull_url): ansible-pull on a systemd
+"""The agent role's enforce mode (stockade_agent_pull_url): ansible-pull on a systemd
 timer, run by the host itself from a git repository, repairs hand-made drift.
 
 Runs after test_agent.py and test_runner_*.py on the same VM, which by then is
@@ -32,18 +32,18 @@ DAEMON_JSON = "/etc/docker/daemon.json"
 DRIFT = ("""sed -i 's/"no-new-privileges": true/"no-new-privileges": false/' %s"""
          """ && grep -q '"no-new-privileges": false' %s""" % (DAEMON_JSON, DAEMON_JSON))
 PULL_VARS = {
-    "agent_interval": "hourly",        # test_agent.py's minutely audit would compete with the pull run
-    "agent_pull_url": PULL_URL,
+    "stockade_agent_interval": "hourly",        # test_agent.py's minutely audit would compete with the pull run
+    "stockade_agent_pull_url": PULL_URL,
     # Far from now: the test starts the service itself, the timer must not race it.
-    "agent_pull_interval": "*-01-01 00:00:00",
-    "agent_randomized_delay": "0",
+    "stockade_agent_pull_interval": "*-01-01 00:00:00",
+    "stockade_agent_randomized_delay": "0",
     # The whole harden.yml, as the timer runs it: on a converged host only the drift changes.
-    "agent_pull_args": [],
+    "stockade_agent_pull_args": [],
 }
 # ansible-pull of the whole harden.yml with ansible-core 2.14 under TCG.
 PULL_TIMEOUT = 3600
 LOCAL_YML = """---
-# Enforce mode: ansible-pull runs this on the host itself (agent_pull_url).
+# Enforce mode: ansible-pull runs this on the host itself (stockade_agent_pull_url).
 - name: Harden this host
   ansible.builtin.import_playbook: stockade.hardening.harden
 """
@@ -158,7 +158,7 @@ def test_pull_run_repairs_hand_made_drift(guest):
 
 
 def test_pull_mode_off_removes_the_units(lab_inventory, ansible_env, guest):
-    changed, out = apply_role(lab_inventory, ansible_env, "-e", json.dumps(dict(PULL_VARS, agent_pull_url=None)))
+    changed, out = apply_role(lab_inventory, ansible_env, "-e", json.dumps(dict(PULL_VARS, stockade_agent_pull_url=None)))
     assert changed > 0, out
     for unit in UNITS:
         assert guest("test -e /etc/systemd/system/%s" % unit, check=False).returncode == 1, unit
@@ -166,7 +166,7 @@ def test_pull_mode_off_removes_the_units(lab_inventory, ansible_env, guest):
     assert "stockade-pull" not in guest("systemctl list-timers --all --no-pager").stdout
     assert "stockade-pull" not in guest("systemctl list-unit-files 'stockade-*' --no-pager").stdout
     assert guest("test -e %s" % PULL_DIR, check=False).returncode == 1
-    # The audit agent stays. (A second run with agent_pull_url null changing nothing is test_agent.py's.)
+    # The audit agent stays. (A second run with stockade_agent_pull_url null changing nothing is test_agent.py's.)
     assert guest("systemctl is-enabled stockade-agent.timer").stdout.strip() == "enabled"
 
 

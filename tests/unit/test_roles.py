@@ -18,6 +18,9 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalog
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import anchor_variables  # noqa: E402  (the reading of a role's variables that the collision test uses)
+
 ROLES_DIR = os.path.join(REPO, "roles")
 ROLES = sorted(d for d in os.listdir(ROLES_DIR) if os.path.isdir(os.path.join(ROLES_DIR, d))) \
     if os.path.isdir(ROLES_DIR) else []
@@ -101,10 +104,46 @@ def test_argument_spec_and_defaults_agree(role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_public_variables_carry_the_role_prefix(role):
+    # stockade_ keeps them apart from linux-system-roles and dev-sec (test_variable_collisions.py)
     for name in spec_options(role):
-        assert name.startswith(role + "_"), "%s is not prefixed with %s_" % (name, role)
+        assert name.startswith("stockade_%s_" % role), "%s is not prefixed with stockade_%s_" % (name, role)
     for name in load(role, "defaults", "main.yml") or {}:
         assert not name.startswith("_"), "%s: private variables belong in vars/, not defaults/" % name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_variable_a_role_sets_carries_the_stockade_prefix(role):
+    # vars/, register, set_fact and loop_var names: private ones __stockade_<role>_, the hand-over
+    # between roles __stockade_<engine>_..., published facts stockade_ (stockade_reboot_required)
+    private = anchor_variables.names(os.path.join(ROLES_DIR, role), "stockade_" + role)[1]
+    for name in private:
+        assert name.startswith(("__stockade_", "stockade_")), "%s: %s lacks the __stockade_%s_ prefix" % (
+            role, name, role)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r in LAYERS])
+def test_a_layer_role_owns_its_enabled_flag_and_obeys_it(role):
+    flag = "stockade_%s_enabled" % role
+    assert spec_options(role)[flag]["type"] == "bool" and spec_options(role)[flag]["default"] is True
+    # main.yml only imports the layer under the flag, so no task runs when it is false
+    main = load(role, "tasks", "main.yml")
+    assert len(main) == 1 and main[0]["when"] == "%s | bool" % flag, "tasks/main.yml must import the layer under %s" % flag
+    assert main[0]["ansible.builtin.import_tasks"] == "layer.yml"
+
+
+def test_every_remediation_names_a_role_and_its_options():
+    """A failed control's fix (report, SARIF, HTML) names variables the user can set on that role."""
+    checked = 0
+    for control in all_controls():
+        remediation = control.remediation
+        if not remediation or not remediation.role:
+            continue
+        role = remediation.role.rsplit(".", 1)[-1]
+        assert role in ROLES, "%s: remediation names unknown role %s" % (control.id, remediation.role)
+        for variable in remediation.variables:
+            assert variable in spec_options(role), "%s: %s is not an option of role %s" % (control.id, variable, role)
+            checked += 1
+    assert checked > 20
 
 
 @pytest.mark.parametrize("role", ROLES)

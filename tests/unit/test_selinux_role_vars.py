@@ -33,7 +33,7 @@ def options():
 
 
 def test_the_role_turns_off_exactly_the_booleans_the_audit_checks():
-    assert load("vars", "main.yml")["__selinux_container_booleans"] == list(CONTAINER_BOOLEANS)
+    assert load("vars", "main.yml")["__stockade_selinux_container_booleans"] == list(CONTAINER_BOOLEANS)
 
 
 def test_every_remediation_of_the_selinux_layer_names_this_role_and_its_options():
@@ -53,15 +53,15 @@ def test_every_remediation_of_the_selinux_layer_names_this_role_and_its_options(
 
 def test_defaults_are_the_hardened_ones():
     defaults = load("defaults", "main.yml")
-    assert defaults["selinux_state"] == "enforcing"
-    assert defaults["selinux_reboot_allowed"] is False
-    assert defaults["selinux_switch_from_apparmor"] is False
-    assert defaults["selinux_booleans_on"] == []
-    assert all(defaults["selinux_%s" % engine] is True for engine in ("docker", "podman", "crio"))
+    assert defaults["stockade_selinux_state"] == "enforcing"
+    assert defaults["stockade_selinux_reboot_allowed"] is False
+    assert defaults["stockade_selinux_switch_from_apparmor"] is False
+    assert defaults["stockade_selinux_booleans_on"] == []
+    assert all(defaults["stockade_selinux_%s" % engine] is True for engine in ("docker", "podman", "crio"))
 
 
 def test_nullable_options_accept_null():
-    for name in ("selinux_state", "selinux_docker", "selinux_podman", "selinux_crio"):
+    for name in ("stockade_selinux_state", "stockade_selinux_docker", "stockade_selinux_podman", "stockade_selinux_crio"):
         spec = options()[name]
         assert spec["type"] == "raw" and None in spec["choices"], name
 
@@ -69,11 +69,11 @@ def test_nullable_options_accept_null():
 def test_os_variable_files_define_the_same_names():
     debian, redhat = load("vars", "Debian.yml"), load("vars", "RedHat.yml")
     assert sorted(debian) == sorted(redhat)
-    assert debian["__selinux_policy_type_default"] == "default"
-    assert redhat["__selinux_policy_type_default"] == "targeted"
-    assert "container-selinux" in redhat["__selinux_packages"]
-    assert {"selinux-basics", "selinux-policy-default", "auditd"} <= set(debian["__selinux_packages"])
-    assert "container" in debian["__selinux_policy_modules"]
+    assert debian["__stockade_selinux_policy_type_default"] == "default"
+    assert redhat["__stockade_selinux_policy_type_default"] == "targeted"
+    assert "container-selinux" in redhat["__stockade_selinux_packages"]
+    assert {"selinux-basics", "selinux-policy-default", "auditd"} <= set(debian["__stockade_selinux_packages"])
+    assert "container" in debian["__stockade_selinux_policy_modules"]
 
 
 def probe_keys_read_by_tasks():
@@ -83,7 +83,7 @@ def probe_keys_read_by_tasks():
             if name.endswith(".yml"):
                 with open(os.path.join(directory, name), encoding="utf-8") as handle:
                     text += handle.read()
-    return set(re.findall(r"__selinux_probe\.(\w+)", text))
+    return set(re.findall(r"__stockade_selinux_probe\.(\w+)", text))
 
 
 def test_the_probe_answers_every_key_the_tasks_read(tmp_path):
@@ -122,7 +122,7 @@ def role_value(expression, probe, **overrides):
     for parts in (("vars", "main.yml"), ("vars", "Debian.yml"), ("defaults", "main.yml")):
         variables.update(trusted(load(*parts)))
     variables.update(overrides)
-    variables["__selinux_probe_result"] = {"stdout": json.dumps(probe)}
+    variables["__stockade_selinux_probe_result"] = {"stdout": json.dumps(probe)}
     templar = templar_module.Templar(loader=loader, variables=variables)
     return templar.template(templar_module.trust_as_template("{{ %s }}" % expression))
 
@@ -136,38 +136,38 @@ PLAIN_HOST = {"lsms": ["lockdown", "capability", "yama"], "runtime": "disabled",
 
 
 def test_an_apparmor_host_is_left_alone_unless_the_switch_is_asked_for():
-    assert role_value("__selinux_applicable", APPARMOR_HOST) is False
-    assert role_value("__selinux_applicable", APPARMOR_HOST, selinux_switch_from_apparmor=True) is True
-    assert role_value("__selinux_applicable", SELINUX_HOST) is True
-    assert role_value("__selinux_applicable", PLAIN_HOST) is True
+    assert role_value("__stockade_selinux_applicable", APPARMOR_HOST) is False
+    assert role_value("__stockade_selinux_applicable", APPARMOR_HOST, stockade_selinux_switch_from_apparmor=True) is True
+    assert role_value("__stockade_selinux_applicable", SELINUX_HOST) is True
+    assert role_value("__stockade_selinux_applicable", PLAIN_HOST) is True
 
 
 def test_a_boot_is_pending_only_while_selinux_does_not_run_and_the_mode_is_managed():
-    assert role_value("__selinux_boot_pending", PLAIN_HOST) is True
-    assert role_value("__selinux_boot_pending", PLAIN_HOST, selinux_state=None) is False
-    assert role_value("__selinux_boot_pending", SELINUX_HOST) is False
+    assert role_value("__stockade_selinux_boot_pending", PLAIN_HOST) is True
+    assert role_value("__stockade_selinux_boot_pending", PLAIN_HOST, stockade_selinux_state=None) is False
+    assert role_value("__stockade_selinux_boot_pending", SELINUX_HOST) is False
 
 
 def test_the_reboot_reason_says_what_the_boot_does():
-    reason = role_value("__selinux_reboot_reason", PLAIN_HOST)
+    reason = role_value("__stockade_selinux_reboot_reason", PLAIN_HOST)
     assert "security=selinux" in reason and "relabelling" in reason
-    assert "relabelling" not in role_value("__selinux_reboot_reason", APPARMOR_HOST)
+    assert "relabelling" not in role_value("__stockade_selinux_reboot_reason", APPARMOR_HOST)
 
 
 def test_only_missing_modules_are_built():
-    assert role_value("__selinux_missing_modules", SELINUX_HOST) == ["podman"]
-    assert role_value("__selinux_to_enforcing", SELINUX_HOST) is True
+    assert role_value("__stockade_selinux_missing_modules", SELINUX_HOST) == ["podman"]
+    assert role_value("__stockade_selinux_to_enforcing", SELINUX_HOST) is True
 
 
 def test_the_local_policy_module_is_built_only_when_missing():
-    assert role_value("__selinux_missing_local_modules", SELINUX_HOST) == ["stockade_container_local"]
+    assert role_value("__stockade_selinux_missing_local_modules", SELINUX_HOST) == ["stockade_container_local"]
     installed = dict(SELINUX_HOST, modules=["container", "docker", "podman", "stockade_container_local"])
-    assert role_value("__selinux_missing_local_modules", installed) == []
-    assert role_value("__selinux_missing_modules", installed) == []
+    assert role_value("__stockade_selinux_missing_local_modules", installed) == []
+    assert role_value("__stockade_selinux_missing_modules", installed) == []
 
 
 def test_every_local_policy_module_has_its_source_in_the_role():
     for os_vars in ("Debian.yml", "RedHat.yml"):
-        for module in load("vars", os_vars)["__selinux_local_policy_modules"]:
+        for module in load("vars", os_vars)["__stockade_selinux_local_policy_modules"]:
             with open(os.path.join(ROLE, "files", module + ".te"), encoding="utf-8") as handle:
                 assert handle.readline().startswith("policy_module(%s," % module)

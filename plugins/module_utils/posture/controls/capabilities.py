@@ -32,7 +32,7 @@ def _caps_check(engine, key, label, allowed):
 control(id="podman-default-capabilities", layer="capabilities", engine="podman",
         title="Podman's default capability set adds nothing to the stock minimum",
         rationale="Every capability in default_capabilities is granted to every container.",
-        remediation=Remediation("capabilities", {"capabilities_podman_default": sorted(PODMAN_DEFAULT_CAPS)},
+        remediation=Remediation("capabilities", {"stockade_capabilities_podman_default": sorted(PODMAN_DEFAULT_CAPS)},
                                 "set [containers] default_capabilities to the minimal set"),
         )(_caps_check("podman", "containers.default_capabilities", "[containers] default_capabilities",
                       PODMAN_DEFAULT_CAPS))
@@ -40,7 +40,7 @@ control(id="podman-default-capabilities", layer="capabilities", engine="podman",
 control(id="crio-default-capabilities", layer="capabilities", engine="crio",
         title="CRI-O's default capability set adds nothing to the stock minimum",
         rationale="Every capability in default_capabilities is granted to every container.",
-        remediation=Remediation("capabilities", {"capabilities_crio_default": sorted(CRIO_DEFAULT_CAPS)},
+        remediation=Remediation("capabilities", {"stockade_capabilities_crio_default": sorted(CRIO_DEFAULT_CAPS)},
                                 "set [crio.runtime] default_capabilities to the minimal set"),
         )(_caps_check("crio", "crio.runtime.default_capabilities", "[crio.runtime] default_capabilities",
                       CRIO_DEFAULT_CAPS))

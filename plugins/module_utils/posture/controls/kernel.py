@@ -80,7 +80,7 @@ def _sysctl_check(name, predicate):
 for _id, _name, _predicate, _wanted, _why in SYSCTLS:
     control(id=_id, layer="kernel", engine="host",
             title="%s %s" % (_name, _wanted), rationale=_why,
-            remediation=Remediation("kernel", {"kernel_sysctls": {_name: _wanted.split()[-1]}},
+            remediation=Remediation("kernel", {"stockade_kernel_sysctls": {_name: _wanted.split()[-1]}},
                                     "set %s %s in /etc/sysctl.d and apply it" % (_name, _wanted)),
             )(_sysctl_check(_name, _predicate))
 
@@ -137,7 +137,7 @@ _ia32_parameter = _boot_param_check("ia32_emulation", "0")
          title="The kernel refuses 32-bit programs and syscalls (ia32_emulation=0)",
          rationale="Removes the i386 syscall entry for the whole host, containers or not "
                    "(kernel 6.7+); seccomp then has one ABI fewer to police.",
-         remediation=Remediation("kernel", {"kernel_ia32_emulation_disabled": True},
+         remediation=Remediation("kernel", {"stockade_kernel_ia32_emulation_disabled": True},
                                  "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"))
 def check_ia32_emulation(ctx):
     release, version, config = _kernel_facts(ctx.host)
@@ -156,6 +156,6 @@ def check_ia32_emulation(ctx):
 control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
         title="The legacy vsyscall page is removed (vsyscall=none)",
         rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
-        remediation=Remediation("kernel", {"kernel_vsyscall_none": True},
+        remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
                                 "add vsyscall=none to the kernel command line and reboot"),
         )(_boot_param_check("vsyscall", "none"))

@@ -22,13 +22,13 @@ def _read_only_check(engine, key, label):
 control(id="podman-read-only-rootfs", layer="kernel_fs", engine="podman", required=False,
         title="Podman runs containers with a read-only root filesystem by default",
         rationale="A read-only root stops an intruder from persisting tools inside the container.",
-        remediation=Remediation("kernel_fs", {"kernel_fs_read_only_rootfs": True},
+        remediation=Remediation("kernel_fs", {"stockade_kernel_fs_read_only_rootfs": True},
                                 "set [containers] read_only = true"),
         )(_read_only_check("podman", "containers.read_only", "[containers] read_only"))
 
 control(id="crio-read-only-rootfs", layer="kernel_fs", engine="crio", required=False,
         title="CRI-O runs containers with a read-only root filesystem by default",
         rationale="A read-only root stops an intruder from persisting tools inside the container.",
-        remediation=Remediation("kernel_fs", {"kernel_fs_read_only_rootfs": True},
+        remediation=Remediation("kernel_fs", {"stockade_kernel_fs_read_only_rootfs": True},
                                 "set [crio.runtime] read_only = true"),
         )(_read_only_check("crio", "crio.runtime.read_only", "[crio.runtime] read_only"))

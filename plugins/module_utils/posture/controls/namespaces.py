@@ -17,7 +17,7 @@ control(id="docker-icc-disabled", layer="namespaces", engine="docker", cis="2.2"
         title="Containers on Docker's default bridge cannot talk to each other (icc: false)",
         rationale="With icc enabled any container can reach every other container's ports "
                   "on the default bridge.",
-        remediation=Remediation(NAMESPACE_FIX, {"namespaces_docker_icc": False},
+        remediation=Remediation(NAMESPACE_FIX, {"stockade_namespaces_docker_icc": False},
                                 'set "icc": false in daemon.json'),
         )(daemon_flag_check("icc", False, True))
 
@@ -25,7 +25,7 @@ control(id="docker-userland-proxy-disabled", layer="namespaces", engine="docker"
         title="dockerd does not run the userland proxy (userland-proxy: false)",
         rationale="The userland proxy is a host process per published port; iptables/nftables "
                   "forwarding avoids it.",
-        remediation=Remediation(NAMESPACE_FIX, {"namespaces_docker_userland_proxy": False},
+        remediation=Remediation(NAMESPACE_FIX, {"stockade_namespaces_docker_userland_proxy": False},
                                 'set "userland-proxy": false in daemon.json'),
         )(daemon_flag_check("userland-proxy", False, True))
 
@@ -33,7 +33,7 @@ control(id="docker-userland-proxy-disabled", layer="namespaces", engine="docker"
 @control(id="docker-cgroupns-private", layer="namespaces", engine="docker",
          title="Docker containers get a private cgroup namespace by default",
          rationale="In the host cgroup namespace a container sees the host's cgroup tree.",
-         remediation=Remediation(NAMESPACE_FIX, {"namespaces_docker_cgroupns_mode": "private"},
+         remediation=Remediation(NAMESPACE_FIX, {"stockade_namespaces_docker_cgroupns_mode": "private"},
                                  'set "default-cgroupns-mode": "private" in daemon.json'))
 def check_docker_cgroupns(ctx):
     config = ctx.docker
@@ -52,7 +52,7 @@ def check_docker_cgroupns(ctx):
          title="Podman's default namespaces are private (not host)",
          rationale="A host pid, net, ipc, uts or cgroup namespace in containers.conf applies "
                    "to every container.",
-         remediation=Remediation(NAMESPACE_FIX, {"namespaces_podman": {
+         remediation=Remediation(NAMESPACE_FIX, {"stockade_namespaces_podman": {
              name: "private" for name in PODMAN_NAMESPACES}},
              "remove the host namespace settings from containers.conf"))
 def check_podman_namespaces(ctx):

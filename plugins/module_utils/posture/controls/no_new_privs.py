@@ -15,7 +15,7 @@ control(
     title="dockerd sets no_new_privs on every container by default",
     rationale="With no-new-privileges a setuid binary or file capability inside a container "
               "cannot raise the privileges of the process that runs it.",
-    remediation=Remediation("no_new_privs", {"no_new_privs_docker": True},
+    remediation=Remediation("no_new_privs", {"stockade_no_new_privs_docker": True},
                             'set "no-new-privileges": true in daemon.json'),
 )(daemon_flag_check("no-new-privileges", True, False))
 # Not cross-checked with `docker info`: Docker 20.10 (Debian 12) does not list

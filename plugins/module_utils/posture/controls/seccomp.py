@@ -48,7 +48,7 @@ for _engine, _name in ENGINE_NAMES.items():
         title="%s applies a deny-by-default seccomp profile" % _name,
         rationale="Without seccomp a container can call all ~400 syscalls; a bug in any of "
                   "them can break confinement.",
-        remediation=Remediation("seccomp", {"seccomp_%s" % _engine: True},
+        remediation=Remediation("seccomp", {"stockade_seccomp_%s" % _engine: True},
                                 "point %s at the hardened profile" % _name),
     )(_enabled_check(_engine))
     control(
@@ -57,6 +57,6 @@ for _engine, _name in ENGINE_NAMES.items():
         rationale="The engines' defaults allow i386 and x32 syscalls, a second, rarely "
                   "audited syscall table that has carried many kernel exploits; no modern "
                   "container image needs it.",
-        remediation=Remediation("seccomp", {"seccomp_%s" % _engine: True},
+        remediation=Remediation("seccomp", {"stockade_seccomp_%s" % _engine: True},
                                 "install the profile without compat ABIs and point %s at it" % _name),
     )(_no_32bit_check(_engine))

@@ -19,7 +19,7 @@ CONTAINER_BOOLEANS = (
     "container_use_sysadmin", "container_use_mknod", "container_use_dri",
     "container_use_ecryptfs", "container_use_xserver_devices",
 )
-SELINUX_FIX = Remediation("selinux", {"selinux_state": "enforcing"},
+SELINUX_FIX = Remediation("selinux", {"stockade_selinux_state": "enforcing"},
                           "switch SELinux to enforcing (via permissive and a relabel)")
 
 
@@ -50,7 +50,7 @@ def check_selinux_enforcing(ctx):
          title="The SELinux container policy module is installed",
          rationale="Without the container module (container-selinux, or refpolicy's container "
                    "module on Debian) containers run unconfined or fail to start.",
-         remediation=Remediation("selinux", {"selinux_state": "enforcing"},
+         remediation=Remediation("selinux", {"stockade_selinux_state": "enforcing"},
                                  "install the container policy module"))
 def check_container_policy(ctx):
     state = ctx.selinux
@@ -67,7 +67,7 @@ def check_container_policy(ctx):
          title="SELinux booleans that loosen container confinement are off",
          rationale="Booleans such as container_manage_cgroup or container_use_devices give "
                    "every container more than the policy's default.",
-         remediation=Remediation("selinux", {"selinux_booleans_on": []},
+         remediation=Remediation("selinux", {"stockade_selinux_booleans_on": []},
                                  "turn the listed booleans off (persistently), or allow those you need "
                                  "in the policy (selinux_booleans_allowed)"))
 def check_container_booleans(ctx):
@@ -89,7 +89,7 @@ def check_container_booleans(ctx):
 control(id="docker-selinux-enabled", layer="selinux", engine="docker",
         title="dockerd labels containers with SELinux (selinux-enabled)",
         rationale="dockerd leaves containers unlabelled (spc_t) unless selinux-enabled is set.",
-        remediation=Remediation("selinux", {"selinux_docker": True},
+        remediation=Remediation("selinux", {"stockade_selinux_docker": True},
                                 'set "selinux-enabled": true in daemon.json'),
         )(daemon_flag_check("selinux-enabled", True, False, running_option="selinux"))
 
@@ -97,7 +97,7 @@ control(id="docker-selinux-enabled", layer="selinux", engine="docker",
 @control(id="podman-selinux-label", layer="selinux", engine="podman",
          title="Podman labels containers with SELinux (label = true)",
          rationale="label = false in containers.conf runs every container without SELinux separation.",
-         remediation=Remediation("selinux", {"selinux_podman": True},
+         remediation=Remediation("selinux", {"stockade_selinux_podman": True},
                                  "remove label = false from containers.conf"))
 def check_podman_label(ctx):
     setting = ctx.podman.typed("containers.label", bool, True)
@@ -107,7 +107,7 @@ def check_podman_label(ctx):
 @control(id="crio-selinux-enabled", layer="selinux", engine="crio",
          title="CRI-O labels containers with SELinux (selinux = true)",
          rationale="CRI-O's default is selinux = false: containers are not separated by SELinux.",
-         remediation=Remediation("selinux", {"selinux_crio": True},
+         remediation=Remediation("selinux", {"stockade_selinux_crio": True},
                                  "set [crio.runtime] selinux = true"))
 def check_crio_selinux(ctx):
     setting = ctx.crio.typed("crio.runtime.selinux", bool, False)

@@ -21,7 +21,7 @@ USERNS_FIX = "userns"
 @control(id="docker-userns-remap", layer="userns", engine="docker", cis="2.9",
          title="dockerd remaps container root to an unprivileged user (userns-remap)",
          rationale="Without remapping, uid 0 in a container is uid 0 on the host.",
-         remediation=Remediation(USERNS_FIX, {"userns_docker_remap": "default"},
+         remediation=Remediation(USERNS_FIX, {"stockade_userns_docker_remap": "default"},
                                  'set "userns-remap": "default" in daemon.json (existing images '
                                  'and containers then disappear from view)'))
 def check_docker_userns_remap(ctx):
@@ -74,14 +74,14 @@ def _podman_auto_user(ctx):
 control(id="docker-userns-subids", layer="userns", engine="docker",
         title="The Docker remap user has valid, non-overlapping subordinate id ranges",
         rationale="Overlapping ranges let two remapped containers (or a real user) share uids.",
-        remediation=Remediation(USERNS_FIX, {"userns_docker_remap": "default"},
+        remediation=Remediation(USERNS_FIX, {"stockade_userns_docker_remap": "default"},
                                 "give the remap user its own 65536-long ranges"),
         )(_subid_check(_docker_remap_user))
 
 control(id="podman-userns-subids", layer="userns", engine="podman",
         title="Podman's auto-userns user has valid, non-overlapping subordinate id ranges",
         rationale="userns = auto takes each container's ids from this user's ranges.",
-        remediation=Remediation(USERNS_FIX, {"userns_podman_auto": True},
+        remediation=Remediation(USERNS_FIX, {"stockade_userns_podman_auto": True},
                                 "give the containers user its own ranges in /etc/subuid and /etc/subgid"),
         )(_subid_check(_podman_auto_user))
 
@@ -89,7 +89,7 @@ control(id="podman-userns-subids", layer="userns", engine="podman",
 @control(id="podman-userns-auto", layer="userns", engine="podman",
          title="Podman gives each container its own user namespace (userns = auto)",
          rationale="Rootful Podman otherwise runs containers as real host root.",
-         remediation=Remediation(USERNS_FIX, {"userns_podman_auto": True},
+         remediation=Remediation(USERNS_FIX, {"stockade_userns_podman_auto": True},
                                  'set [containers] userns = "auto"'))
 def check_podman_userns(ctx):
     setting = ctx.podman.typed("containers.userns", str, "host")
@@ -99,7 +99,7 @@ def check_podman_userns(ctx):
 @control(id="host-max-user-namespaces", layer="userns", engine="host",
          title="User namespaces are available (user.max_user_namespaces > 0)",
          rationale="0 makes remapping impossible and engines fall back to host root.",
-         remediation=Remediation("kernel", {"kernel_sysctls": {"user.max_user_namespaces": 15000}},
+         remediation=Remediation("kernel", {"stockade_kernel_sysctls": {"user.max_user_namespaces": 15000}},
                                  "set user.max_user_namespaces to a positive value"))
 def check_max_user_namespaces(ctx):
     name = "user.max_user_namespaces"

@@ -13,7 +13,7 @@ from ..model import Remediation, judged
 from ..registry import control
 
 SANDBOX_MARKERS = ("kata", "runsc", "gvisor", "krun")
-FIX = Remediation("vm_isolation", {"vm_isolation_runtime": "kata"},
+FIX = Remediation("vm_isolation", {"stockade_vm_isolation_runtime": "kata"},
                   "install Kata Containers or gVisor and register it with the engine")
 
 

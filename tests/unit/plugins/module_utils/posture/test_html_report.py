@@ -76,7 +76,7 @@ def test_drill_down_shows_evidence_remediation_and_waiver(tmp_path):
     assert "docker-no-new-privileges" in panel and "FAIL" in panel
     assert "no-new-privileges = (unset)" in panel                    # evidence
     assert "stockade.hardening.no_new_privs" in panel                 # remediation role
-    assert "<code>no_new_privs_docker: true</code>" in panel          # and its variable
+    assert "<code>stockade_no_new_privs_docker: true</code>" in panel          # and its variable
     waived_panel = page[page.index('id="h0-no_new_privs"'):]
     assert "Waiver: CI runner TICKET-7, expires 2099-01-01" in waived_panel[:waived_panel.index("</section>")]
     assert layer_verdicts(waived)["no_new_privs"] == "waived"

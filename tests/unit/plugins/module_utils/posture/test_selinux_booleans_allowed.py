@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The policy's per-boolean allow-list (selinux_booleans_allowed) for control
 host-selinux-container-booleans: on fixture trees, through the agent's command
-line, and as harden.yml builds it from the selinux role's selinux_booleans_on."""
+line, and as harden.yml builds it from the selinux role's stockade_selinux_booleans_on."""
 
 import json
 import os
@@ -27,7 +27,7 @@ IDS = [c.id for c in all_controls()]
 CONTROL = "host-selinux-container-booleans"
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
 
-# container_manage_cgroup on now and persistently (what selinux_booleans_on does).
+# container_manage_cgroup on now and persistently (what stockade_selinux_booleans_on does).
 CGROUP_ON = {
     "sys/fs/selinux/booleans/container_manage_cgroup": "1 1",
     "var/lib/selinux/default/active/booleans.local": "container_manage_cgroup=1\n",
@@ -182,11 +182,11 @@ def _harden_policy(variables):
 
 @pytest.mark.parametrize("variables,allowed", [
     ({}, []),
-    ({"stockade_policy": None, "selinux_booleans_on": None}, []),
-    ({"selinux_booleans_on": ["container_manage_cgroup"]}, ["container_manage_cgroup"]),
+    ({"stockade_policy": None, "stockade_selinux_booleans_on": None}, []),
+    ({"stockade_selinux_booleans_on": ["container_manage_cgroup"]}, ["container_manage_cgroup"]),
     ({"stockade_policy": {"selinux_booleans_allowed": ["container_use_dri"]}}, ["container_use_dri"]),
     ({"stockade_policy": {"selinux_booleans_allowed": ["container_use_dri", "container_manage_cgroup"]},
-      "selinux_booleans_on": ["container_manage_cgroup"]}, ["container_manage_cgroup", "container_use_dri"]),
+      "stockade_selinux_booleans_on": ["container_manage_cgroup"]}, ["container_manage_cgroup", "container_use_dri"]),
 ])
 def test_harden_allows_the_booleans_the_selinux_role_turned_on(variables, allowed):
     policy = _harden_policy(variables)
@@ -197,7 +197,7 @@ def test_harden_allows_the_booleans_the_selinux_role_turned_on(variables, allowe
 def test_harden_keeps_the_rest_of_the_users_policy(tmp_path):
     user = {"require": ["host-ia32-emulation-off"],
             "waivers": [{"control": "docker-icc-disabled", "justification": "x"}]}
-    policy = _harden_policy({"stockade_policy": user, "selinux_booleans_on": ["container_manage_cgroup"]})
+    policy = _harden_policy({"stockade_policy": user, "stockade_selinux_booleans_on": ["container_manage_cgroup"]})
     assert policy == dict(user, selinux_booleans_allowed=["container_manage_cgroup"])
     report, failures = verify(tmp_path, policy, CGROUP_ON)
     assert CONTROL not in [f["id"] for f in failures]
