@@ -157,12 +157,11 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_
     FLAG_TO_KEY,
     KEY_TYPES,
     TYPE_NAMES,
+    dockerd_command,
     parse_dockerd_flags,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import service_command
 
-DOCKER_UNIT = "docker.service"
 # dockerd flags whose daemon.json key is spelled differently (plural, or a
 # short flag), beyond those posture.docker_daemon already maps.
 # Keys that select the file itself rather than configure the daemon.
@@ -175,12 +174,6 @@ class DaemonJsonError(Exception):
 
 def _flag_key(name):
     return FLAG_TO_KEY.get(name, name)
-
-
-def dockerd_command(host):
-    """dockerd's effective command under `host`, or None without a unit."""
-    command = service_command(host, DOCKER_UNIT)
-    return command if command and command.argv else None
 
 
 def default_path(command):

@@ -12,12 +12,14 @@ so the audit and the config writer judge what dockerd will really run with.
 from __future__ import annotations
 
 import json
+import posixpath
 
 from .hostfs import ConfigError
 from .model import render_value
 from .systemd_units import service_command
 
 DEFAULT_DAEMON_JSON = "/etc/docker/daemon.json"
+DOCKER_UNIT = "docker.service"
 
 # dockerd flags that are booleans (`--flag` alone means true).
 BOOLEAN_FLAGS = frozenset((
@@ -103,32 +105,44 @@ def parse_dockerd_flags(argv):
 class DockerDaemonConfig:
     """Effective dockerd settings under a host root."""
 
-    def __init__(self, daemon_json_path, json_settings, flag_settings, unit_sources):
+    def __init__(self, daemon_json_path, json_settings, flag_settings, unit_origin):
         self.daemon_json_path = daemon_json_path
         self.json_settings = json_settings
         self.flag_settings = flag_settings
-        self.unit_sources = unit_sources
+        self.unit_origin = unit_origin  # the file whose ExecStart= runs dockerd
         # dockerd refuses to start when one option comes from both places.
         self.conflicts = sorted(
             k for k in set(json_settings) & set(flag_settings) if k != "config-file")
 
     def get(self, key):
         if key in self.flag_settings:
-            return DaemonSetting(self.flag_settings[key], "flag in " + self.unit_sources[-1])
+            return DaemonSetting(self.flag_settings[key], "flag in " + self.unit_origin)
         if key in self.json_settings:
             return DaemonSetting(self.json_settings[key], self.daemon_json_path)
         return DaemonSetting(None, None)
 
     def conflict_evidence(self):
         return ["conflict: %s is set both in %s and as a dockerd flag in %s; "
-                "dockerd refuses to start" % (key, self.daemon_json_path, self.unit_sources[-1])
+                "dockerd refuses to start" % (key, self.daemon_json_path, self.unit_origin)
                 for key in self.conflicts]
 
 
+def dockerd_command(host):
+    """docker.service's effective command, or None without the unit.
+
+    A masked or unloadable unit, or one that runs something other than
+    dockerd (a wrapper script, `env`, a shell), raises ConfigError: what
+    would run cannot be judged from the files, and it is never a pass."""
+    command = service_command(host, DOCKER_UNIT)
+    if command is not None and posixpath.basename(command.argv[0]) != "dockerd":
+        raise ConfigError(command.origin, "%s runs %s, not dockerd: the flags dockerd gets cannot be read "
+                                          "from the unit" % (DOCKER_UNIT, command.argv[0]))
+    return command
+
+
 def load(host):
-    command = service_command(host, "docker.service")
-    flags = parse_dockerd_flags(command.argv) if command and command.argv else {}
-    unit_sources = command.sources if command else []
+    command = dockerd_command(host)
+    flags = parse_dockerd_flags(command.argv) if command else {}
     path = flags.get("config-file") or DEFAULT_DAEMON_JSON
     data = host.read_json(path)
     if data is None:
@@ -136,4 +150,4 @@ def load(host):
     elif not isinstance(data, dict):
         raise ConfigError(path, "daemon.json must hold a JSON object, found %s" % type(data).__name__)
     check_types(path, data)
-    return DockerDaemonConfig(path, data, flags, unit_sources or ["docker.service"])
+    return DockerDaemonConfig(path, data, flags, command.origin if command else DOCKER_UNIT)

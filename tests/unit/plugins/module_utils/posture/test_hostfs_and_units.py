@@ -60,6 +60,7 @@ def test_unit_dropins_reset_and_override(tmp_path):
     command = service_command(HostRoot(root), "docker.service")
     assert command.argv == ["/etc-wins", "--icc=false"]
     assert command.sources[-1].endswith("20-b.conf")
+    assert command.origin == "/etc/systemd/system/docker.service.d/10-a.conf"
 
 
 def test_environment_expansion(tmp_path):
@@ -67,7 +68,8 @@ def test_environment_expansion(tmp_path):
         "lib/systemd/system/docker.service": "[Service]\nEnvironmentFile=-/etc/default/docker\n"
                                              "Environment=B=--icc=false\n"
                                              "ExecStart=/usr/sbin/dockerd $DOCKER_OPTS ${B}\n",
-        "etc/default/docker": "# comment\nexport DOCKER_OPTS='--userns-remap=default --no-new-privileges'\n"})
+        "etc/default/docker": "# comment\nDOCKER_OPTS='--userns-remap=default --no-new-privileges'\n"
+                              "export DOCKER_OPTS=--icc=true\n"})  # systemd has no export: ignored
     argv = service_command(HostRoot(root), "docker.service").argv
     assert parse_dockerd_flags(argv) == {"userns-remap": "default", "no-new-privileges": True,
                                          "icc": False}
