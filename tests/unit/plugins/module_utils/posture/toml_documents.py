@@ -46,7 +46,7 @@ def _float(rng):
 
 
 def _string(rng):
-    text = "".join(rng.choice(["a", " ", "\t", "é", "\U0001F600", "'", "#", "[", "="]) for _ in range(rng.randrange(6)))
+    text = "".join(rng.choice(["a", " ", "\t", "é", "\U0001F600", "'", "#", "[", "="]) for dummy in range(rng.randrange(6)))
     style = rng.randrange(4)
     if style == 0:
         escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", rng.choice(["\\t", "\t"]))
@@ -85,13 +85,13 @@ def _value(rng, depth=0):
     if kind == 5:
         return _date_time(rng)
     if kind in (6, 7):
-        items = [_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+        items = [_value(rng, depth + 1) for dummy in range(rng.randrange(4))]
         if rng.random() < 0.5:
             separator = ",%s\n  " % rng.choice(["", " # note"])
             return "[\n  %s%s\n]" % (separator.join(items), rng.choice(["", ","]) if items else "")
         return "[%s%s]" % (", ".join(items), rng.choice(["", ","]) if items else "")
     taken = set()
-    pairs = ["%s = %s" % (_dotted(rng, taken), _value(rng, depth + 1)) for _ in range(rng.randrange(4))]
+    pairs = ["%s = %s" % (_dotted(rng, taken), _value(rng, depth + 1)) for dummy in range(rng.randrange(4))]
     return "{%s}" % ", ".join(pairs)
 
 
@@ -116,7 +116,7 @@ def random_document(rng):
     implicit = set()   # paths named on the way to a header
     for dummy in range(rng.randrange(5)):
         parts = [rng.choice(["containers", "engine", "t%d" % rng.randrange(3), '"q.k"'])
-                 for _ in range(rng.randrange(1, 3))]
+                 for dummy in range(rng.randrange(1, 3))]
         path = ".".join(parts)
         if rng.random() < 0.3:
             if kinds.get(path, "array") != "array" or path in implicit and path not in kinds:
