@@ -23,7 +23,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import atomic_write, make_backup
 from ansible_collections.stockade.hardening.plugins.modules import docker_daemon_config
-from ansible_collections.stockade.hardening.plugins.modules.engine_restart import restart_with_rollback
+from ansible_collections.stockade.hardening.plugins.module_utils import daemon_json_writer
+from ansible_collections.stockade.hardening.plugins.module_utils.service_restart import restart_with_rollback
 
 import engine_helpers
 
@@ -135,8 +136,8 @@ def test_conflict_refused_by_module_is_the_one_dockerd_refuses(host, capsys):
     # Write it anyway, as a writer without the check would, and let dockerd judge.
     local = os.path.join(tree, DAEMON_JSON.lstrip("/"))
     backup = make_backup(local)
-    merged = docker_daemon_config.merge(json.loads(before), {"iptables": False})[0]
-    atomic_write(local, docker_daemon_config.render(merged).encode())
+    merged = daemon_json_writer.merge(json.loads(before), {"iptables": False})[0]
+    atomic_write(local, daemon_json_writer.render(merged).encode())
     outcome, error = restart_with_rollback(daemon, probe, TIMEOUT, [{"path": local, "backup": backup}], 10)
     assert error is not None
     assert "specified both as a flag and in the configuration file" in error and "iptables" in error

@@ -5,67 +5,33 @@
 
 Docker has no drop-in directory for daemon.json, and dockerd refuses to start
 when the same option is given both as a flag (in docker.service or a drop-in)
-and in daemon.json. Both sources are merged here and conflicts are reported,
-so the audit and the config writer judge what dockerd will really run with.
+and in daemon.json. Both sources are read as dockerd reads them (the command
+line by posture.dockerd_flags, the file by posture.daemon_json, the unit by
+posture.systemd_units) and merged, so the audit and the config writer judge
+what dockerd will really run with. Anything dockerd would refuse to start
+with is a ConfigError naming the file: never a pass.
+
+Which dockerd: 20.10 (Debian 12) or 26.1 (Debian 13), from the package
+database under the root; when neither can be told, the configuration is read
+as both, and where they disagree the result is an error.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
+import re
 
+from . import daemon_json, dockerd_flags
 from .hostfs import ConfigError
 from .model import render_value
 from .systemd_units import service_command
 
 DEFAULT_DAEMON_JSON = "/etc/docker/daemon.json"
 DOCKER_UNIT = "docker.service"
-
-# dockerd flags that are booleans (`--flag` alone means true).
-BOOLEAN_FLAGS = frozenset((
-    "icc", "no-new-privileges", "selinux-enabled", "userland-proxy", "live-restore",
-    "ip-forward", "iptables", "ip6tables", "ip-masq", "debug", "experimental",
-    "tls", "tlsverify", "init", "rootless",
-))
-# Flags whose daemon.json key has another name.
-FLAG_TO_KEY = {
-    "add-runtime": "runtimes", "host": "hosts", "H": "hosts",
-    "label": "labels", "log-opt": "log-opts", "storage-opt": "storage-opts", "exec-opt": "exec-opts",
-    "default-ulimit": "default-ulimits", "insecure-registry": "insecure-registries",
-    "registry-mirror": "registry-mirrors", "authorization-plugin": "authorization-plugins",
-    "dns-opt": "dns-opts", "default-address-pool": "default-address-pools",
-    "node-generic-resource": "node-generic-resources",
-    "D": "debug", "l": "log-level", "G": "group", "b": "bridge", "p": "pidfile",
-}
-# Flags that may be repeated and accumulate.
-LIST_FLAGS = frozenset(("add-runtime", "host", "H", "dns", "label", "storage-opt", "log-opt", "exec-opt",
-                        "default-ulimit", "insecure-registry", "registry-mirror", "dns-opt"))
-
-
-# daemon.json keys the audit reads, with the JSON type dockerd insists on (it
-# refuses to start on a mismatch, e.g. "true" given as a string).
-KEY_TYPES = {
-    "icc": bool, "no-new-privileges": bool, "selinux-enabled": bool, "userland-proxy": bool,
-    "live-restore": bool, "seccomp-profile": str, "userns-remap": str,
-    "default-cgroupns-mode": str, "runtimes": dict,
-    "ip-forward": bool, "iptables": bool, "ip6tables": bool, "ip-masq": bool, "ipv6": bool,
-    "debug": bool, "experimental": bool, "tls": bool, "tlsverify": bool, "init": bool, "raw-logs": bool,
-    "log-driver": str, "log-level": str, "data-root": str, "exec-root": str, "storage-driver": str,
-    "default-runtime": str, "cgroup-parent": str, "default-ipc-mode": str, "default-shm-size": str,
-    "bip": str, "bridge": str, "fixed-cidr": str, "fixed-cidr-v6": str, "ip": str, "group": str,
-    "pidfile": str, "containerd": str, "tlscacert": str, "tlscert": str, "tlskey": str,
-    "userland-proxy-path": str, "init-path": str,
-    "log-opts": dict, "default-ulimits": dict, "features": dict, "builder": dict,
-}
-TYPE_NAMES = {bool: "a boolean (true/false, unquoted)", str: "a string", dict: "an object",
-              list: "a list", int: "an integer"}
-
-
-def check_types(path, data):
-    for key, kind in KEY_TYPES.items():
-        if key in data and not isinstance(data[key], kind):
-            raise ConfigError(path, "%s must be %s, found %s" % (
-                key, TYPE_NAMES[kind], json.dumps(data[key])))
+DPKG_STATUS = "/var/lib/dpkg/status"
+DOCKER_PACKAGES = ("docker.io", "docker-ce", "moby-engine")
+# A key dockerd allows both as a flag and in the file (merged, not a conflict).
+MERGED_KEYS = frozenset(("runtimes",))
 
 
 class DaemonSetting:
@@ -77,54 +43,16 @@ class DaemonSetting:
         return "%s = %s (%s)" % (key, render_value(self.value), self.source or "engine default")
 
 
-def parse_dockerd_flags(argv):
-    """Map dockerd argv to {daemon.json key: value}. argv[0] is the binary."""
-    flags = {}
-    words = list(argv[1:])
-    while words:
-        word = words.pop(0)
-        if not word.startswith("-") or word in ("-", "--"):
-            continue
-        name, has_value, value = word.lstrip("-").partition("=")
-        if name in BOOLEAN_FLAGS:
-            parsed = value.lower() != "false" if has_value else True
-        elif has_value:
-            parsed = value
-        elif words and not words[0].startswith("-"):
-            parsed = words.pop(0)
-        else:
-            parsed = True
-        key = FLAG_TO_KEY.get(name, name)
-        if name in LIST_FLAGS:
-            flags.setdefault(key, []).append(parsed)
-        else:
-            flags[key] = parsed
-    return flags
-
-
-class DockerDaemonConfig:
-    """Effective dockerd settings under a host root."""
-
-    def __init__(self, daemon_json_path, json_settings, flag_settings, unit_origin):
-        self.daemon_json_path = daemon_json_path
-        self.json_settings = json_settings
-        self.flag_settings = flag_settings
-        self.unit_origin = unit_origin  # the file whose ExecStart= runs dockerd
-        # dockerd refuses to start when one option comes from both places.
-        self.conflicts = sorted(
-            k for k in set(json_settings) & set(flag_settings) if k != "config-file")
-
-    def get(self, key):
-        if key in self.flag_settings:
-            return DaemonSetting(self.flag_settings[key], "flag in " + self.unit_origin)
-        if key in self.json_settings:
-            return DaemonSetting(self.json_settings[key], self.daemon_json_path)
-        return DaemonSetting(None, None)
-
-    def conflict_evidence(self):
-        return ["conflict: %s is set both in %s and as a dockerd flag in %s; "
-                "dockerd refuses to start" % (key, self.daemon_json_path, self.unit_origin)
-                for key in self.conflicts]
+def dockerd_versions(host):
+    """The dockerd versions whose reading applies: the packaged one, or all."""
+    text = host.read_text(DPKG_STATUS) or ""
+    for block in text.split("\n\n"):
+        fields = dict(re.findall(r"^([A-Za-z-]+): ?(.*)$", block, re.M))
+        if fields.get("Package") in DOCKER_PACKAGES and "installed" in fields.get("Status", ""):
+            match = re.match(r"(?:\d+:)?(\d+\.\d+)", fields.get("Version", ""))
+            if match and match.group(1) in dockerd_flags.VERSIONS:
+                return (match.group(1),)
+    return dockerd_flags.VERSIONS
 
 
 def dockerd_command(host):
@@ -140,14 +68,94 @@ def dockerd_command(host):
     return command
 
 
+def command_line(command, version):
+    """dockerd_flags.DockerdCommandLine of the unit's command (empty without
+    a unit); ConfigError when dockerd would refuse it."""
+    if command is None:
+        return dockerd_flags.parse(["dockerd"], version)
+    line = dockerd_flags.parse(command.argv, version)
+    if line.refusal:
+        raise ConfigError(command.origin, "dockerd %s will not run with the command line of %s: %s"
+                          % (version, DOCKER_UNIT, line.refusal))
+    return line
+
+
+def config_path(line):
+    value = line.settings.get("config-file")
+    return value or DEFAULT_DAEMON_JSON
+
+
+def read_daemon_json(host, path, version, explicit):
+    """daemon_json.DaemonJson of `path` as dockerd `version` reads it;
+    ConfigError when dockerd would refuse to start with it."""
+    data = host.read_bytes(path)
+    if data is None:
+        if explicit:
+            raise ConfigError(path, "--config-file names a file that does not exist; dockerd refuses to start")
+        return daemon_json.decode(path, b"{}", version)
+    document = daemon_json.decode(path, data, version)
+    if document.refusal:
+        raise ConfigError(path, "dockerd %s refuses to start with it: %s" % (version, document.refusal))
+    if document.ambiguous:
+        raise ConfigError(path, "%s is set both at the top level and inside an object: dockerd takes one of "
+                                "them at random (Go map order)" % ", ".join(document.ambiguous))
+    return document
+
+
+class DockerDaemonConfig:
+    """Effective dockerd settings under a host root."""
+
+    def __init__(self, document, line, unit_origin):
+        self.document = document
+        self.daemon_json_path = document.path
+        self.line = line
+        self.unit_origin = unit_origin  # the file whose ExecStart= runs dockerd
+        flagged = set(k for k in line.settings if k not in dockerd_flags.NOT_SETTINGS)
+        # dockerd refuses to start when one option comes from both places.
+        self.conflicts = sorted(k for k in flagged & set(document.flattened) if k not in MERGED_KEYS)
+
+    def get(self, key):
+        if key in self.line.settings:
+            return DaemonSetting(self.line.settings[key], "flag in " + self.unit_origin)
+        value = self.document.effective(key)
+        if value is not None:
+            return DaemonSetting(value, self.daemon_json_path)
+        return DaemonSetting(None, None)
+
+    def conflict_evidence(self):
+        return ["conflict: %s is set both in %s and as a dockerd flag in %s; "
+                "dockerd refuses to start" % (key, self.daemon_json_path, self.unit_origin)
+                for key in self.conflicts]
+
+    def judged(self):
+        """What the audit judges, to compare readings of two versions."""
+        keys = set(self.line.settings) | set(self.document.flattened)
+        return {k: self.get(k).value for k in keys}, self.conflicts
+
+
+def read_config(host, command, version):
+    line = command_line(command, version)
+    path = config_path(line)
+    document = read_daemon_json(host, path, version, explicit="config-file" in line.settings)
+    return DockerDaemonConfig(document, line, command.origin if command else DOCKER_UNIT)
+
+
 def load(host):
     command = dockerd_command(host)
-    flags = parse_dockerd_flags(command.argv) if command else {}
-    path = flags.get("config-file") or DEFAULT_DAEMON_JSON
-    data = host.read_json(path)
-    if data is None:
-        data = {}
-    elif not isinstance(data, dict):
-        raise ConfigError(path, "daemon.json must hold a JSON object, found %s" % type(data).__name__)
-    check_types(path, data)
-    return DockerDaemonConfig(path, data, flags, command.origin if command else DOCKER_UNIT)
+    readings = []
+    for version in dockerd_versions(host):
+        try:
+            readings.append((version, read_config(host, command, version), None))
+        except ConfigError as exc:
+            readings.append((version, None, exc))
+    first_version, first, first_error = readings[0]
+    for version, reading, error in readings[1:]:
+        if (first_error is None) != (error is None) or (
+                first is not None and reading is not None and first.judged() != reading.judged()):
+            raise ConfigError(first_error.path if first_error else error.path if error else DEFAULT_DAEMON_JSON,
+                              "dockerd %s and %s read this differently (%s) and the installed version "
+                              "cannot be told from %s" % (first_version, version, first_error or error or "values",
+                                                          DPKG_STATUS))
+    if first_error is not None:
+        raise first_error
+    return first

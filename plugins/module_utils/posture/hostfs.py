@@ -209,6 +209,19 @@ class HostRoot:
             raise value
         return value
 
+    def read_bytes(self, path):
+        """The file's bytes, or None when it does not exist, for a reader
+        that decodes them as its consumer does (daemon.json); not cached.
+        Raises ConfigError as read_text does."""
+        try:
+            return read_regular(self.resolve(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except ValueError as exc:
+            raise ConfigError(path, _decode_reason(exc))
+        except OSError as exc:
+            raise ConfigError(path, "cannot read: %s" % (exc.strerror or exc))
+
     def files_read(self):
         """Local paths of the files this root has read so far (for benchmarks)."""
         return [self.resolve(path) for path, value in self._text_cache.items()

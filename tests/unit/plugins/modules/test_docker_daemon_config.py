@@ -16,13 +16,16 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.stockade.hardening.plugins.module_utils import daemon_json_writer
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import command_line, dockerd_command
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
 from ansible_collections.stockade.hardening.plugins.modules import docker_daemon_config
 
 UNIT = "lib/systemd/system/docker.service"
 DEBIAN_UNIT = ("[Unit]\nDescription=Docker\n\n[Service]\nType=notify\nEnvironmentFile=-/etc/default/docker\n"
                "ExecStart=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS\nExecReload=/bin/kill -s HUP $MAINPID\n")
-FOREIGN = '{\n    "zeta": 1,\n    "registry-mirrors": ["https://mirror.example"],\n    "alpha": {"nested": true}\n}\n'
+FOREIGN = ('{\n    "max-concurrent-downloads": 1,\n    "registry-mirrors": ["https://mirror.example"],\n'
+           '    "log-opts": {"max-size": "10m"}\n}\n')
 
 
 @pytest.fixture
@@ -77,13 +80,14 @@ def test_new_file_is_created_with_0644_and_trailing_newline(host):
 
 def test_merge_keeps_foreign_keys_and_their_order(host):
     daemon_json(host).write_text(FOREIGN)
-    result = run(host, settings={"icc": False, "zeta": 2})
+    result = run(host, settings={"icc": False, "max-concurrent-downloads": 2})
     assert result["changed"] is True
     data = json.loads(daemon_json(host).read_text())
-    assert list(data) == ["zeta", "registry-mirrors", "alpha", "icc"]
-    assert data == {"zeta": 2, "registry-mirrors": ["https://mirror.example"], "alpha": {"nested": True}, "icc": False}
-    assert result["previous"] == {"icc": None, "zeta": 1}
-    assert result["settings_applied"] == {"icc": False, "zeta": 2}
+    assert list(data) == ["max-concurrent-downloads", "registry-mirrors", "log-opts", "icc"]
+    assert data == {"max-concurrent-downloads": 2, "registry-mirrors": ["https://mirror.example"],
+                    "log-opts": {"max-size": "10m"}, "icc": False}
+    assert result["previous"] == {"icc": None, "max-concurrent-downloads": 1}
+    assert result["settings_applied"] == {"icc": False, "max-concurrent-downloads": 2}
 
 
 def test_null_removes_a_key(host):
@@ -102,7 +106,7 @@ def test_removing_keys_from_no_file_creates_nothing(host):
 
 def test_previous_fed_back_restores_the_file_semantically(host):
     daemon_json(host).write_text(FOREIGN)
-    first = run(host, settings={"zeta": 3, "icc": False})
+    first = run(host, settings={"max-concurrent-downloads": 3, "icc": False})
     run(host, settings=first["previous"])
     assert json.loads(daemon_json(host).read_text()) == json.loads(FOREIGN)
 
@@ -123,13 +127,17 @@ def test_type_errors_fail_and_write_nothing(host, key, value, expected):
 
 
 @pytest.mark.parametrize("content, cause", [
-    (b'{"icc": false,}\n', "is not valid JSON"),
-    (b'{"icc": false', "is not valid JSON"),
-    (b'# comment\n{"icc": false}', "is not valid JSON"),
-    (b'\xff\xfe{}', "is not UTF-8 text"),
-    (b'["icc"]\n', "must hold a JSON object, found a JSON list"),
-    (b'"icc"\n', "must hold a JSON object, found a JSON str"),
-    (b'null\n', "must hold a JSON object, found a JSON NoneType"),
+    (b'{"icc": false,}\n', "refuses to start with it (invalid JSON"),
+    (b'{"icc": false', "refuses to start with it (invalid JSON"),
+    (b'# comment\n{"icc": false}', "refuses to start with it (invalid JSON"),
+    (b'\xef\xbb\xbf{}', "refuses to start with it (invalid character"),
+    (b'["icc"]\n', "cannot unmarshal array into Go value of type map"),
+    (b'"icc"\n', "cannot unmarshal string into Go value of type map"),
+    (b'{"icc": NaN}', "invalid character 'N'"),
+    (b'{"mtu": 1e400}', "cannot unmarshal number 1e400"),
+    (b'{"zeta": 1}', "don't match any configuration option: zeta"),
+    (b'{"icc": true, "icc": false}', "cannot be rewritten without changing what it says (duplicate keys (icc))"),
+    (b'{"labels": ["a=\xff"]}', "cannot be rewritten without changing what it says (invalid UTF-8"),
 ])
 def test_unusable_file_is_left_byte_identical(host, content, cause):
     daemon_json(host).write_bytes(content)
@@ -143,8 +151,17 @@ def test_unusable_file_is_left_byte_identical(host, content, cause):
     assert backups(host) == []
 
 
-def test_empty_file_counts_as_no_settings(host):
-    daemon_json(host).write_text("\n")
+def test_setting_dockerd_does_not_know_is_refused(host):
+    daemon_json(host).write_text(FOREIGN)
+    result = run(host, settings={"zeta": 1})
+    assert result["failed"] is True
+    assert "don't match any configuration option: zeta" in result["msg"]
+    assert daemon_json(host).read_text() == FOREIGN
+
+
+@pytest.mark.parametrize("content", ["\n", "null\n"])
+def test_empty_file_counts_as_no_settings(host, content):
+    daemon_json(host).write_text(content)
     result = run(host, settings={"icc": False})
     assert result["changed"] is True
     assert json.loads(daemon_json(host).read_text()) == {"icc": False}
@@ -166,7 +183,7 @@ def test_conflict_from_environment_file_names_that_file(host):
     assert result["failed"] is True
     assert "flag --live-restore in /etc/default/docker" in result["msg"]
     result = run(host, settings={"log-opts": {"max-size": "20m"}})
-    assert "log-opts is also given as dockerd flag --log-opt in /etc/default/docker" in result["msg"]
+    assert "log-opts is also given as dockerd flag --log-opt max-size=10m in /etc/default/docker" in result["msg"]
     assert not daemon_json(host).exists()
 
 
@@ -296,12 +313,14 @@ def test_missing_directory_fails_but_check_mode_reports(tmp_path):
     assert result["failed"] is True and "does not exist" in result["msg"]
 
 
-def test_wrongly_typed_foreign_key_is_warned_about(host):
+def test_wrongly_typed_foreign_key_is_refused_unless_the_task_fixes_it(host):
     daemon_json(host).write_text('{"live-restore": "yes"}')
     result = run(host, settings={"icc": False})
-    assert result["changed"] is True
-    # ansible-core 2.19 returns warnings as structured events, older ones as strings.
-    assert "live-restore must be a boolean" in json.dumps(result["warnings"])
+    assert result["failed"] is True
+    assert "dockerd 20.10 would not start with the result" in result["msg"]
+    assert "Config.live-restore of type bool" in result["msg"]
+    assert daemon_json(host).read_text() == '{"live-restore": "yes"}'
+    assert run(host, settings={"live-restore": True})["changed"] is True
 
 
 def test_symlinked_daemon_json_inside_root_is_written_through(host):
@@ -315,9 +334,10 @@ def test_symlinked_daemon_json_inside_root_is_written_through(host):
 def test_flag_conflicts_function_on_a_host_root(host):
     """The conflict check on its own, as other writers may call it."""
     hostroot = HostRoot(str(host))
-    command = docker_daemon_config.dockerd_command(hostroot)
+    command = dockerd_command(hostroot)
+    lines = [command_line(command, "20.10")]
     assert command.argv == ["/usr/sbin/dockerd", "-H", "fd://"]
-    assert docker_daemon_config.flag_conflicts(hostroot, command, {"icc": False}) == []
-    (message,) = docker_daemon_config.flag_conflicts(hostroot, command, {"hosts": ["fd://"]})
-    assert message.startswith("hosts is also given as dockerd flag -H in /lib/systemd/system/docker.service")
-    assert docker_daemon_config.flag_conflicts(HostRoot(str(host / "nowhere")), None, {"hosts": []}) == []
+    assert daemon_json_writer.flag_conflicts(hostroot, command, lines, {"icc": False}) == []
+    (message,) = daemon_json_writer.flag_conflicts(hostroot, command, lines, {"hosts": ["fd://"]})
+    assert message.startswith("hosts is also given as dockerd flag -H fd:// in /lib/systemd/system/docker.service")
+    assert daemon_json_writer.flag_conflicts(HostRoot(str(host / "nowhere")), None, [], {"hosts": []}) == []

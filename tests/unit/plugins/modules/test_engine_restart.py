@@ -25,7 +25,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import make_backup
 from ansible_collections.stockade.hardening.plugins.modules import engine_restart
-from ansible_collections.stockade.hardening.plugins.modules.engine_restart import Health, wait_healthy
+from ansible_collections.stockade.hardening.plugins.module_utils import service_restart
+from ansible_collections.stockade.hardening.plugins.module_utils.service_restart import Health, wait_healthy
 
 SYSTEMCTL = r'''
 import json, os, sys
@@ -285,6 +286,6 @@ def test_wait_healthy_notices_the_service_dying_while_probing():
 
 
 def test_run_probe_reports_timeout_and_missing_program():
-    assert engine_restart.run_probe(["sleep", "5"], 1) == (False, "sleep 5 did not answer within 1 s")
-    ok, error = engine_restart.run_probe(["/nonexistent/docker", "info"], 1)
+    assert service_restart.run_probe(["sleep", "5"], 1) == (False, "sleep 5 did not answer within 1 s")
+    ok, error = service_restart.run_probe(["/nonexistent/docker", "info"], 1)
     assert not ok and "cannot run /nonexistent/docker" in error

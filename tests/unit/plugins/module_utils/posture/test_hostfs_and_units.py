@@ -6,7 +6,7 @@ import os
 import pytest
 
 from hosttree import Symlink, write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import parse_dockerd_flags
+from ansible_collections.stockade.hardening.plugins.module_utils.posture import dockerd_flags
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import service_command
 
@@ -71,8 +71,8 @@ def test_environment_expansion(tmp_path):
         "etc/default/docker": "# comment\nDOCKER_OPTS='--userns-remap=default --no-new-privileges'\n"
                               "export DOCKER_OPTS=--icc=true\n"})  # systemd has no export: ignored
     argv = service_command(HostRoot(root), "docker.service").argv
-    assert parse_dockerd_flags(argv) == {"userns-remap": "default", "no-new-privileges": True,
-                                         "icc": False}
+    assert dockerd_flags.parse(argv, "20.10").settings == {
+        "userns-remap": "default", "no-new-privileges": True, "icc": False}
 
 
 def test_no_unit_means_no_command(tmp_path):
@@ -80,8 +80,8 @@ def test_no_unit_means_no_command(tmp_path):
 
 
 def test_dockerd_flag_forms():
-    flags = parse_dockerd_flags(["dockerd", "-H", "fd://", "--seccomp-profile", "/p.json",
+    flags = dockerd_flags.parse(["dockerd", "-H", "fd://", "--seccomp-profile", "/p.json",
                                  "--selinux-enabled", "--icc=false", "--add-runtime", "kata=/k",
-                                 "--add-runtime=runsc=/r", "--config-file=/c.json"])
+                                 "--add-runtime=runsc=/r", "--config-file=/c.json"], "20.10").settings
     assert flags == {"hosts": ["fd://"], "seccomp-profile": "/p.json", "selinux-enabled": True,
                      "icc": False, "runtimes": ["kata=/k", "runsc=/r"], "config-file": "/c.json"}
