@@ -226,5 +226,3 @@ def run_module(module):
     except (WriteError, OSError) as exc:
         module.fail_json(msg=str(exc), **result)
     module.exit_json(**result)
-
-

@@ -213,4 +213,3 @@ def run_module(module):
     if error:
         module.fail_json(msg=error, **result)
     module.exit_json(**result)
-
