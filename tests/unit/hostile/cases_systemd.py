@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hostile and odd docker.service units, drop-ins and environment files.
+
+The hardened tree's daemon.json sets no-new-privileges; most cases take it
+out (NO_NNP) so that the unit alone decides. Verdicts: systemd 252.38 and
+257.13 with `systemd --test` on this machine (the load state and the argv,
+see tests/unit/consumers/systemd_unit_cases.py for the same constructs
+recorded one by one), then dockerd 20.10 started here / 26.1 --validate for
+what dockerd makes of that argv (tests/unit/consumers/dockerd_cases.py).
+Environment-file parsing follows systemd's parse_env_file source (252 and
+257 differ on a comment ending in a backslash: 254 changed it).
+"""
+
+from corpus import Case
+from hosttree import HARDENED, Symlink
+
+CONTROL = "docker-no-new-privileges"
+LIB_UNIT = "lib/systemd/system/docker.service"
+DROPIN = "etc/systemd/system/docker.service.d/50-hostile.conf"
+NO_NNP = dict(HARDENED, **{"etc/docker/daemon.json": {
+    k: v for k, v in HARDENED["etc/docker/daemon.json"].items() if k != "no-new-privileges"}})
+SYSTEMD = "systemd 252.38 and 257.13 (systemd --test on this machine)"
+SYSTEMD_DOCKERD = SYSTEMD + ", then dockerd 20.10 (real start here) and 26.1 (--validate)"
+
+
+def start(*lines):
+    return "[Service]\nExecStart=\nExecStart=" + "\n".join(lines) + "\n"
+
+
+def case(id, expect, tree, consumer=SYSTEMD, base=NO_NNP, names=None, note=""):
+    return Case("systemd-" + id, "systemd_units", CONTROL, expect, tree, consumer=consumer, base=base,
+                names=names, note=note)
+
+
+CASES = [
+    case("second-execstart-without-reset", "error",
+         {DROPIN: "[Service]\nExecStart=/usr/sbin/dockerd --no-new-privileges\n"}, base=HARDENED,
+         note="bad-setting: more than one ExecStart= in a service that is not oneshot"),
+    case("masked-by-dev-null", "error", {"etc/systemd/system/docker.service": Symlink("/dev/null")},
+         base=HARDENED),
+    case("masked-by-empty-file", "error", {"etc/systemd/system/docker.service": ""}, base=HARDENED),
+    case("comment-inside-continuation", "fail",
+         {DROPIN: start("/usr/sbin/dockerd -H fd:// \\", "  # --no-new-privileges \\", "  --icc=false")},
+         note="systemd drops the comment line: the flag is not passed"),
+    case("flag-after-continuation", "pass",
+         {DROPIN: start("/usr/sbin/dockerd -H fd:// \\", "  --no-new-privileges")}),
+    case("braced-variable-is-one-word", "error",
+         {DROPIN: "[Service]\nEnvironment=\"OPTS=--no-new-privileges --icc=false\"\n" + start(
+             "/usr/sbin/dockerd ${OPTS}")}, consumer=SYSTEMD_DOCKERD,
+         note="one word '--no-new-privileges --icc=false': dockerd knows no such flag and refuses"),
+    case("bare-variable-is-split", "pass",
+         {DROPIN: "[Service]\nEnvironment=\"OPTS=--no-new-privileges --debug\"\n" + start(
+             "/usr/sbin/dockerd $OPTS")}),
+    case("colon-prefix-keeps-variable", "error",
+         {DROPIN: "[Service]\nEnvironment=OPTS=--no-new-privileges\n" + start(":/usr/sbin/dockerd $OPTS")},
+         consumer=SYSTEMD_DOCKERD, note="'$OPTS' reaches dockerd as a positional argument"),
+    case("dropin-masked-in-etc", "fail",
+         {"lib/systemd/system/docker.service.d/50-nnp.conf": start("/usr/sbin/dockerd --no-new-privileges"),
+          "etc/systemd/system/docker.service.d/50-nnp.conf": Symlink("/dev/null")}),
+    case("dropin-same-name-overridden", "fail",
+         {"lib/systemd/system/docker.service.d/50-nnp.conf": start("/usr/sbin/dockerd --no-new-privileges"),
+          "run/systemd/system/docker.service.d/50-nnp.conf": start("/usr/sbin/dockerd -H fd://")}),
+    case("unknown-specifier", "error", {DROPIN: start("/usr/sbin/dockerd --no-new-privileges --label=%z")},
+         base=HARDENED),
+    case("escaped-percent-is-not-a-specifier", "pass",
+         {DROPIN: start("/usr/sbin/dockerd --no-new-privileges --label=x=100%%")}),
+    case("not-dockerd", "error",
+         {DROPIN: start("/bin/sh -c \"exec /usr/sbin/dockerd --no-new-privileges\"")}, base=HARDENED,
+         note="what the shell runs is not read from the unit"),
+    case("export-in-environment-file", "fail",
+         {"etc/default/docker": "export DOCKER_OPTS=--no-new-privileges\n"},
+         note="systemd's environment files have no export: the line names an invalid variable, dropped"),
+    case("environment-file-plain", "pass", {"etc/default/docker": "DOCKER_OPTS=\"--no-new-privileges\"\n"}),
+    case("required-environment-file-missing", "error",
+         {DROPIN: "[Service]\nEnvironmentFile=/etc/default/docker-missing\n"}, base=HARDENED,
+         names="/etc/default/docker-missing"),
+    case("environment-file-comment-backslash", "error",
+         {"etc/default/docker": "# old options \\\nDOCKER_OPTS=--no-new-privileges\n"},
+         consumer="systemd parse_env_file: 252 swallows the next line, 257 (since 254) does not; the tree "
+                  "does not tell which systemd it has",
+         note="the versions disagree, so the audit cannot know"),
+    case("environment-file-comment-backslash-252", "fail",
+         {"etc/default/docker": "# old options \\\nDOCKER_OPTS=--no-new-privileges\n",
+          "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": ""},
+         consumer="systemd 252 parse_env_file (Debian 12)"),
+    case("default-environment", "pass",
+         {"etc/systemd/system.conf": "[Manager]\nDefaultEnvironment=DOCKER_OPTS=--no-new-privileges\n"}),
+    case("transient-unit-wins", "fail",
+         {"run/systemd/transient/docker.service": "[Service]\nExecStart=/usr/sbin/dockerd -H fd://\n",
+          "etc/systemd/system/docker.service": "[Service]\nExecStart=/usr/sbin/dockerd --no-new-privileges\n"}),
+    case("type-wide-dropin", "pass",
+         {"etc/systemd/system/service.d/10-all.conf": start("/usr/sbin/dockerd --no-new-privileges")}),
+    case("invalid-section-header", "error",
+         {LIB_UNIT: "[Service\nExecStart=/usr/sbin/dockerd --no-new-privileges\n"}, base=HARDENED),
+    case("unbalanced-quote", "error", {DROPIN: start("/usr/sbin/dockerd \"--no-new-privileges")},
+         base=HARDENED),
+    case("dash-prefix-drops-bad-line", "error", {DROPIN: start("-/usr/sbin/dockerd --label=%z")},
+         base=HARDENED, note="the line is dropped, no ExecStart= is left: systemd refuses the unit"),
+    case("semicolon-second-command", "error",
+         {DROPIN: start("/usr/sbin/dockerd --no-new-privileges ; /bin/true")}, base=HARDENED),
+]
