@@ -4,6 +4,7 @@
 """Every hostile input gives the verdict of its real consumer: no false pass,
 no traceback, no hang, no memory blow-up (see corpus.py)."""
 
+import concurrent.futures
 import glob
 import importlib
 import os
@@ -28,9 +29,20 @@ def scratch(tmp_path_factory):
     return str(path)
 
 
+@pytest.fixture(scope="module")
+def outcomes(scratch):
+    """Every case audited once, several child processes at a time: each run is
+    mostly a Python start-up, and each has its own limits, so they do not
+    disturb one another."""
+    workers = 2 * (os.cpu_count() or 1)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        runs = pool.map(lambda case: corpus.run(case, scratch), CASES)
+        return {case.id: run for case, run in zip(CASES, runs)}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_consumer_verdict(case, scratch):
-    assert not corpus.problems(case, corpus.run(case, scratch))
+def test_consumer_verdict(case, outcomes):
+    assert not corpus.problems(case, outcomes[case.id])
 
 
 def test_case_ids_are_unique():
