@@ -252,10 +252,16 @@ def test_the_audit_sees_our_value_after_the_disable(shadow_run, tmp_path):
     root = tmp_path / "root"
     etc = root / "etc" / "containers"
     etc.mkdir(parents=True)
-    directory, rootful = tree(etc, **{"99-local.conf": UNCONFINED})
-    (rootful / "10-site.conf").write_text('[containers]\nseccomp_profile = "/x.json"\n')
+    directory, dummy = tree(etc, **{"99-local.conf": UNCONFINED})
+    # Podman 5.4 (containers-common 0.62) reads root's ~/.config/containers after /etc
+    (root / "var" / "lib" / "dpkg").mkdir(parents=True)
+    (root / "var" / "lib" / "dpkg" / "status").write_text(
+        "Package: podman\nStatus: install ok installed\nVersion: 5.4.2+ds1-2\n")
+    home = root / "root" / ".config" / "containers" / "containers.conf.d"
+    home.mkdir(parents=True)
+    (home / "10-site.conf").write_text('[containers]\nseccomp_profile = "/x.json"\n')
     assert containers_conf(HostRoot(str(root))).get("containers.seccomp_profile").value == "/x.json"
-    result, failed = shadow_run(directory, shadowing="disable", later_directories=[str(rootful)])
+    result, failed = shadow_run(directory, shadowing="disable", later_directories=[str(home)])
     assert not failed and len(result["disabled_files"]) == 2
     setting = containers_conf(HostRoot(str(root))).get("containers.seccomp_profile")
     assert setting.value == SECCOMP["containers"]["seccomp_profile"] and setting.source.endswith(SECCOMP_NAME)

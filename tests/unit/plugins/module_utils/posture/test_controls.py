@@ -153,7 +153,7 @@ ERROR_CASES = [
     ("containers.conf userns a boolean", {PODMAN_LATE: "[containers]\nuserns = true\n"},
      ("podman-userns-auto", "podman-userns-subids"), "must be a string"),
     ("containers.conf caps a string", {PODMAN_LATE: '[containers]\ndefault_capabilities = "ALL"\n'},
-     ("podman-default-capabilities",), "must be a list"),
+     ("podman-default-capabilities",), "must be an array"),
     ("containers.conf label a string", {PODMAN_LATE: '[containers]\nlabel = "yes"\n'},
      ("podman-selinux-label",), "must be a boolean"),
     ("containers.conf read_only a string", {PODMAN_LATE: '[containers]\nread_only = "true"\n'},
@@ -291,10 +291,14 @@ def test_later_containers_conf_dropin_wins(audit_tree):
     early = "etc/containers/containers.conf.d/10-early.conf"
     results = audit_tree(HARDENED, {early: '[containers]\nuserns = "host"\n'})
     assert results["podman-userns-auto"]["status"] == "pass"  # 50-stockade.conf comes later
+    late = "etc/containers/containers.conf.d/99-late.conf"
+    results = audit_tree(HARDENED, {late: '[containers]\nuserns = "host"\n'})
+    assert results["podman-userns-auto"]["status"] == "fail"
+    assert "containers.conf.d/99-late.conf" in results["podman-userns-auto"]["evidence"][0]
+    # no containers-common release reads a containers.rootful.conf.d (0.50.1 to 0.64: systemConfigs())
     results = audit_tree(HARDENED, {"etc/containers/containers.rootful.conf.d/01.conf":
                                     '[containers]\nuserns = "host"\n'})
-    assert results["podman-userns-auto"]["status"] == "fail"  # rootful.conf.d is read after conf.d
-    assert "containers.rootful.conf.d/01.conf" in results["podman-userns-auto"]["evidence"][0]
+    assert results["podman-userns-auto"]["status"] == "pass"
 
 
 def test_dockerd_flag_in_dropin_is_judged_and_conflicts_reported(audit_tree):

@@ -1,0 +1,323 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""containers.conf as a rootful Podman reads it: which files, in which order,
+and what each file's TOML does to the configuration Podman runs with.
+
+Mirrors containers-common's `pkg/config` (read at the tags Debian ships):
+- 0.50.1 (Podman 4.3, Debian 12), `systemConfigs()` for uid 0: when
+  CONTAINERS_CONF is set, that file alone (it must exist); otherwise
+  /usr/share/containers/containers.conf, /etc/containers/containers.conf (each
+  when it exists), then every entry of /etc/containers/containers.conf.d whose
+  name ends in `.conf` and that is not a directory (dot files and symlinks
+  included, sorted by path, one level). Root's own ~/.config is not read.
+- 0.62.0 (Podman 5.4, Debian 13), `systemConfigs()` + `newLocked()`: the same,
+  then $XDG_CONFIG_HOME/containers/containers.conf (or $HOME/.config/...) and
+  its `.d` for root too, then CONTAINERS_CONF_OVERRIDE last; a listed file
+  that does not exist is skipped; string arrays of type attributedstring.Slice
+  take `["x", {append = true}]` (appending, also for the files after it, until
+  `{append = false}`).
+- Each file is decoded into the one Config struct (BurntSushi/toml
+  `DecodeFile`): a field is matched by its tag exactly or, failing that,
+  case-insensitively (Go's `strings.EqualFold`); a table merges field by
+  field; an array replaces the earlier one; a map (`[engine.runtimes]`) merges
+  key by key and a map of tables (`[engine.service_destinations.NAME]`)
+  replaces each entry whole; a key Podman does not know is ignored; a value of
+  the wrong type (`[[containers]]`, `pids_limit = 1.5`, `num_locks = -1`)
+  makes Podman refuse to start, so it is a ConfigError naming the file.
+- No directory other than these is read: there is no
+  /usr/share/containers/containers.conf.d nor containers.rootful.conf.d in
+  either version.
+
+Which version a host runs comes from dpkg's status file (package podman);
+without one, 0.62's reading is used and the evidence says so. The
+environment of a root login (pam_env's /etc/environment) is where
+CONTAINERS_CONF, CONTAINERS_CONF_OVERRIDE and XDG_CONFIG_HOME can come from
+on a host; a value set elsewhere (a unit's Environment=, a shell profile) is
+not seen.
+
+Tested by tests/unit/plugins/module_utils/posture/test_containers_conf.py
+(fixture trees) and tests/engines/test_containers_conf_podman.py (the same
+layering and decoding through the real Podman 4.3 in a private mount
+namespace).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+
+from . import containers_conf_schema as schema
+from .hostfs import ConfigError
+from .model import render_value
+
+USR_FILE = "/usr/share/containers/containers.conf"
+ETC_FILE = "/etc/containers/containers.conf"
+ENVIRONMENT_FILE = "/etc/environment"
+DPKG_STATUS = "/var/lib/dpkg/status"
+
+
+class Reading:
+    """How one containers-common version reads containers.conf."""
+
+    def __init__(self, name, fields, reads_home, skips_missing, appendable, override_env):
+        self.name = name
+        self.fields = fields
+        self.reads_home = reads_home          # root's ~/.config/containers too
+        self.skips_missing = skips_missing    # a listed file that does not exist is no error
+        self.appendable = appendable          # {append = true} in attributedstring.Slice arrays
+        self.override_env = override_env      # CONTAINERS_CONF_OVERRIDE, read last
+
+
+COMMON_0_50 = Reading("containers-common 0.50 (Podman 4.3, Debian 12)", schema.V0_50,
+                      reads_home=False, skips_missing=False, appendable=False, override_env=False)
+COMMON_0_62 = Reading("containers-common 0.62 (Podman 5.4, Debian 13)", schema.V0_62,
+                      reads_home=True, skips_missing=True, appendable=True, override_env=True)
+
+
+def reading_for(host):
+    """(Reading, why) for the Podman installed under `host`."""
+    version = dpkg_version(host, "podman")
+    if version is None:
+        return COMMON_0_62, "no dpkg record of podman: read as %s" % COMMON_0_62.name
+    major = re.match(r"(?:\d+:)?(\d+)", version)
+    if major and int(major.group(1)) < 5:
+        return COMMON_0_50, "podman %s: read as %s" % (version, COMMON_0_50.name)
+    return COMMON_0_62, "podman %s: read as %s" % (version, COMMON_0_62.name)
+
+
+def dpkg_version(host, package):
+    """The installed version of a Debian package, from dpkg's status file (None when unknown)."""
+    text = host.read_text(DPKG_STATUS)
+    if not text:
+        return None
+    for stanza in text.split("\n\n"):
+        fields = dict(re.findall(r"^([A-Za-z-]+): ?(.*)$", stanza, re.M))
+        if fields.get("Package") == package and " installed" in fields.get("Status", ""):
+            return fields.get("Version")
+    return None
+
+
+def login_environment(host):
+    """KEY=VALUE lines of /etc/environment as pam_env reads them (quotes removed)."""
+    text = host.read_text(ENVIRONMENT_FILE) or ""
+    found = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        found[key.strip()] = value
+    return found
+
+
+def root_home(host):
+    """uid 0's home directory from /etc/passwd (/root when it says nothing)."""
+    for line in (host.read_text("/etc/passwd") or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[2] == "0":
+            return fields[5] or "/"
+    return "/root"
+
+
+def conf_entries(host, directory):
+    """What Go's addConfigs() lists: every entry whose name ends in .conf and that is not a
+    directory (dot files, symlinks, dangling symlinks included), sorted by path."""
+    try:
+        local = host.resolve(directory)
+        names = os.listdir(local)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise ConfigError(directory, "cannot list: %s (Podman refuses to start)" % (exc.strerror or exc))
+    found = []
+    for name in names:
+        if name.endswith(".conf") and not _is_real_directory(os.path.join(local, name)):
+            found.append(posixpath.join(directory, name))
+    return sorted(found, key=lambda p: p.encode("utf-8", "surrogateescape"))
+
+
+def _is_real_directory(path):
+    try:
+        return os.path.isdir(path) and not os.path.islink(path)
+    except OSError:
+        return False
+
+
+def file_order(host, reading, environment):
+    """[(path, required)] in Podman's order; `required`: a missing file makes Podman fail."""
+    missing_fails = not reading.skips_missing
+    if environment.get("CONTAINERS_CONF"):
+        files = [(environment["CONTAINERS_CONF"], True)]
+    else:
+        files = [(USR_FILE, False), (ETC_FILE, False)]
+        files += [(p, missing_fails) for p in conf_entries(host, ETC_FILE + ".d")]
+        if reading.reads_home:
+            config_home = environment.get("XDG_CONFIG_HOME") or posixpath.join(root_home(host), ".config")
+            home_file = posixpath.join(config_home, "containers", "containers.conf")
+            files += [(home_file, False)] + [(p, missing_fails) for p in conf_entries(host, home_file + ".d")]
+    if reading.override_env and environment.get("CONTAINERS_CONF_OVERRIDE"):
+        files.append((environment["CONTAINERS_CONF_OVERRIDE"], True))
+    return files
+
+
+# -- decoding one file into Podman's Config ----------------------------------
+
+def fold(key):
+    """A key as Go's strings.EqualFold compares it with an ASCII field name: ASCII case, plus the
+    two non-ASCII letters whose case orbit holds an ASCII one (U+017F long s, U+212A Kelvin sign)."""
+    return key.replace("\u017f", "s").lower()   # str.lower() maps U+212A to "k" itself
+
+
+def match_fields(table, fields, source, where):
+    """{field: (key as written, value)} for the keys of `table` that name a field of `fields`
+    (exact tag, else case-insensitive); two keys for one field is an error: Go decodes the keys
+    of a table in random order, so either value may win."""
+    matched = {}
+    for key, value in table.items():
+        field = key if key in fields else _folded_field(key, fields)
+        if field is None:
+            continue
+        if field in matched:
+            raise ConfigError(source, "%s and %s both set %s%s (Podman takes either at random)" % (
+                matched[field][0], key, where, field))
+        matched[field] = (key, value)
+    return matched
+
+
+def _folded_field(key, fields):
+    folded = fold(key)
+    for field in fields:
+        if fold(field) == folded:
+            return field
+    return None
+
+
+class Decoded:
+    """One file's effect: values to set, arrays to extend, map entries to replace whole."""
+
+    def __init__(self):
+        self.sets = []        # (path tuple, value)
+        self.appends = []     # (path tuple, [strings], append flag or None)
+        self.replaced = []    # path prefixes whose old sub-keys go
+
+
+def decode(data, reading, source):
+    """What `data` (one file's parsed TOML) does to Podman's Config; ConfigError when Podman refuses it."""
+    result = Decoded()
+    for table, (key, value) in match_fields(data, reading.fields, source, "").items():
+        if not isinstance(value, dict):
+            raise ConfigError(source, "%s must be a table, found %s (Podman refuses to start)" % (
+                key, _type_name(value)))
+        fields = reading.fields[table]
+        for field, (written, item) in match_fields(value, fields, source, table + ".").items():
+            _decode_field(result, (table, field), fields[field], item, reading, source)
+    return result
+
+
+def _decode_field(result, path, kind, value, reading, source):
+    dotted = ".".join(path)
+    if kind == schema.APPENDABLE_STRINGS and reading.appendable:
+        strings, flag = _appendable(value, dotted, source)
+        result.appends.append((path, strings, flag))
+    elif kind in (schema.STRINGS, schema.APPENDABLE_STRINGS):
+        result.sets.append((path, _strings(value, dotted, source)))
+    elif kind == schema.STRING_MAP or kind == schema.STRINGS_MAP:
+        entry_kind = schema.STRING if kind == schema.STRING_MAP else schema.STRINGS
+        for name, item in _table(value, dotted, source).items():
+            result.sets.append((path + (name,), _scalar_or_strings(item, entry_kind, "%s.%s" % (dotted, name),
+                                                                  source)))
+    elif kind == schema.DESTINATIONS:
+        for name, entry in _table(value, dotted, source).items():
+            where = "%s.%s" % (dotted, name)
+            result.replaced.append(path + (name,))
+            fields = match_fields(_table(entry, where, source), schema.DESTINATION_FIELDS, source, where + ".")
+            for field, (written, item) in fields.items():
+                result.sets.append((path + (name, field), _scalar(item, schema.DESTINATION_FIELDS[field],
+                                                                  "%s.%s" % (where, field), source)))
+    elif kind == schema.SUBNET_POOLS:
+        if not isinstance(value, list) or not all(isinstance(pool, dict) for pool in value):
+            raise ConfigError(source, "%s must be an array of tables, found %s (Podman refuses to start)"
+                              % (dotted, _type_name(value)))
+        result.sets.append((path, value))
+    else:
+        result.sets.append((path, _scalar(value, kind, dotted, source)))
+
+
+_INT_RANGES = {schema.INT64: (-(1 << 63), (1 << 63) - 1), schema.UINT64: (-(1 << 63), (1 << 63) - 1),
+               schema.UINT32: (0, (1 << 32) - 1), schema.UINT16: (0, (1 << 16) - 1)}
+
+
+def _scalar(value, kind, dotted, source):
+    if kind == schema.STRING:
+        ok = isinstance(value, str)
+    elif kind == schema.BOOL:
+        ok = isinstance(value, bool)
+    elif kind == schema.SIZE_TEXT:
+        ok = isinstance(value, str) or isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if ok and not _INT_RANGES[kind][0] <= value <= _INT_RANGES[kind][1]:
+            raise ConfigError(source, "%s = %d is out of range for %s (Podman refuses to start)" % (
+                dotted, value, kind))
+    if not ok:
+        raise ConfigError(source, "%s must be %s, found %s (Podman refuses to start)" % (
+            dotted, _kind_name(kind), _type_name(value)))
+    return value
+
+
+def _scalar_or_strings(value, kind, dotted, source):
+    return _strings(value, dotted, source) if kind == schema.STRINGS else _scalar(value, kind, dotted, source)
+
+
+def _strings(value, dotted, source):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(source, "%s must be an array of strings, found %s (Podman refuses to start)" % (
+            dotted, render_value(value)))
+    return value
+
+
+def _appendable(value, dotted, source):
+    """(strings, append flag or None) of an attributedstring.Slice: strings and {append = bool} tables."""
+    if not isinstance(value, list):
+        raise ConfigError(source, "%s must be an array, found %s (Podman refuses to start)" % (dotted, _type_name(value)))
+    strings, flag = [], None
+    for item in value:
+        if isinstance(item, str):
+            strings.append(item)
+        elif isinstance(item, dict):
+            for key, attribute in item.items():
+                if key != "append" or not isinstance(attribute, bool):
+                    raise ConfigError(source, "%s: only {append = true|false} may stand in the array, found %s "
+                                      "(Podman refuses to start)" % (dotted, render_value(item)))
+                flag = attribute
+        else:
+            raise ConfigError(source, "%s must hold strings, found %s (Podman refuses to start)" % (
+                dotted, render_value(item)))
+    return strings, flag
+
+
+def _table(value, dotted, source):
+    if not isinstance(value, dict):
+        raise ConfigError(source, "%s must be a table, found %s (Podman refuses to start)" % (dotted, _type_name(value)))
+    return value
+
+
+def _kind_name(kind):
+    return {schema.STRING: "a string", schema.BOOL: "a boolean", schema.SIZE_TEXT: "a size (string or integer)"
+            }.get(kind, "an integer (%s)" % kind)
+
+
+def _type_name(value):
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array of tables" if value and all(isinstance(v, dict) for v in value) else "an array"
+    return {str: "a string", int: "an integer", float: "a float"}.get(type(value), type(value).__name__)
