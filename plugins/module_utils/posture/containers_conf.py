@@ -230,8 +230,8 @@ def _decode_field(result, path, kind, value, reading, source):
     elif kind == schema.STRING_MAP or kind == schema.STRINGS_MAP:
         entry_kind = schema.STRING if kind == schema.STRING_MAP else schema.STRINGS
         for name, item in _table(value, dotted, source).items():
-            result.sets.append((path + (name,), _scalar_or_strings(item, entry_kind, "%s.%s" % (dotted, name),
-                                                                  source)))
+            where = "%s.%s" % (dotted, name)
+            result.sets.append((path + (name,), _scalar_or_strings(item, entry_kind, where, source)))
     elif kind == schema.DESTINATIONS:
         for name, entry in _table(value, dotted, source).items():
             where = "%s.%s" % (dotted, name)
