@@ -53,9 +53,13 @@ def render_matrix(reports):
         return ""
     hosts = sorted(reports)
     host_width = max([len("host")] + [len(h) for h in hosts]) + 2
-    widths = [max(len(layer), len("waived")) + 2 for layer in LAYERS]
+    # Eleven layer names side by side exceed a terminal: each is split at its
+    # last "_" over two header lines (engine / access), cells below.
+    heads = [layer.rsplit("_", 1) if "_" in layer else ["", layer] for layer in LAYERS]
+    widths = [max(len(head[0]), len(head[1]), len("waived")) + 1 for head in heads]
     lines = ["Stockade posture, hosts x layers (worst verdict over the host's engines)",
-             "host".ljust(host_width) + "".join(layer.ljust(w) for layer, w in zip(LAYERS, widths)).rstrip()]
+             "".ljust(host_width) + "".join(head[0].ljust(w) for head, w in zip(heads, widths)).rstrip(),
+             "host".ljust(host_width) + "".join(head[1].ljust(w) for head, w in zip(heads, widths)).rstrip()]
     failing = []
     for host in hosts:
         report = reports[host]

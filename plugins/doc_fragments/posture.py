@@ -28,7 +28,8 @@ options:
       - Only audit controls of these layers. Default is every layer.
     type: list
     elements: str
-    choices: [seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns, vm_isolation, kernel]
+    choices: [seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns, vm_isolation, kernel,
+              engine_access, operations]
   probe:
     description:
       - Also run one throwaway container per reachable engine, started as a user's container is, and

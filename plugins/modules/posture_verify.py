@@ -35,7 +35,8 @@ options:
             stay advisory unless listed in O(policy.require).
         type: list
         elements: str
-        choices: [seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns, vm_isolation, kernel]
+        choices: [seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns, vm_isolation, kernel,
+                  engine_access, operations]
       require:
         description:
           - Further control ids that must pass, such as the opt-in ones.

@@ -117,8 +117,8 @@ def docker_binaries():
 def start_dockerd(docker_binaries, workdir, probe_tar):
     """Return a factory of private dockerds (context managers) for a
     scenario's daemon.json, each with the probe image imported."""
-    def factory(name, config):
-        return engine_helpers.DockerDaemon(*docker_binaries, workdir, name, config, probe_tar)
+    def factory(name, config, extra_args=()):
+        return engine_helpers.DockerDaemon(*docker_binaries, workdir, name, config, probe_tar, extra_args)
     return factory
 
 

@@ -92,8 +92,9 @@ class DockerDaemon:
     """A dockerd of our own, started with a scenario's daemon.json and
     stopped, as a context manager, by the pid from its own pid file."""
 
-    def __init__(self, dockerd, docker_cli, workdir, name, config, image_tar):
+    def __init__(self, dockerd, docker_cli, workdir, name, config, image_tar, extra_args=()):
         self.image_tar = image_tar
+        self.extra_args = list(extra_args)  # more dockerd flags (a later flag wins)
         self.dockerd = dockerd
         self.docker_cli = docker_cli
         self.name = name
@@ -119,7 +120,7 @@ class DockerDaemon:
                  "-H", "unix://" + self.sock,
                  "--pidfile", self.pidfile,
                  "--config-file", config_file,
-                 "--bridge", "none", "--iptables=false", "--ip-masq=false"],
+                 "--bridge", "none", "--iptables=false", "--ip-masq=false"] + self.extra_args,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             self._wait_until_up()

@@ -17,7 +17,7 @@ ansible_runner = pytest.importorskip("ansible_runner")
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LAYERS = ["seccomp", "kernel_fs", "capabilities", "selinux", "no_new_privs",
-          "namespaces", "userns", "vm_isolation", "kernel"]
+          "namespaces", "userns", "vm_isolation", "kernel", "engine_access", "operations"]
 
 
 def run_audit(tmp_path, policy):

@@ -11,7 +11,7 @@ from runner_jobs import published, run_job, task_results
 
 
 LAYERS = ["seccomp", "kernel_fs", "capabilities", "selinux", "no_new_privs",
-          "namespaces", "userns", "vm_isolation", "kernel"]
+          "namespaces", "userns", "vm_isolation", "kernel", "engine_access", "operations"]
 
 
 def run_audit(tmp_path, lab_inventory, extravars):

@@ -61,6 +61,7 @@ def run_audit(root="/", live="auto", machine=None, controls=None, probe=None, ma
             "installed": bool(binary), "binary": binary,
             "live": bool(view and view.available),
             "live_reason": view.reason if view else None,
+            "live_source": view.source if view else None,
             "running_containers": len(view.containers) if view and view.available else None,
         }
         probe = ctx.probe_view_if_run(engine)

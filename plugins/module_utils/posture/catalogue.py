@@ -9,7 +9,8 @@ from __future__ import annotations
 # The layer modules are imported for the controls they declare.
 from .controls import (  # noqa: F401 pylint: disable=unused-import
     seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns,
-    vm_isolation, kernel, running_containers, probe,
+    vm_isolation, kernel, engine_access, operations, audit_watches, running_containers,
+    container_operations, probe,
 )
 from .model import ENGINES, LAYERS
 from .registry import registered

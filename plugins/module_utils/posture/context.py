@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
-from . import container_probe, docker_daemon, layered_config, live, selinux_state
+from . import audit_rules, container_probe, docker_api, docker_daemon, docker_listeners, layered_config, live, selinux_state
 from .hostfs import ConfigError, HostRoot
 from .sysctl import persisted_values
 
@@ -50,6 +51,7 @@ class AuditContext:
         else:
             self.live_enabled = bool(live_mode) and self.host.is_live
         self._live = {}
+        self._pending = None  # {engine: future of its live view}, once the queries started
         self._binaries = {}
         self.probe_request = probe      # a container_probe.ProbeRequest, or None
         self._may_import = may_import
@@ -79,8 +81,52 @@ class AuditContext:
             elif engine not in LIVE_ENGINES:
                 self._live[engine] = live.LiveEngine(engine, reason="no live query for %s" % engine)
             else:
-                self._live[engine] = live.query(self.host, engine)
+                self.start_live_queries()
+                future = self._pending.get(engine)
+                self._live[engine] = future.result() if future else live.LiveEngine(
+                    engine, reason="%s is not installed" % engine)
         return self._live[engine]
+
+    def use_live_view(self, view):
+        """Judge `view` (a live.LiveEngine) as the running engine of this root,
+        instead of asking one: replays recorded engine answers (tests, benchmarks)."""
+        self.live_enabled = True
+        if self._pending is None:
+            self._pending = {}
+        self._live[view.name] = view
+
+    def start_live_queries(self):
+        """Ask every installed engine at once, in the background: Docker over
+        its API socket while Podman's one call starts up."""
+        if self._pending is not None or not self.live_enabled:
+            return
+        jobs = {}
+        if self.engine_binary("docker"):
+            endpoint, reason = self.docker_endpoint()
+            jobs["docker"] = lambda: live.query_docker(self.host, endpoint, reason)
+        if self.engine_binary("podman"):
+            binary = self.host.resolve(self.engine_binary("podman"))
+            jobs["podman"] = lambda: live.query_podman(self.host, binary)
+        self._pending = {}
+        if jobs:
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                self._pending = {engine: pool.submit(job) for engine, job in jobs.items()}
+                # leaving the block waits for both; the futures keep their results
+
+    def docker_endpoint(self):
+        """(docker_api.Endpoint or None, reason) for the daemon under this root."""
+        try:
+            config = self.docker
+            listeners = docker_listeners.listeners(self.host, config)
+            tls = docker_listeners.tls_enabled(config)
+        except ConfigError as exc:  # the CLI's default socket is still worth asking
+            listeners, tls = [], False
+            note = "%s: %s" % (exc.path, exc.cause)
+            endpoint, reason = docker_api.choose_endpoint(listeners)
+            if endpoint is not None:
+                endpoint.origin += "; dockerd's own listeners unknown (%s)" % note
+            return endpoint, reason
+        return docker_api.choose_endpoint(listeners, daemon_tls=tls)
 
     def probe_view(self, engine):
         """The inside view of a probe container on `engine` (run once per audit)."""
@@ -123,3 +169,11 @@ class AuditContext:
     @_Lazy
     def persisted_sysctls(self):
         return persisted_values(self.host)
+
+    @_Lazy
+    def audit_file_watches(self):
+        return audit_rules.file_watches(self.host)
+
+    @_Lazy
+    def audit_kernel_watches(self):
+        return audit_rules.kernel_watches()

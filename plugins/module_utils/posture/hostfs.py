@@ -268,6 +268,27 @@ class HostRoot:
             )
         return self._listing_cache[key]
 
+    def stat(self, path):
+        """os.stat of the path as the host sees it (symlinks followed inside
+        the root), or None when it does not exist. Never opens the file, so
+        FIFOs and devices are safe to ask about."""
+        try:
+            return os.stat(self.resolve(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise ConfigError(path, "cannot stat: %s" % (exc.strerror or exc))
+
+    def read_link(self, path):
+        """The target of the symlink at `path` (its directory resolved inside
+        the root), as written; None when it is absent or not a symlink. For
+        the kernel's magic links, such as /proc/PID/ns/ipc -> ipc:[4026531839]."""
+        directory, name = posixpath.split(path)
+        try:
+            return os.readlink(os.path.join(self.resolve(directory), name))
+        except (FileNotFoundError, NotADirectoryError, OSError, ConfigError):
+            return None
+
     def list_subdirs(self, path):
         """Sorted names of the directories in `path` (empty when absent);
         ConfigError when it or an entry cannot be read."""

@@ -3,55 +3,108 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Questions to a running engine: its info and its running containers.
 
-Only asked when the audited root is `/`. Each engine is asked with argv lists
-and timeouts, all containers in one `inspect` (not one per container per
-check), and the kernel's own view of each container's init process
-(/proc/PID/status) is read, because that is what really confines it.
+Only asked when the audited root is `/`, and without engine CLI start-ups
+where possible: dockerd is asked over its own API socket (docker_api: one
+request for /info, one for the container list, the inspects in parallel),
+Podman with one `podman container inspect` (podman_containers). Then the
+kernel's own view of each container's init process is read from /proc
+(status, mounts, SELinux label, the processes of its cgroup), because that
+is what really confines it.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+import posixpath
+from concurrent.futures import ThreadPoolExecutor
 
-TIMEOUT_SECONDS = 20
+from . import docker_api, podman_containers
+from .hostfs import ConfigError
+
+INSPECT_THREADS = 8
 
 
 class LiveEngine:
     """A reachable engine, or the reason it is not."""
 
-    def __init__(self, name, info=None, containers=None, reason=None):
+    def __init__(self, name, info=None, containers=None, reason=None, source=None):
         self.name = name
         self.info = info or {}
         self.containers = containers or []
         self.reason = reason
+        self.source = source  # how the engine was asked
 
     @property
     def available(self):
         return self.reason is None
 
 
-class Container:
-    """What the controls need from one running container."""
+class Mount:
+    """One mount of a container, as the engine reports it."""
 
-    def __init__(self, raw, proc_status, mounts):
+    def __init__(self, raw):
+        self.type = str(raw.get("Type") or "")
+        self.source = str(raw.get("Source") or "")
+        self.destination = str(raw.get("Destination") or "")
+        self.rw = bool(raw.get("RW"))
+        self.propagation = str(raw.get("Propagation") or "")
+
+    def describe(self):
+        return "%s:%s (%s%s)" % (self.source, self.destination, "rw" if self.rw else "ro",
+                                 ", " + self.propagation if self.propagation else "")
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+class Container:
+    """What the controls need from one running container: the engine's
+    inspect document (Docker's shape; Podman's inspect has the same fields)
+    and the kernel's view of its init process."""
+
+    def __init__(self, raw, kernel=None):
         self.raw = raw
         host_config = raw.get("HostConfig") or {}
-        self.id = (raw.get("Id") or "")[:12]
-        self.name = (raw.get("Name") or "").lstrip("/") or self.id
+        config = raw.get("Config") or {}
+        self.full_id = str(raw.get("Id") or "")
+        self.id = self.full_id[:12]
+        self.name = str(raw.get("Name") or "").lstrip("/") or self.id
+        self.pid = _int((raw.get("State") or {}).get("Pid"))
         self.privileged = bool(host_config.get("Privileged"))
         self.security_opt = [str(o) for o in host_config.get("SecurityOpt") or []]
         self.cap_add = [str(c).upper().replace("CAP_", "") for c in host_config.get("CapAdd") or []]
-        self.pid_mode = host_config.get("PidMode") or ""
-        self.network_mode = host_config.get("NetworkMode") or ""
-        self.userns_mode = host_config.get("UsernsMode") or ""
+        self.pid_mode = str(host_config.get("PidMode") or "")
+        self.network_mode = str(host_config.get("NetworkMode") or "")
+        self.ipc_mode = str(host_config.get("IpcMode") or "")
+        self.uts_mode = str(host_config.get("UTSMode") or "")
+        self.userns_mode = str(host_config.get("UsernsMode") or "")
         self.readonly_rootfs = bool(host_config.get("ReadonlyRootfs"))
         # Docker empties both lists for systempaths=unconfined (None: not reported)
         self.masked_paths = host_config.get("MaskedPaths")
         self.readonly_paths = host_config.get("ReadonlyPaths")
-        self.proc_status = proc_status  # {field: value} of the init process, or {}
-        self.mounts = mounts            # {mount point: options} in its mount namespace, or {}
+        self.engine_mounts = [Mount(m) for m in raw.get("Mounts") or [] if isinstance(m, dict)]
+        self.devices = [d for d in host_config.get("Devices") or [] if isinstance(d, dict)]
+        self.memory = _int(host_config.get("Memory"))
+        self.cpu = {key: host_config.get(key) for key in (
+            "CpuShares", "NanoCpus", "CpuQuota", "CpusetCpus", "CpuRealtimeRuntime")}
+        self.pids_limit = _int(host_config.get("PidsLimit"))
+        self.cgroup_parent = str(host_config.get("CgroupParent") or "")
+        policy = host_config.get("RestartPolicy") or {}
+        self.restart_policy = (str(policy.get("Name") or ""), _int(policy.get("MaximumRetryCount")))
+        health = config.get("Healthcheck") or {}
+        test = health.get("Test") or []
+        self.healthcheck = bool(test) and test[0] != "NONE"
+        self.apparmor_profile = str(raw.get("AppArmorProfile") or "")
+        self.ports = _published_ports(raw)
+        kernel = kernel or KernelView({}, {}, None, [])
+        self.proc_status = kernel.status     # {field: value} of the init process, or {}
+        self.mounts = kernel.mounts          # {mount point: options} in its mount namespace, or {}
+        self.process_label = kernel.label    # SELinux label of the init process, or None
+        self.process_names = kernel.names    # comm of every process in its cgroup (init first)
+        self.shared_namespaces = kernel.shared_namespaces
 
     def label(self):
         return "%s (%s)" % (self.name, self.id)
@@ -66,22 +119,39 @@ class Container:
         return value
 
 
-def _run(argv):
-    completed = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=TIMEOUT_SECONDS, check=False)
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(message[-1] if message else "exit status %d" % completed.returncode)
-    return completed.stdout.decode("utf-8", "replace")
+def _published_ports(raw):
+    """[(host ip, host port, container port/protocol)] actually bound."""
+    ports = (raw.get("NetworkSettings") or {}).get("Ports") or {}
+    found = []
+    if isinstance(ports, dict):
+        for inside, bindings in sorted(ports.items()):
+            for binding in bindings or []:
+                if isinstance(binding, dict) and binding.get("HostPort"):
+                    found.append((str(binding.get("HostIp") or ""), _int(binding.get("HostPort")), inside))
+    return found
 
 
-def _proc_status(host, pid):
-    if not pid:
-        return {}
+class KernelView:
+    """/proc's view of a container's init process."""
+
+    def __init__(self, status, mounts, label, names, shared_namespaces=None):
+        self.status = status
+        self.mounts = mounts
+        self.label = label
+        self.names = names
+        # {kind: (namespace, reference process)} for each of pid/net/ipc/uts the
+        # process shares with the host (None: could not be compared)
+        self.shared_namespaces = shared_namespaces
+
+
+def _read_proc(host, pid, name):
     try:
-        text = host.read_text("/proc/%d/status" % int(pid))
-    except Exception:  # the process may have exited between inspect and read
-        return {}
+        return host.read_text("/proc/%d/%s" % (pid, name))
+    except ConfigError:  # the process may have exited between inspect and read
+        return None
+
+
+def _proc_status(text):
     fields = {}
     for line in (text or "").splitlines():
         key, sep, value = line.partition(":")
@@ -90,14 +160,8 @@ def _proc_status(host, pid):
     return fields
 
 
-def _proc_mounts(host, pid):
+def _proc_mounts(text):
     """{mount point: [options]} as the container's init process sees them."""
-    if not pid:
-        return {}
-    try:
-        text = host.read_text("/proc/%d/mounts" % int(pid))
-    except Exception:  # the process may have exited
-        return {}
     mounts = {}
     for line in (text or "").splitlines():
         fields = line.split()
@@ -106,28 +170,129 @@ def _proc_mounts(host, pid):
     return mounts
 
 
-def query(host, name):
-    """Ask engine `name` ('docker' or 'podman') about itself and its containers."""
-    binary = shutil.which(name)
-    if binary is None:
-        return LiveEngine(name, reason="the %s command is not on PATH" % name)
-    info_format = "{{json .}}" if name == "docker" else "json"
+def _cgroup_procs_paths(cgroup_text):
+    """Where the kernel lists the processes of the init process's cgroup:
+    the v2 (unified) hierarchy, or the v1 pids/memory hierarchy."""
+    paths = []
+    for line in (cgroup_text or "").splitlines():
+        hierarchy, dummy, rest = line.partition(":")
+        controllers, dummy, path = rest.partition(":")
+        if not path.startswith("/"):
+            continue
+        if hierarchy == "0" and controllers == "":
+            paths += ["/sys/fs/cgroup%s/cgroup.procs" % path,
+                      "/sys/fs/cgroup/unified%s/cgroup.procs" % path]
+        for name in ("pids", "memory"):
+            if name in controllers.split(","):
+                paths.append("/sys/fs/cgroup/%s%s/cgroup.procs" % (controllers, path))
+    return paths
+
+
+def _process_names(host, pid):
+    """comm of every process in the init process's cgroup, init first."""
+    init = (_read_proc(host, pid, "comm") or "").strip()
+    names = [init] if init else []
+    for path in _cgroup_procs_paths(_read_proc(host, pid, "cgroup")):
+        try:
+            text = host.read_text(path)
+        except ConfigError:
+            continue
+        if text is None:
+            continue
+        for other in text.split():
+            if other.isdigit() and int(other) != pid:
+                name = (_read_proc(host, int(other), "comm") or "").strip()
+                if name:
+                    names.append(name)
+        break
+    return names
+
+
+NAMESPACE_KINDS = ("pid", "net", "ipc", "uts")
+
+
+def host_namespaces(host):
+    """({kind: namespace} of the host, whose they are): PID 1's, or this
+    process's where PID 1's cannot be read (the audit of / runs on the host)."""
+    for reference in ("1", "self"):
+        found = {kind: host.read_link("/proc/%s/ns/%s" % (reference, kind)) for kind in NAMESPACE_KINDS}
+        if all(found.values()):
+            return found, "PID 1" if reference == "1" else "the auditing process"
+    return None, None
+
+
+def _shared_namespaces(host, pid, reference):
+    namespaces, whose = reference
+    if not namespaces:
+        return None
+    shared = {}
+    for kind in NAMESPACE_KINDS:
+        own = host.read_link("/proc/%d/ns/%s" % (pid, kind))
+        if own is None:
+            return None
+        if own == namespaces[kind]:
+            shared[kind] = (own, whose)
+    return shared
+
+
+def kernel_view(host, pid, reference=(None, None)):
+    if not pid:
+        return KernelView({}, {}, None, [])
+    label = (_read_proc(host, pid, "attr/current") or "").strip("\x00\n ") or None
+    return KernelView(_proc_status(_read_proc(host, pid, "status")),
+                      _proc_mounts(_read_proc(host, pid, "mounts")),
+                      label, _process_names(host, pid), _shared_namespaces(host, pid, reference))
+
+
+def _containers(host, documents):
+    reference = host_namespaces(host)
+    return [Container(doc, kernel_view(host, _int((doc.get("State") or {}).get("Pid")), reference))
+            for doc in documents if isinstance(doc, dict)]
+
+
+def query_docker(host, endpoint, reason=None):
+    """dockerd's /info and running containers over its API `endpoint`."""
+    if endpoint is None:
+        return LiveEngine("docker", reason=reason or "no dockerd endpoint")
+    api = docker_api.DockerApi(endpoint)
     try:
-        info = json.loads(_run([binary, "info", "--format", info_format]))
-        ids = _run([binary, "ps", "-q", "--no-trunc"]).split()
-        raw = json.loads(_run([binary, "inspect", "--type", "container"] + ids)) if ids else []
-    except subprocess.TimeoutExpired:
-        return LiveEngine(name, reason="%s did not answer within %d s" % (name, TIMEOUT_SECONDS))
-    except (RuntimeError, OSError) as exc:
-        return LiveEngine(name, reason="%s is not reachable: %s" % (name, exc))
-    except ValueError as exc:
-        return LiveEngine(name, reason="%s returned unreadable JSON: %s" % (name, exc))
-    containers = []
-    for entry in raw:
-        if isinstance(entry, dict):
-            pid = (entry.get("State") or {}).get("Pid")
-            containers.append(Container(entry, _proc_status(host, pid), _proc_mounts(host, pid)))
-    return LiveEngine(name, info=info if isinstance(info, dict) else {}, containers=containers)
+        info = api.get("/info")
+        listed = api.get("/containers/json")
+        if not isinstance(listed, list):
+            raise docker_api.ApiError("dockerd's container list is not a list")
+        ids = [str(entry.get("Id")) for entry in listed if isinstance(entry, dict) and entry.get("Id")]
+        with ThreadPoolExecutor(max_workers=max(1, min(INSPECT_THREADS, len(ids)))) as pool:
+            documents = list(pool.map(lambda cid: _inspect_running(api, cid), ids))
+    except docker_api.ApiError as exc:
+        return LiveEngine("docker", reason=str(exc))
+    documents = [doc for doc in documents if doc is not None]
+    return LiveEngine("docker", info=info if isinstance(info, dict) else {},
+                      containers=_containers(host, documents),
+                      source="dockerd API at %s" % endpoint.describe())
+
+
+def _inspect_running(api, container_id):
+    """The inspect document, or None when the container went away meanwhile."""
+    try:
+        return api.get("/containers/%s/json" % container_id)
+    except docker_api.ApiError as exc:
+        if "HTTP 404" in str(exc):
+            return None
+        raise
+
+
+def query_podman(host, binary, environ=None):
+    """Podman's running containers with one `podman container inspect`."""
+    if binary is None:
+        return LiveEngine("podman", reason="the podman command is not installed")
+    try:
+        documents = podman_containers.running_containers(host, binary, environ)
+    except podman_containers.PodmanError as exc:
+        return LiveEngine("podman", reason="podman is not reachable: %s" % exc)
+    except ConfigError as exc:
+        return LiveEngine("podman", reason="%s: %s" % (exc.path, exc.cause))
+    return LiveEngine("podman", containers=_containers(host, documents),
+                      source="%s container inspect (one call)" % posixpath.basename(binary))
 
 
 def security_options(info):
@@ -139,3 +304,4 @@ def security_options(info):
         if name:
             options[name] = fields
     return options
+

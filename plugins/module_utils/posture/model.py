@@ -11,8 +11,13 @@ NOT_APPLICABLE = "not_applicable"
 ERROR = "error"
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, ERROR)
 
+# The nine confinement layers, then two that hold no container in but decide
+# whether the others can be trusted or operated: engine_access (who can drive
+# or reconfigure the engine: that is root on the host, whatever the other
+# layers say) and operations (what the CIS Docker Benchmark asks of logging,
+# auditing, resource limits and daemon settings that confine nothing).
 LAYERS = ("seccomp", "kernel_fs", "capabilities", "selinux", "no_new_privs",
-          "namespaces", "userns", "vm_isolation", "kernel")
+          "namespaces", "userns", "vm_isolation", "kernel", "engine_access", "operations")
 ENGINES = ("host", "docker", "podman", "crio")
 COLLECTION = "stockade.hardening"
 

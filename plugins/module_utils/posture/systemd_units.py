@@ -422,6 +422,21 @@ def _verify(settings, unit):
                               % (unit, ", ".join(sorted(set(path for dummy, path in commands)))))
 
 
+def unit_values(host, unit, section, key):
+    """The values of a list setting (ListenStream=, SocketMode=, ...) of
+    `unit` after its drop-ins, in order; an empty assignment resets the list,
+    as systemd does for list settings. [] when the unit does not exist."""
+    values = []
+    for path in unit_files(host, unit):
+        for found_section, found_key, value in _logical_lines(host.read_text(path) or ""):
+            if found_section == section and found_key == key:
+                if value:
+                    values.append(value)
+                else:
+                    values.clear()
+    return values
+
+
 def service_command(host, unit):
     """The effective ExecStart of `unit` under the host root, or None when
     there is no such unit. ConfigError (UnitNotRunnable) when systemd would

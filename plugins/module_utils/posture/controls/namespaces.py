@@ -30,6 +30,15 @@ control(id="docker-userland-proxy-disabled", layer="namespaces", engine="docker"
         )(daemon_flag_check("userland-proxy", False, True))
 
 
+control(id="docker-iptables", layer="namespaces", engine="docker", cis="2.4",
+        title="dockerd manages the firewall rules that isolate container networks (iptables: true)",
+        rationale="With iptables off, dockerd sets no rules: icc: false, the isolation between bridge "
+                  "networks and the address a port is published on are no longer enforced.",
+        remediation=Remediation(None, {}, 'remove "iptables": false from daemon.json and --iptables=false '
+                                          'from the unit'),
+        )(daemon_flag_check("iptables", True, True))
+
+
 @control(id="docker-cgroupns-private", layer="namespaces", engine="docker",
          title="Docker containers get a private cgroup namespace by default",
          rationale="In the host cgroup namespace a container sees the host's cgroup tree.",

@@ -44,15 +44,19 @@ def test_report_of_finds_both_result_shapes(reports):
 def test_matrix_has_a_row_per_host_and_a_column_per_layer(reports):
     text = posture_matrix.render_matrix(reports)
     lines = text.splitlines()
-    assert lines[1].split() == ["host"] + list(LAYERS)
-    rows = {line.split()[0]: line.split()[1:] for line in lines[2:5]}
+    # two header lines: each layer name split at its last "_", aligned over its column
+    starts = [i for i, c in enumerate(lines[2]) if c != " " and (i == 0 or lines[2][i - 1] == " ")][1:]
+    names = [(lines[1][start:end].strip() + "_" if lines[1][start:end].strip() else "") + lines[2][start:end].strip()
+             for start, end in zip(starts, starts[1:] + [None])]
+    assert lines[2].split()[0] == "host" and names == list(LAYERS)
+    rows = {line.split()[0]: line.split()[1:] for line in lines[3:6]}
     assert set(rows) == {"hardened", "stock", "waived"}
     assert all(cell in ("pass", "warn", "n/a") for cell in rows["hardened"]), rows["hardened"]
     assert rows["stock"][LAYERS.index("seccomp")] == "FAIL"
     assert rows["waived"][LAYERS.index("no_new_privs")] == "waived"
     assert "3 host(s): 2 compliant, 1 not compliant" in text
     assert any(line.startswith("stock: ") and "docker-no-new-privileges" in line for line in lines)
-    assert max(len(line) for line in lines[:5]) <= 120  # fits a terminal and AWX's output
+    assert max(len(line) for line in lines[:6]) <= 120  # fits a terminal and AWX's output
 
 
 class _Host:
@@ -81,8 +85,8 @@ def test_callback_prints_the_last_report_of_each_host_once_at_the_end(reports, m
     callback.v2_playbook_on_stats(None)
     assert len(shown) == 1
     lines = shown[0].strip().splitlines()
-    assert lines[2].split()[0] == "a" and "FAIL" not in lines[2]
-    assert lines[3].split() == ["c"] + ["-"] * len(LAYERS)
+    assert lines[3].split()[0] == "a" and "FAIL" not in lines[3]
+    assert lines[4].split() == ["c"] + ["-"] * len(LAYERS)
     assert "c: no report" in shown[0]
     assert "2 host(s): 1 compliant, 1 not compliant" in shown[0]
 

@@ -7,7 +7,8 @@ A tree is a dict {path: content}: str/bytes/dict (dicts are written as JSON),
 EXECUTABLE for an empty executable file, DIRECTORY for an empty directory, a
 Symlink, or None to delete an entry of a base tree. HARDENED passes every
 required control with docker, podman and cri-o installed; STOCK is a fresh
-Debian-like host with all three engines at their defaults.
+Debian-like host with all three engines at their defaults. Mode(content, 0o600)
+sets a file's permission bits.
 """
 
 import json
@@ -20,6 +21,16 @@ DIRECTORY = object()
 class Symlink:
     def __init__(self, target):
         self.target = target
+
+
+class Mode:
+    """`content` (any of the forms above) written with permission bits `mode`
+    and, when `owner` is a (uid, gid) pair, that owner (the tests run as root)."""
+
+    def __init__(self, content, mode, owner=None):
+        self.content = content
+        self.mode = mode
+        self.owner = owner
 
 
 def seccomp_profile(compat=("SCMP_ARCH_X86", "SCMP_ARCH_X32"), form="archMap",
@@ -48,6 +59,14 @@ SYSCTL_STOCK = dict(SYSCTL_GOOD, **{"kernel/yama/ptrace_scope": "0", "kernel/kpt
                                     "fs/protected_fifos": "1", "fs/protected_regular": "0",
                                     "fs/suid_dumpable": "2"})
 
+# Every file the CIS Docker Benchmark 1.6.0 wants watched (1.1.3-1.1.18), where this tree has it.
+AUDITED = ("/usr/sbin/dockerd", "/run/containerd", "/var/lib/docker", "/etc/docker",
+           "/lib/systemd/system/docker.service", "/run/containerd/containerd.sock",
+           "/lib/systemd/system/docker.socket", "/etc/default/docker", "/etc/docker/daemon.json",
+           "/etc/containerd/config.toml", "/etc/sysconfig/docker", "/usr/bin/containerd",
+           "/usr/bin/containerd-shim", "/usr/bin/containerd-shim-runc-v1", "/usr/bin/containerd-shim-runc-v2",
+           "/usr/sbin/runc")
+
 COMMON = {
     "usr/sbin/dockerd": EXECUTABLE,
     "usr/bin/podman": EXECUTABLE,
@@ -55,6 +74,9 @@ COMMON = {
     "lib/systemd/system/docker.service": (
         "[Unit]\nDescription=Docker\n\n[Service]\nEnvironmentFile=-/etc/default/docker\n"
         "ExecStart=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS\n"),
+    "lib/systemd/system/docker.socket": (
+        "[Unit]\nDescription=Docker Socket for the API\n\n[Socket]\nListenStream=/run/docker.sock\n"
+        "SocketMode=0660\nSocketUser=root\nSocketGroup=docker\n"),
     "usr/share/containers/seccomp.json": seccomp_profile(),
     "usr/share/containers/containers.conf": "# stock file: everything commented\n#[containers]\n#userns = \"host\"\n",
     "etc/passwd": "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534::/:/usr/sbin/nologin\n"
@@ -69,7 +91,28 @@ HARDENED = dict(COMMON, **{
         "selinux-enabled": True, "userns-remap": "default", "icc": False, "userland-proxy": False,
         "default-cgroupns-mode": "private",
         "runtimes": {"kata": {"runtimeType": "io.containerd.kata.v2"}},
+        # the advisory CIS settings (operations and engine_access layers)
+        "live-restore": True, "log-driver": "syslog", "authorization-plugins": ["authz-broker"],
+        "default-ulimits": {"nofile": {"Name": "nofile", "Hard": 4096, "Soft": 1024}},
+        "tlscacert": "/etc/docker/tls/ca.pem", "tlscert": "/etc/docker/tls/cert.pem",
+        "tlskey": "/etc/docker/tls/key.pem",
     },
+    "etc/docker/tls/ca.pem": Mode("CA\n", 0o444),
+    "etc/docker/tls/cert.pem": Mode("CERT\n", 0o444),
+    "etc/docker/tls/key.pem": Mode("KEY\n", 0o400),
+    "etc/docker/certs.d/registry.example:5000/ca.crt": Mode("CA\n", 0o444),
+    "etc/docker/certs.d/registry.example:5000/client.key": Mode("KEY\n", 0o600),
+    "etc/sysconfig/docker": "OPTIONS=\"\"\n",
+    "etc/fstab": "/dev/vda1 / ext4 defaults 0 1\n/dev/vdb1 /var/lib/docker ext4 defaults 0 2\n",
+    "var/lib/docker": DIRECTORY,
+    "run/containerd/containerd.sock": "",
+    "etc/containerd/config.toml": "version = 2\n",
+    "usr/bin/containerd": EXECUTABLE,
+    "usr/bin/containerd-shim": EXECUTABLE,
+    "usr/bin/containerd-shim-runc-v1": EXECUTABLE,
+    "usr/bin/containerd-shim-runc-v2": EXECUTABLE,
+    "usr/sbin/runc": EXECUTABLE,
+    "etc/audit/rules.d/50-docker.rules": "".join("-w %s -k docker\n" % path for path in AUDITED),
     "usr/bin/containerd-shim-kata-v2": EXECUTABLE,
     "usr/bin/kata-runtime": EXECUTABLE,
     "etc/stockade/seccomp/no-compat.json": seccomp_profile(compat=()),
@@ -122,19 +165,38 @@ def write_tree(root, *layers):
         if content is None:
             continue
         full = os.path.join(str(root), path)
+        mode = owner = None
+        if isinstance(content, Mode):
+            content, mode, owner = content.content, content.mode, content.owner
         if content is DIRECTORY:
             os.makedirs(full, exist_ok=True)
-            continue
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        if isinstance(content, Symlink):
+        elif isinstance(content, Symlink):
+            os.makedirs(os.path.dirname(full), exist_ok=True)
             os.symlink(content.target, full)
         elif content is EXECUTABLE:
+            os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, "w") as handle:
                 handle.write("#!/bin/sh\n")
             os.chmod(full, 0o755)
         else:
+            os.makedirs(os.path.dirname(full), exist_ok=True)
             data = json.dumps(content) if isinstance(content, (dict, list)) else content
-            mode = "wb" if isinstance(data, bytes) else "w"
-            with open(full, mode) as handle:
+            with open(full, "wb" if isinstance(data, bytes) else "w") as handle:
                 handle.write(data)
+        if mode is not None:
+            os.chmod(full, mode)
+        if owner is not None:
+            os.chown(full, *owner)
     return str(root)
+
+
+def daemon_json(**changes):
+    """HARDENED's daemon.json with keys changed (underscores for dashes; None removes)."""
+    config = dict(HARDENED["etc/docker/daemon.json"])
+    for key, value in changes.items():
+        key = key.replace("_", "-")
+        if value is None:
+            config.pop(key, None)
+        else:
+            config[key] = value
+    return {"etc/docker/daemon.json": config}

@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Per-container operations controls (CIS Docker Benchmark 1.6.0 section 5)
+that confine nothing but keep one container from starving or exposing the
+host: resource limits, published ports, restart policy, health checks, and
+no sshd inside. All advisory; Docker and Podman alike."""
+
+from __future__ import annotations
+
+from .per_container import per_container
+
+MAX_RESTARTS = 5
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
+# The cgroup parents an engine picks on its own (Podman: its systemd slice or cgroupfs parent).
+ENGINE_CGROUP_PARENTS = {"docker": ("",), "podman": ("", "machine.slice", "/libpod_parent")}
+
+
+@per_container(suffix="containers-memory-limit", layer="operations", cis="5.11", required=False,
+               title="Running containers have a memory limit",
+               rationale="Without a memory limit one container can push the host into out-of-memory kills "
+                         "of other workloads.",
+               fix="recreate the container with --memory")
+def _no_memory_limit(container, ctx, engine):
+    return None if container.memory > 0 else "no memory limit"
+
+
+@per_container(suffix="containers-cpu-limit", layer="operations", cis="5.12", required=False,
+               title="Running containers have a CPU share, quota or CPU set",
+               rationale="Without any CPU setting one container competes with the host's own services "
+                         "on equal terms.",
+               fix="recreate the container with --cpu-shares, --cpus, --cpu-quota or --cpuset-cpus")
+def _no_cpu_limit(container, ctx, engine):
+    set_values = {key: value for key, value in container.cpu.items() if value not in (None, 0, "")}
+    return None if set_values else "no CPU shares, quota, CPU count or CPU set"
+
+
+@per_container(suffix="containers-pids-limit", layer="operations", cis="5.29", required=False,
+               title="Running containers have a PIDs limit",
+               rationale="Without a PIDs limit a fork bomb in one container exhausts the host's process table.",
+               fix="recreate the container with --pids-limit")
+def _no_pids_limit(container, ctx, engine):
+    return None if container.pids_limit > 0 else "no PIDs limit"
+
+
+@per_container(suffix="containers-privileged-ports", layer="operations", cis="5.8", required=False,
+               title="No running container publishes a privileged host port (below 1024)",
+               rationale="Ports below 1024 are where the host's own services are expected to listen.",
+               fix="publish the container on a host port of 1024 or above")
+def _privileged_ports(container, ctx, engine):
+    low = ["%s:%d->%s" % (ip or "*", port, inside) for ip, port, inside in container.ports if port < 1024]
+    return "publishes %s" % ", ".join(low) if low else None
+
+
+@per_container(suffix="containers-bound-address", layer="operations", cis="5.14", required=False,
+               title="Running containers publish ports on a specific host address only",
+               rationale="A port published on every address is reachable from every network the host "
+                         "is on.",
+               fix="publish with an address: -p 127.0.0.1:8080:80")
+def _wildcard_ports(container, ctx, engine):
+    open_ports = ["%s:%d->%s" % (ip or "*", port, inside) for ip, port, inside in container.ports
+                  if ip in WILDCARD_ADDRESSES]
+    return "publishes %s on every address" % ", ".join(open_ports) if open_ports else None
+
+
+@per_container(suffix="containers-restart-policy", layer="operations", cis="5.15", required=False,
+               title="No running container restarts without bound (at most on-failure:5)",
+               rationale="A container that restarts forever hides its failures and can keep the host busy; "
+                         "CIS asks for on-failure with at most 5 retries, or no restarts.",
+               fix="recreate the container with --restart on-failure:5 (or no restart policy)")
+def _unbounded_restarts(container, ctx, engine):
+    name, retries = container.restart_policy
+    if name in ("always", "unless-stopped"):
+        return "restart policy %s" % name
+    if name == "on-failure" and not 0 < retries <= MAX_RESTARTS:
+        return "restart policy on-failure with %s retries" % (retries or "unlimited")
+    return None
+
+
+@per_container(suffix="containers-cgroup-parent", layer="operations", cis="5.25", required=False,
+               title="Running containers use the engine's own cgroup parent",
+               rationale="A container placed under another cgroup escapes the limits the engine's parent "
+                         "cgroup sets; CIS asks to confirm each such placement.",
+               fix="recreate the container without --cgroup-parent, or waive this control for it")
+def _custom_cgroup_parent(container, ctx, engine):
+    if container.cgroup_parent in ENGINE_CGROUP_PARENTS[engine]:
+        return None
+    return "cgroup parent %s" % container.cgroup_parent
+
+
+@per_container(suffix="containers-healthcheck", layer="operations", cis="5.27", required=False,
+               title="Running containers have a health check",
+               rationale="Without a health check a hung service looks as healthy as a working one.",
+               fix="add HEALTHCHECK to the image or --health-cmd to the run")
+def _no_healthcheck(container, ctx, engine):
+    return None if container.healthcheck else "no health check"
+
+
+@per_container(suffix="containers-no-sshd", layer="operations", cis="5.7", required=False,
+               title="No running container runs sshd",
+               rationale="An sshd inside a container is one more service to patch and one more way in; "
+                         "`docker exec` is the way to a shell.",
+               fix="remove sshd from the image; use docker/podman exec")
+def _runs_sshd(container, ctx, engine):
+    if not container.process_names:
+        return "its processes could not be read from /proc"
+    sshd = sorted({name for name in container.process_names if name.startswith("sshd")})
+    return "runs %s" % ", ".join(sshd) if sshd else None
