@@ -99,6 +99,12 @@ class Container:
         self.healthcheck = bool(test) and test[0] != "NONE"
         self.apparmor_profile = str(raw.get("AppArmorProfile") or "")
         self.ports = _published_ports(raw)
+        self.ulimits = [u for u in host_config.get("Ulimits") or [] if isinstance(u, dict)]
+        networks = (raw.get("NetworkSettings") or {}).get("Networks") or {}
+        # attached networks only: dockerd lists "bridge" with no NetworkID when it runs without one (-b none)
+        self.networks = sorted(name for name, network in networks.items()
+                               if isinstance(network, dict) and network.get("NetworkID")) \
+            if isinstance(networks, dict) else []
         kernel = kernel or KernelView({}, {}, None, [])
         self.proc_status = kernel.status     # {field: value} of the init process, or {}
         self.mounts = kernel.mounts          # {mount point: options} in its mount namespace, or {}
@@ -304,4 +310,3 @@ def security_options(info):
         if name:
             options[name] = fields
     return options
-

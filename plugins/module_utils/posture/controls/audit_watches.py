@@ -13,8 +13,6 @@ kernel applies it."""
 
 from __future__ import annotations
 
-import posixpath
-
 from ..audit_rules import AuditUnavailable
 from ..hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable

@@ -52,6 +52,37 @@ def _privileged_ports(container, ctx, engine):
     return "publishes %s" % ", ".join(low) if low else None
 
 
+@per_container(suffix="containers-published-ports", layer="operations", cis="5.9", required=False,
+               title="Running containers publish no ports but those confirmed as needed",
+               rationale="Every published port is a way in from the network; CIS asks to confirm each.",
+               fix="publish only the ports the service needs, then waive this control for the container")
+def _published(container, ctx, engine):
+    published = ["%s:%d->%s" % (ip or "*", port, inside) for ip, port, inside in container.ports]
+    return "publishes %s" % ", ".join(published) if published else None
+
+
+@per_container(suffix="containers-default-bridge", layer="operations", cis="5.30", required=False,
+               engines=("docker",),
+               title="No running container uses Docker's default bridge (docker0)",
+               rationale="On docker0 every container reaches every other unless icc is off; a network of "
+                         "its own separates an application's containers from the rest.",
+               fix="docker network create APP; run the container with --network APP")
+def _default_bridge(container, ctx, engine):
+    return "on the default bridge network" if "bridge" in container.networks else None
+
+
+@per_container(suffix="containers-ulimits", layer="operations", cis="5.19", required=False,
+               title="Running containers run with ulimits set (their own or the engine's defaults)",
+               rationale="Without ulimits a container inherits the engine's own limits, which are high.",
+               fix="run the container with --ulimit, or set default ulimits for the engine")
+def _no_ulimits(container, ctx, engine):
+    if container.ulimits:
+        return None
+    if engine == "docker" and ctx.docker.get("default-ulimits").value:
+        return None
+    return "no ulimits of its own%s" % (" and no default-ulimits in daemon.json" if engine == "docker" else "")
+
+
 @per_container(suffix="containers-bound-address", layer="operations", cis="5.14", required=False,
                title="Running containers publish ports on a specific host address only",
                rationale="A port published on every address is reachable from every network the host "

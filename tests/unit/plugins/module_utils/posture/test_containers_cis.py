@@ -89,6 +89,7 @@ FAIL = {
     "containers-restart-policy": host_config(RestartPolicy={"Name": "always", "MaximumRetryCount": 0}),
     "containers-cgroup-parent": host_config(CgroupParent="/custom"),
     "containers-healthcheck": lambda doc: doc["Config"].pop("Healthcheck"),
+    "containers-published-ports": ports(("127.0.0.1", 8080)),
 }
 
 
@@ -103,6 +104,29 @@ def test_compliant_container_passes_and_one_change_fails(tmp_path, engine, suffi
     outcome = judge(tmp_path, control_id, [compliant(engine), broken])
     assert outcome.status == "fail", outcome.evidence
     assert len(outcome.evidence) == 1, outcome.evidence  # only the changed container is named
+
+
+def test_default_bridge(tmp_path):
+    doc = compliant("docker")
+    doc["NetworkSettings"]["Networks"] = {"app": {"NetworkID": "f00"}}
+    assert judge(tmp_path, "docker-containers-default-bridge", [doc]).status == "pass"
+    doc["NetworkSettings"]["Networks"] = {"bridge": {"NetworkID": ""}}  # dockerd -b none: not attached
+    assert judge(tmp_path, "docker-containers-default-bridge", [doc]).status == "pass"
+    doc["NetworkSettings"]["Networks"] = {"bridge": {"NetworkID": "f00"}}
+    assert judge(tmp_path, "docker-containers-default-bridge", [doc]).status == "fail"
+
+
+def test_ulimits_of_the_container_or_of_the_daemon(tmp_path):
+    doc = compliant("docker")
+    doc["HostConfig"]["Ulimits"] = []
+    assert judge(tmp_path, "docker-containers-ulimits", [doc]).status == "pass"  # HARDENED sets default-ulimits
+    no_default = ({"etc/docker/daemon.json": dict(HARDENED["etc/docker/daemon.json"], **{"default-ulimits": {}})},)
+    assert judge(tmp_path, "docker-containers-ulimits", [doc], tree=no_default).status == "fail"
+    doc["HostConfig"]["Ulimits"] = [{"Name": "nofile", "Hard": 1024, "Soft": 1024}]
+    assert judge(tmp_path, "docker-containers-ulimits", [doc], tree=no_default).status == "pass"
+    podman = compliant("podman")
+    podman["HostConfig"]["Ulimits"] = []
+    assert judge(tmp_path, "podman-containers-ulimits", [podman]).status == "fail"
 
 
 def test_sshd_is_found_among_the_processes_of_the_container(tmp_path):

@@ -58,8 +58,8 @@ def test_unit_flags_choose_unix_before_tcp(tmp_path):
 
 
 def test_daemon_json_hosts_without_flags(tmp_path):
-    layer = dict(dockerd_at(""), **{"etc/docker/daemon.json": dict(HARDENED["etc/docker/daemon.json"],
-                                                                     hosts=["unix:///srv/json.sock"])})
+    daemon_json = dict(HARDENED["etc/docker/daemon.json"], hosts=["unix:///srv/json.sock"])
+    layer = dict(dockerd_at(""), **{"etc/docker/daemon.json": daemon_json})
     found, reason = endpoint(tmp_path, {}, layer)
     assert found.address == "/srv/json.sock" and found.origin == "/etc/docker/daemon.json"
 
