@@ -88,10 +88,13 @@ def test_docker_host_on_a_loopback_tcp_listener(start_dockerd, monkeypatch):
 
 def test_the_listener_of_the_daemons_unit_is_asked(start_dockerd, tmp_path):
     """Without DOCKER_HOST the audit asks the socket dockerd's unit names with -H."""
-    unit_dir = tmp_path / "etc" / "systemd" / "system" / "docker.service.d"
+    unit_dir = tmp_path / "etc" / "systemd" / "system"
     unit_dir.mkdir(parents=True)
     with start_dockerd("unit-listener", {}) as daemon:
-        (unit_dir / "h.conf").write_text(
+        (unit_dir / "docker.service").write_text(
+            "[Service]\nExecStart=/usr/sbin/dockerd -H fd://\n")
+        (unit_dir / "docker.service.d").mkdir()
+        (unit_dir / "docker.service.d" / "h.conf").write_text(
             "[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H unix://%s\n" % daemon.sock)
         ctx = AuditContext(str(tmp_path), live_mode=False)
         endpoint, reason = docker_api.choose_endpoint(docker_listeners.listeners(ctx.host, ctx.docker), environ={})

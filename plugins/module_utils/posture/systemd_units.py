@@ -422,18 +422,34 @@ def _verify(settings, unit):
                               % (unit, ", ".join(sorted(set(path for dummy, path in commands)))))
 
 
+def unit_file_paths(host, unit):
+    """The unit file then its drop-ins, as systemd applies them; [] when the
+    unit does not exist or is masked."""
+    files = unit_files(host, unit)
+    if files.masked_by:
+        return []
+    return ([files.fragment] if files.fragment else []) + list(files.dropins)
+
+
 def unit_values(host, unit, section, key):
-    """The values of a list setting (ListenStream=, SocketMode=, ...) of
+    """The values of a list setting (ListenStream=, SocketGroup=, ...) of
     `unit` after its drop-ins, in order; an empty assignment resets the list,
-    as systemd does for list settings. [] when the unit does not exist."""
+    as systemd does for list settings. [] when the unit does not exist or is
+    masked."""
     values = []
-    for path in unit_files(host, unit):
-        for found_section, found_key, value in _logical_lines(host.read_text(path) or ""):
-            if found_section == section and found_key == key:
-                if value:
-                    values.append(value)
-                else:
-                    values.clear()
+    for path in unit_file_paths(host, unit):
+        text = _read_unit_text(host, path)
+        if text is None:
+            continue
+        try:
+            for dummy, found_key, value, number in assignments(text, frozenset((section,))):
+                if found_key == key:
+                    if value:
+                        values.append(value)
+                    else:
+                        values.clear()
+        except SyntaxProblem as exc:
+            raise ConfigError(path, str(exc))
     return values
 
 

@@ -17,7 +17,7 @@ from ..audit_rules import AuditUnavailable
 from ..hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable
 from ..registry import control
-from ..systemd_units import unit_files
+from ..systemd_units import unit_file_paths
 
 CONTAINERD_CONFIG = "/etc/containerd/config.toml"
 CONTAINERD_SOCKET = "/run/containerd/containerd.sock"
@@ -37,7 +37,7 @@ def _fixed(path):
 
 def _unit(name):
     def target(ctx):
-        files = unit_files(ctx.host, name)
+        files = unit_file_paths(ctx.host, name)
         return files[0] if files else None
     return target
 

@@ -21,7 +21,7 @@ from ..layered_config import read_toml
 from ..model import Remediation, judged, not_applicable
 from ..registry import control
 from ..subids import read_ids
-from ..systemd_units import unit_files, unit_values
+from ..systemd_units import unit_file_paths, unit_values
 from .file_permissions import fixed_mask, mode_check, ownership_check
 
 LAYER = "engine_access"
@@ -69,7 +69,7 @@ def _fixed(*paths):
 
 
 def _units(name):
-    return lambda ctx: unit_files(ctx.host, name)
+    return lambda ctx: unit_file_paths(ctx.host, name)
 
 
 def _registry_certs(ctx):

@@ -112,12 +112,13 @@ CIS_ERROR_CASES = [
       "docker-tls-ca-owner", "docker-tls-ca-mode", "docker-tls-cert-owner", "docker-tls-cert-mode",
       "docker-daemon-json-owner", "docker-daemon-json-mode", "docker-audit-daemon-json",
       "docker-audit-data-root"), "/etc/docker/daemon.json"),
+    # dockerd refuses these files (the daemon_json reader says why, as dockerd does)
     ("insecure-registries not a list", daemon_json(insecure_registries={"a": 1}),
-     ("docker-insecure-registries",), "insecure-registries must be a list"),
+     ("docker-insecure-registries",), "/etc/docker/daemon.json"),
     ("storage-opts not a list", daemon_json(storage_opts=[1]), ("docker-base-device-size",),
-     "storage-opts must be a list"),
+     "/etc/docker/daemon.json"),
     ("hosts not a list", dict(daemon_json(hosts={"a": 1}), **{
-        DROPIN: "[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd\n"}), ("docker-tcp-tls",), "hosts must be a list"),
+        DROPIN: "[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd\n"}), ("docker-tcp-tls",), "/etc/docker/daemon.json"),
     ("audit rule garbage", {RULES: "-w /etc/docker -k docker\nnot a rule\n"},
      tuple("docker-audit-%s" % s for s in AUDIT_IDS.values()),
      "50-docker.rules: line 2"),
