@@ -50,23 +50,46 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 # anything deep would make every later walk over the value recursive.
 MAX_NESTING = 100
 _DEV_NULL = os.makedev(1, 3)
-_KINDS = ((stat.S_ISDIR, "is a directory"), (stat.S_ISFIFO, "is a named pipe (FIFO)"),
-          (stat.S_ISSOCK, "is a socket"), (stat.S_ISCHR, "is a character device"),
-          (stat.S_ISBLK, "is a block device"))
+
+
+def _is_dev_null(status):
+    return stat.S_ISCHR(status.st_mode) and status.st_rdev == _DEV_NULL
+
+
+KINDS = ("file", "dir", "fifo", "socket", "device", "missing")
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"))
+
+
+def _kind_of(status):
+    """One of KINDS (not "missing") for a stat result."""
+    mode = status.st_mode
+    if stat.S_ISREG(mode) or _is_dev_null(status):  # /dev/null reads as an empty file
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    return "socket" if stat.S_ISSOCK(mode) else "device"
 
 
 def _not_regular(status):
     """Why a file with this stat cannot be read as configuration, or None."""
     if stat.S_ISREG(status.st_mode):
         return None
-    for test, kind in _KINDS:
+    for test, kind in _NOT_REGULAR:
         if test(status.st_mode):
-            return "%s, expected a regular file" % kind
+            return "is %s, expected a regular file" % kind
     return "is not a regular file"
 
 
-def _is_dev_null(status):
-    return stat.S_ISCHR(status.st_mode) and status.st_rdev == _DEV_NULL
+# What systemd 252's conf-files does with an entry of each kind, as
+# systemd-sysctl lists sysctl.d (run here over a private sysctl.d,
+# tests/engines/test_conf_dir_consumers.py): it reads every non-hidden name
+# with the suffix; a directory, a socket or a dangling link fails to open and
+# is skipped ("ignoring"); a FIFO or /dev/zero hangs it, and nothing is applied.
+SKIPPED_BY_SYSTEMD = frozenset(("dir", "socket", "missing"))
 
 
 def read_regular(local, limit=MAX_FILE_BYTES):
@@ -179,7 +202,7 @@ class HostRoot:
     def exists(self, path):
         """Whether `path` exists; ConfigError when that cannot be told (a
         directory on the way that the audit may not search)."""
-        return self._kind(path) is not None
+        return self._kind(path) != "missing"
 
     def is_dir(self, path):
         return self._kind(path) == "dir"
@@ -246,12 +269,13 @@ class HostRoot:
         return value
 
     def list_dir(self, path, suffix=""):
-        """Sorted names of regular files in a directory (empty when absent).
-
-        Other entries (directories, FIFOs, devices, dangling links) are left
-        out, as systemd's conf-files lists them; an entry that cannot be
-        stat'ed (a directory readable but not searchable) is a ConfigError:
-        root would see what it is.
+        """Sorted names in a drop-in directory that systemd's conf-files
+        reads (empty when the directory is absent): SKIPPED_BY_SYSTEMD and
+        hidden names are left out. FIFOs and devices are listed, because
+        systemd reads them (and hangs): reading them here is a ConfigError.
+        An entry that cannot be stat'ed (a directory readable but not
+        searchable, when the audit is not root) is a ConfigError: root would
+        see what it is.
         """
         key = (path, suffix)
         if key not in self._listing_cache:
@@ -262,10 +286,8 @@ class HostRoot:
             except OSError as exc:
                 raise ConfigError(path, "cannot list: %s" % (exc.strerror or exc))
             self._listing_cache[key] = sorted(
-                n for n in names
-                if n.endswith(suffix) and not n.startswith(".")
-                and self._kind(posixpath.join(path, n)) == "file"
-            )
+                n for n in names if n.endswith(suffix) and not n.startswith(".")
+                and self._kind(posixpath.join(path, n)) not in SKIPPED_BY_SYSTEMD)
         return self._listing_cache[key]
 
     def stat(self, path):
@@ -301,21 +323,20 @@ class HostRoot:
         return sorted(n for n in names if self._kind(posixpath.join(path, n)) == "dir")
 
     def _kind(self, path):
-        """"file", "dir", "other" or None (absent, dangling or looping link);
-        ConfigError when it cannot be stat'ed."""
+        """What `path` is, following links inside the root: one of KINDS
+        ("missing" for absent, dangling or looping); ConfigError when it
+        cannot be stat'ed."""
         try:
             status = os.stat(self.resolve(path))
         except ConfigError:
-            return None
+            return "missing"
         except (FileNotFoundError, NotADirectoryError):
-            return None
+            return "missing"
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return None
+                return "missing"
             raise ConfigError(path, "cannot stat: %s" % (exc.strerror or exc))
-        if stat.S_ISREG(status.st_mode):
-            return "file"
-        return "dir" if stat.S_ISDIR(status.st_mode) else "other"
+        return _kind_of(status)
 
     def first_existing(self, paths):
         """The first of `paths` that exists, or None."""

@@ -66,7 +66,22 @@ class Mode:
         self.content, self.mode = content, mode
 
 
-SPECIAL = (Fifo, Socket, CharDevice, Sparse, Mode)
+class DirMode:
+    """A directory (made if absent, its files kept) with permission bits `mode`."""
+
+    def __init__(self, mode):
+        self.mode = mode
+
+
+class Link:
+    """A symbolic link to `target`, made after the plain entries (so it may
+    point at a special one, or replace a file of the base tree)."""
+
+    def __init__(self, target):
+        self.target = target
+
+
+SPECIAL = (Fifo, Socket, CharDevice, Sparse, Mode, DirMode, Link)
 
 
 class Case:
@@ -104,9 +119,14 @@ def build(case, parent):
     os.chmod(root, 0o755)
     plain = {p: v for p, v in case.tree.items() if not isinstance(v, SPECIAL)}
     special = {p: v for p, v in case.tree.items() if isinstance(v, SPECIAL)}
-    # a special entry replaces whatever the base tree has at that path
+    # a special entry replaces whatever the base tree has at that path (a
+    # DirMode keeps the files under its directory)
     write_tree(root, case.base, {p: None for p in special}, plain)
-    for path, entry in sorted(special.items()):
+    # links last, directory modes after everything under them
+    order = sorted(special.items(), key=lambda item: (
+        isinstance(item[1], DirMode), isinstance(item[1], DirMode) and -item[0].count("/"),
+        isinstance(item[1], Link), item[0]))
+    for path, entry in order:
         full = os.path.join(root, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
         _write_special(full, entry)
@@ -127,6 +147,11 @@ def _write_special(full, entry):
         with open(full, "wb") as handle:
             handle.write(entry.head)
             handle.truncate(entry.size)
+    elif isinstance(entry, DirMode):
+        os.makedirs(full, exist_ok=True)
+        os.chmod(full, entry.mode)
+    elif isinstance(entry, Link):
+        os.symlink(entry.target, full)
     elif isinstance(entry, Mode):
         data = entry.content.encode("utf-8") if isinstance(entry.content, str) else entry.content
         with open(full, "wb") as handle:
@@ -154,10 +179,34 @@ class Run:
         return None
 
 
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def agent_for_user(parent):
+    """(python, agent) another user can run: the agent and its engine copied
+    under `parent` (the checkout and the venv's interpreter may sit in a
+    directory only root may enter), run by the system's Python 3."""
+    installed = os.path.join(parent, "agent")
+    if not os.path.isdir(installed):
+        ignore = shutil.ignore_patterns("__pycache__")
+        for package in ("posture", "probe"):
+            shutil.copytree(os.path.join(REPO, "plugins", "module_utils", package),
+                            os.path.join(installed, "lib", "stockade", "module_utils", package), ignore=ignore)
+        os.makedirs(os.path.join(installed, "bin"))
+        shutil.copy(AGENT, os.path.join(installed, "bin", "stockade-audit"))
+        for directory, _dirs, files in os.walk(installed):
+            os.chmod(directory, 0o755)
+            for name in files:
+                os.chmod(os.path.join(directory, name), 0o644)
+    python = SYSTEM_PYTHON if os.path.exists(SYSTEM_PYTHON) else sys.executable
+    return python, os.path.join(installed, "bin", "stockade-audit")
+
+
 def run(case, parent):
     """Audit the case's tree in a child process under the limits."""
     root = build(case, parent)
-    command = [sys.executable, AGENT, "--root", root, "--offline", "--format", "json"]
+    python, agent = (sys.executable, AGENT) if case.as_user is None else agent_for_user(parent)
+    command = [python, agent, "--root", root, "--offline", "--format", "json"]
     user = case.as_user
     try:
         completed = subprocess.run(

@@ -8,6 +8,8 @@ import concurrent.futures
 import glob
 import importlib
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -19,14 +21,14 @@ CASES = [case for name in MODULES for case in importlib.import_module(name).CASE
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    """A directory every uid may traverse (the unreadable-file cases run as nobody)."""
-    path = tmp_path_factory.mktemp("hostile")
-    for parent in [path] + list(path.parents):
-        if str(parent) == "/":
-            break
-        os.chmod(parent, os.stat(parent).st_mode | 0o011)
-    return str(path)
+def scratch():
+    """A directory every uid may traverse (the unreadable-file cases run as
+    nobody). Not under pytest's own temporary directory: every pytest run of
+    the same user sets that back to 0700."""
+    path = tempfile.mkdtemp(prefix="stockade-hostile-", dir="/tmp")
+    os.chmod(path, 0o711)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -126,10 +126,23 @@ def test_unsearchable_directory_is_an_error_not_absent(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0
 
 
-def test_listing_leaves_out_what_systemd_leaves_out(tmp_path):
+def _entries(tmp_path):
     root = _tree(tmp_path, **{"etc/d/10-a.conf": "x", "etc/d/.hidden.conf": "x",
                               "etc/d/20-link.conf": Symlink("10-a.conf"),
-                              "etc/d/30-dangling.conf": Symlink("nowhere"),
-                              "etc/d/40-dir.conf/x": "x"})
+                              "etc/d/40-dir.conf/x": "x", "etc/d/70-other.txt": "x"})
     os.mkfifo(os.path.join(root, "etc/d/50-fifo.conf"))
-    assert HostRoot(root).list_dir("/etc/d", ".conf") == ["10-a.conf", "20-link.conf"]
+    return root
+
+
+def test_systemd_listing_reads_fifos_and_skips_what_fails_to_open(tmp_path):
+    # systemd-sysctl 252 reads the FIFO (and hangs), skips the directory,
+    # the socket and the dangling link (tests/engines/test_conf_dir_consumers.py)
+    root = _entries(tmp_path)
+    os.symlink("nowhere", os.path.join(root, "etc/d/30-dangling.conf"))
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(os.path.join(root, "etc/d/60-sock.conf"))
+    sock.close()
+    host = HostRoot(root)
+    assert host.list_dir("/etc/d", ".conf") == ["10-a.conf", "20-link.conf", "50-fifo.conf"]
+    with pytest.raises(ConfigError, match="FIFO"):
+        host.read_text("/etc/d/50-fifo.conf")
