@@ -29,9 +29,9 @@ def start(*lines):
     return "[Service]\nExecStart=\nExecStart=" + "\n".join(lines) + "\n"
 
 
-def case(id, expect, tree, consumer=SYSTEMD, base=NO_NNP, names=None, note=""):
-    return Case("systemd-" + id, "systemd_units", CONTROL, expect, tree, consumer=consumer, base=base,
-                names=names, note=note)
+def case(id, expect, tree, consumer=SYSTEMD, base=None, names=None, note=""):
+    return Case("systemd-" + id, "systemd_units", CONTROL, expect, tree, consumer=consumer,
+                base=NO_NNP if base is None else base, names=names, note=note)
 
 
 CASES = [
