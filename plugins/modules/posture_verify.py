@@ -12,11 +12,16 @@ short_description: Fail when a required container-confinement control fails
 version_added: 0.1.0
 description:
   - Runs the same audit as M(stockade.hardening.posture_facts), applies a policy (which layers and
-    controls are required, which failures are waived and why), and fails with one readable line
-    per failed control.
+    controls are required, which failures are waived and why), and fails with one short line
+    per failed control (id, status, first evidence, the role that fixes it; a waiver past its date
+    says C(waiver expired on DATE)), as many as fit in about 1200 characters, then a count.
   - A required control fails the verification when its status is C(fail) or C(error), because a file
     that cannot be read or parsed is never taken as a pass. C(not_applicable) never fails it.
-  - The report is returned in both cases, so a play can register it and publish it.
+  - The report is returned when the verification passes and whenever the task registers its result,
+    so a play can publish it (C(failed_when) on RV(failed_controls) keeps a registered failure quiet,
+    as the playbook C(stockade.hardening.harden) does). Ansible prints the whole result of a failed
+    task, so an unregistered failing task returns its message and RV(failed_controls) only.
+  - Unknown control ids in the policy are an error that names the closest known id.
 author:
   - Stockade contributors (@stockade)
 extends_documentation_fragment:
@@ -82,6 +87,11 @@ EXAMPLES = r"""
 - name: Every required layer must hold
   stockade.hardening.posture_verify:
 
+- name: Keep the report of a failing verification for later tasks, without failing here
+  stockade.hardening.posture_verify:
+  register: posture
+  failed_when: posture.failed_controls is not defined  # only a policy error fails this task
+
 - name: Require the opt-in kernel boot parameter, waive userns for Docker
   stockade.hardening.posture_verify:
     policy:
@@ -104,7 +114,7 @@ report:
     - The full report with the policy applied (C(required), C(waived), C(waiver) per control).
     - Control C(host-selinux-container-booleans) is judged with O(policy.selinux_booleans_allowed); a boolean
       on and allowed shows as C(NAME on (allowed by policy)) in its evidence.
-  returned: always
+  returned: when the verification passes, or the task registers its result
   type: dict
 failed_controls:
   description: Ids of the required controls that failed and were not waived.
@@ -113,10 +123,13 @@ failed_controls:
   elements: str
   sample: [docker-no-new-privileges, host-selinux-enforcing]
 summary:
-  description: Status counts, required failures and controls waiting for a reboot.
-  returned: always
+  description:
+    - Status counts (C(counts)), counts by verdict once the policy is applied (C(verdicts), where an advisory
+      control that fails is C(warn), not C(fail)), required failures and controls waiting for a reboot.
+  returned: when the verification passes, or the task registers its result
   type: dict
-  sample: {compliant: false, counts: {pass: 30, fail: 2}, failed_required: [host-selinux-enforcing], reboot_pending: []}
+  sample: {compliant: false, counts: {pass: 30, fail: 4}, failed_required: [host-selinux-enforcing], reboot_pending: [],
+           verdicts: {pass: 30, fail: 1, error: 0, warn: 2, waived: 1, reboot: 0, not_applicable: 40}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -125,9 +138,9 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.model i
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import (
     PolicyError,
     apply,
-    failure_line,
     validate,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import failure_message
 from ansible_collections.stockade.hardening.plugins.module_utils.posture_module import (
     AUDIT_ARGUMENT_SPEC,
     audit_from_params,
@@ -164,9 +177,7 @@ def main():
     result = dict(changed=False, report=report, summary=report["summary"],
                   failed_controls=[f["id"] for f in failures])
     if failures:
-        lines = [failure_line(f) for f in failures]
-        module.fail_json(msg="%d required control(s) failed:\n%s" % (len(lines), "\n".join(lines)),
-                         **result)
+        module.fail_json(msg=failure_message(failures, report["summary"]), **result)
     module.exit_json(**result)
 
 

@@ -11,6 +11,7 @@ stockade.hardening.harden against localhost does what it must on this machine.""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -170,8 +171,20 @@ def test_a_check_run_of_harden_on_this_machine(sandbox):
     assert failed.get("failed") and "check that the host is booted with systemd" in names[-1]
     assert "hosts booted with systemd as PID 1; this host's service manager is" in failed["msg"]
     assert "Nothing was changed" in failed["msg"]
-    assert names[0].startswith("Pre-flight, read the distribution")  # setup only: nothing else ran
+    # the tag check and setup only: nothing else ran
+    assert names[0].startswith("Pre-flight, check that every tag") and names[1].startswith("Pre-flight, read the")
     assert report["stats"]["localhost"]["changed"] == 0
+
+
+def test_a_mistyped_control_id_in_tags_stops_the_run_with_the_closest_one(sandbox):
+    done = sandbox.run("ansible-playbook", "stockade.hardening.harden", "--check", "-i", "localhost,", "-c", "local",
+                       "--tags", "docker-seccomp-enabld", "--skip-tags", "selinx", ANSIBLE_STDOUT_CALLBACK="json")
+    report = json.loads(done.stdout)
+    tasks = report["plays"][0]["tasks"]
+    assert len(tasks) == 1 and done.returncode == 2
+    assert tasks[0]["hosts"]["localhost"]["msg"] == (
+        "unknown tag docker-seccomp-enabld (did you mean docker-seccomp-enabled?); "
+        "unknown tag selinx (did you mean selinux?)")
 
 
 def test_the_audit_playbook_runs_on_this_machine(sandbox):
@@ -187,3 +200,58 @@ def test_the_audit_playbook_runs_on_this_machine(sandbox):
     assert verify["failed_controls"] and "summary" in verify, verify.get("msg")
     assert by_name["Fail the hosts that drifted from the policy | verify"]["failed"]
     assert done.returncode == 2 and report["stats"]["localhost"]["changed"] == 0
+
+
+VERIFY_PLAY = """
+- name: Verify, as a user would write it
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Every required layer must hold
+      stockade.hardening.posture_verify:
+        live: false
+"""
+
+VERIFY_REGISTERED_PLAY = """
+- name: Verify and keep the report
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Verify, registered
+      stockade.hardening.posture_verify:
+        live: false
+      register: posture
+      failed_when: posture.failed_controls is not defined
+    - name: Show what the registered result holds
+      ansible.builtin.debug:
+        msg: "{{ {'controls': posture.report.controls | length, 'failed': posture.failed_controls | length,
+                  'warn': posture.summary.verdicts.warn, 'message_lines': posture.msg.splitlines() | length} }}"
+"""
+
+
+def test_a_failing_verify_prints_under_4_kb_and_a_registered_one_keeps_the_report(sandbox):
+    """Measured with ansible's default output on this machine, which fails about 15 required controls."""
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    plays = {}
+    for name, text in (("bare", VERIFY_PLAY), ("registered", VERIFY_REGISTERED_PLAY)):
+        path = os.path.join(sandbox.root, name + ".yml")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        plays[name] = path
+    # ansible's default result format (json) and the checkout's (yaml)
+    for result_format in ("json", "yaml"):
+        bare = sandbox.run("ansible-playbook", "-i", "localhost,", "-e", "ansible_python_interpreter=" + python,
+                           plays["bare"], ANSIBLE_CALLBACK_RESULT_FORMAT=result_format)
+        printed = bare.stdout + bare.stderr
+        assert bare.returncode == 2 and "required control(s) failed (" in printed
+        assert "failed_controls" in printed and "rationale" not in printed  # the report is left out
+        assert len(printed.encode()) < 4096, "a failing verify printed %d bytes (%s)" % (
+            len(printed.encode()), result_format)
+    registered = sandbox.run("ansible-playbook", "-i", "localhost,", "-e", "ansible_python_interpreter=" + python,
+                             plays["registered"])
+    assert registered.returncode == 0, registered.stdout
+    shown = registered.stdout[registered.stdout.index("TASK [Show what"):]
+    found = dict(re.findall(r'"(controls|failed|warn|message_lines)": (\d+)', shown))
+    assert int(found["controls"]) > 70 and int(found["failed"]) >= 5 and int(found["message_lines"]) >= 2

@@ -80,7 +80,8 @@ def test_role_installs_and_the_timer_writes_the_fact(lab_inventory, ansible_env,
     # Nobody starts the service: the timer must.
     lines = wait_for_line(guest, since, lambda l: "COMPLIANT" in l, "a summary line")
     summary = next(l for l in lines if "COMPLIANT" in l)
-    assert re.match(r"(NOT )?COMPLIANT: \d+ pass, \d+ fail, \d+ error, \d+ n/a; failing: ", summary), summary
+    assert re.match(r"(NOT )?COMPLIANT: \d+ pass, \d+ fail, \d+ error, \d+ warn, \d+ waived, \d+ reboot, \d+ n/a; "
+                    r"failing: ", summary), summary
     fact = json.loads(guest("cat /etc/ansible/facts.d/stockade.fact").stdout)
     assert fact["summary"]["failed_required"] == failing_of(summary) or fact["summary"]["compliant"]
     assert guest("systemctl show stockade-agent.timer -p LastTriggerUSec --value").stdout.strip() not in ("", "n/a")

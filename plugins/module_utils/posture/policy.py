@@ -17,9 +17,11 @@ unreadable file is never a pass); not_applicable never does.
 from __future__ import annotations
 
 import datetime
+import difflib
 
 from .controls.selinux import CONTAINER_BOOLEANS
 from .model import ERROR, FAIL, LAYERS
+from .report import verdict_counts
 
 POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed")
 WAIVER_KEYS = ("control", "justification", "expires")
@@ -106,7 +108,20 @@ def _allowed_booleans(policy, source):
 def _known(ids, known_ids, source, key):
     unknown = sorted(set(ids) - set(known_ids))
     if unknown:
-        raise PolicyError("%s: %s names unknown control(s) %s" % (source, key, ", ".join(unknown)))
+        raise PolicyError("%s: %s names unknown control(s) %s" % (
+            source, key, ", ".join(with_suggestion(name, known_ids) for name in unknown)))
+
+
+def closest(name, known):
+    """The known name nearest to a mistyped one (difflib's ratio), or None when none is near."""
+    matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def with_suggestion(name, known):
+    """`name (did you mean KNOWN?)`, or the name alone when nothing known is near."""
+    near = closest(name, known)
+    return "%s (did you mean %s?)" % (name, near) if near else name
 
 
 def apply(report, policy, today=None):
@@ -138,18 +153,6 @@ def summarise(controls, failures):
     counts = {}
     for entry in controls:
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-    return {"counts": counts, "failed_required": [f["id"] for f in failures],
+    return {"counts": counts, "verdicts": verdict_counts(controls), "failed_required": [f["id"] for f in failures],
             "compliant": not failures,
             "reboot_pending": sorted(e["id"] for e in controls if e["reboot_pending"])}
-
-
-def failure_line(entry):
-    """One readable line per failed control, for people and for fail_json."""
-    remediation = entry["remediation"]
-    fix = remediation["text"]
-    if remediation.get("role"):
-        fix += " (role %s)" % remediation["role"]
-    first = entry["evidence"][0] if entry["evidence"] else "no evidence"
-    return "%s [%s/%s] %s: %s -- %s; fix: %s" % (
-        entry["id"], entry["layer"], entry["engine"], entry["status"].upper(),
-        entry["title"], first, fix)

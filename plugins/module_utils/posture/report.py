@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape, quoteattr
 
-from .model import ENGINES, ERROR, FAIL, LAYERS, NOT_APPLICABLE, PASS
+from .model import ENGINES, ERROR, LAYERS, NOT_APPLICABLE, PASS
 
 # Cell verdicts, worst first: what a layer x engine cell shows.
 CELL_ORDER = ("ERROR", "FAIL", "warn", "waived", "reboot", "pass", "n/a")
@@ -41,6 +41,28 @@ def matrix(report):
     return cells
 
 
+# The summary's verdict counts (policy.summarise), and how people read them: an
+# advisory failure (warn) is not a fail.
+VERDICT_KEYS = (("pass", "pass"), ("FAIL", "fail"), ("ERROR", "error"), ("warn", "warn"),
+                ("waived", "waived"), ("reboot", "reboot"), ("n/a", "not_applicable"))
+_VERDICT_WORDS = (("pass", "pass"), ("fail", "fail"), ("error", "error"), ("warn", "warn (advisory)"),
+                  ("waived", "waived"), ("reboot", "reboot pending"), ("not_applicable", "not applicable"))
+
+
+def verdict_counts(controls):
+    """{pass, fail, error, warn, waived, reboot, not_applicable: count} by verdict()."""
+    names = dict(VERDICT_KEYS)
+    counts = dict.fromkeys(names.values(), 0)
+    for entry in controls:
+        counts[names[verdict(entry)]] += 1
+    return counts
+
+
+def counts_text(verdicts):
+    """`11 pass, 15 fail, 0 error, 5 warn (advisory), ...` from the summary's verdicts."""
+    return ", ".join("%d %s" % (verdicts.get(key, 0), word) for key, word in _VERDICT_WORDS)
+
+
 def render_table(report, verbose=False):
     lines = []
     summary = report.get("summary", {})
@@ -65,20 +87,58 @@ def render_table(report, verbose=False):
         if mark not in ("pass", "n/a"):
             if entry.get("waiver") and entry["waived"]:
                 lines.append("          waived: %s" % entry["waiver"]["justification"])
+            elif entry.get("waiver") and entry["waiver"]["expired"]:
+                lines.append("          waiver expired on %s: %s" % (
+                    entry["waiver"]["expires"], entry["waiver"]["justification"]))
             lines.append("          fix: %s%s" % (
                 entry["remediation"]["text"],
                 " (role %s)" % entry["remediation"]["role"] if entry["remediation"]["role"] else ""))
-    counts = summary.get("counts", {})
     lines.append("")
-    lines.append("%s: %d pass, %d fail, %d error, %d not applicable; %s" % (
-        "COMPLIANT" if summary.get("compliant") else "NOT COMPLIANT",
-        counts.get(PASS, 0), counts.get(FAIL, 0), counts.get(ERROR, 0),
-        counts.get(NOT_APPLICABLE, 0),
+    lines.append("%s: %s; %s" % (
+        "COMPLIANT" if summary.get("compliant") else "NOT COMPLIANT", counts_text(summary.get("verdicts", {})),
         "required failures: " + ", ".join(summary["failed_required"])
         if summary.get("failed_required") else "no required failures"))
     if summary.get("reboot_pending"):
         lines.append("reboot pending for: %s" % ", ".join(summary["reboot_pending"]))
     return "\n".join(lines) + "\n"
+
+
+# A failing posture_verify's message stays short (ansible prints it, and the result, on
+# every failure): one line per failed control within this budget, then a count.
+MESSAGE_BUDGET = 1200
+EVIDENCE_WIDTH = 90
+
+
+def _clip(text, width):
+    return text if len(text) <= width else text[:width - 3].rstrip() + "..."
+
+
+def failure_line(entry):
+    """One short line per failed control, for people and for fail_json: id, status, why
+    (an expired waiver says so), the first evidence and where the fix is."""
+    remediation = entry["remediation"]
+    status = entry["status"].upper()
+    waiver = entry.get("waiver") or {}
+    if waiver.get("expired"):
+        status += " (waiver expired on %s)" % waiver["expires"]
+    first = _clip(entry["evidence"][0], EVIDENCE_WIDTH) if entry["evidence"] else "no evidence"
+    fix = remediation["role"] or _clip(remediation["text"], EVIDENCE_WIDTH)
+    return "%s %s: %s -- fix: %s" % (entry["id"], status, first, fix)
+
+
+def failure_message(failures, summary):
+    """posture_verify's failure message: a count, then failure lines within MESSAGE_BUDGET."""
+    lines = ["%d required control(s) failed (%s):" % (len(failures), counts_text(summary["verdicts"]))]
+    used = len(lines[0])
+    for index, entry in enumerate(failures):
+        line = failure_line(entry)
+        if used + len(line) + 1 > MESSAGE_BUDGET:
+            lines.append("... and %d more (failed_controls lists them all; register the result for the report)"
+                         % (len(failures) - index))
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
 
 
 def render_json(report):

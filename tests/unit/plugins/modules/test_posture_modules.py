@@ -58,10 +58,18 @@ def test_verify_fails_with_one_line_per_control(run_module, tmp_path):
     result, failed = run_module(posture_verify.main, {"root": write_tree(tmp_path, STOCK)},
                                 check_mode=True)
     assert failed
+    failed_ids = result["failed_controls"]
     lines = result["msg"].splitlines()
-    assert lines[0].endswith("required control(s) failed:")
-    assert len(lines) - 1 == len(result["failed_controls"])
-    assert any(line.startswith("docker-no-new-privileges [no_new_privs/docker] FAIL") for line in lines)
+    # a count with the verdicts apart (advisory failures are warn, not fail), then one line per control
+    assert lines[0].startswith("%d required control(s) failed (" % len(failed_ids))
+    assert " fail, " in lines[0] and " warn (advisory), " in lines[0]
+    shown = [line for line in lines[1:] if not line.startswith("... and ")]
+    assert [line.split(" ", 1)[0] for line in shown] == failed_ids[:len(shown)]
+    assert "docker-no-new-privileges FAIL: no-new-privileges = (unset) (engine default) -- " \
+        "fix: stockade.hardening.no_new_privs" in lines
+    # capped: the rest is counted, not listed
+    assert len(shown) < len(failed_ids) and lines[-1].startswith("... and %d more" % (len(failed_ids) - len(shown)))
+    assert len(result["msg"]) < 1500
     assert result["report"]["summary"]["compliant"] is False
 
 

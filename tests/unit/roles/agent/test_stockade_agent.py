@@ -34,7 +34,10 @@ sys.exit(1 if wanted["report"]["summary"]["failed_required"] else 0)
 def report(failing, reboot=()):
     return {"host": "h1", "controls": [], "summary": {
         "compliant": not failing, "failed_required": list(failing), "reboot_pending": list(reboot),
-        "counts": {"pass": 40, "fail": len(failing), "error": 0, "not_applicable": 30}}}
+        "counts": {"pass": 40, "fail": len(failing) + 3, "error": 0, "not_applicable": 30},
+        # as policy.summarise counts them: the 3 advisory failures are warn, not fail
+        "verdicts": {"pass": 40, "fail": len(failing), "error": 0, "warn": 3, "waived": 0, "reboot": 0,
+                     "not_applicable": 30}}}
 
 
 @pytest.fixture
@@ -66,8 +69,8 @@ def test_first_run_reports_every_failure_as_new_and_calls_the_hook(agent):
     done, hooks = agent(report=report(["a", "b"]))
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    assert lines[0] == ("<4>NOT COMPLIANT: 40 pass, 2 fail, 0 error, 30 n/a; failing: a, b; new: a, b; "
-                        "reboot pending: none")
+    assert lines[0] == ("<4>NOT COMPLIANT: 40 pass, 2 fail, 0 error, 3 warn, 0 waived, 0 reboot, 30 n/a; "
+                        "failing: a, b; new: a, b; reboot pending: none")
     assert lines[1] == "<6>drift hook exited 0: hook-says-hi"
     assert hooks == ["h1|a b|a b|%s" % agent.fact]
     assert json.loads(agent.calls.read_text().splitlines()[0]) == [
@@ -90,8 +93,8 @@ def test_only_the_new_failure_is_drift_and_fixed_ones_are_logged(agent):
 
 def test_compliant_run_logs_at_info_and_calls_no_hook(agent):
     done, hooks = agent(report=report([]))
-    assert done.stdout == "<6>COMPLIANT: 40 pass, 0 fail, 0 error, 30 n/a; failing: none; new: none; " \
-                          "reboot pending: none\n"
+    assert done.stdout == "<6>COMPLIANT: 40 pass, 0 fail, 0 error, 3 warn, 0 waived, 0 reboot, 30 n/a; " \
+                          "failing: none; new: none; reboot pending: none\n"
     assert hooks == []
 
 

@@ -11,8 +11,16 @@ from hosttree import HARDENED, STOCK, write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ENGINES, LAYERS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import PolicyError, apply, failure_line, validate
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import matrix, render_json, render_junit, render_table
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import PolicyError, apply, validate
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import (
+    failure_line,
+    failure_message,
+    matrix,
+    render_json,
+    render_junit,
+    render_table,
+    verdict,
+)
 
 IDS = [c.id for c in all_controls()]
 
@@ -68,6 +76,47 @@ def test_expired_waiver_no_longer_applies(stock_report):
                                     "expires": "2020-01-01"}]}, IDS)
     failures = apply(stock_report, policy, today=datetime.date(2026, 1, 1))
     assert "docker-icc-disabled" in [f["id"] for f in failures]
+    # the failure says why it fails again, in the verify message and in the table
+    expired = next(f for f in failures if f["id"] == "docker-icc-disabled")
+    assert failure_line(expired).startswith("docker-icc-disabled FAIL (waiver expired on 2020-01-01): icc = ")
+    assert "          waiver expired on 2020-01-01: old" in render_table(stock_report).splitlines()
+
+
+@pytest.mark.parametrize("policy,message", [
+    ({"require": ["host-ia32-emulation-of"]}, "require names unknown control(s) host-ia32-emulation-of "
+                                              "(did you mean host-ia32-emulation-off?)"),
+    ({"waivers": [{"control": "docker-userns-remapp", "justification": "x"}]},
+     "waivers names unknown control(s) docker-userns-remapp (did you mean docker-userns-remap?)"),
+    ({"require": ["qqqqqqqq"]}, "require names unknown control(s) qqqqqqqq"),
+])
+def test_an_unknown_control_id_gets_the_closest_known_one(policy, message):
+    with pytest.raises(PolicyError) as info:
+        validate(policy, IDS, source="p.yml")
+    assert str(info.value) == "p.yml: " + message
+
+
+def test_the_verify_message_is_capped(stock_report):
+    failures = apply(stock_report, validate({"layers": list(LAYERS)}, IDS))
+    many = failures * 10  # far more than fit
+    text = failure_message(many, stock_report["summary"])
+    lines = text.splitlines()
+    assert len(text) < 1400 and 5 < len(lines) < 20
+    assert lines[-1].startswith("... and %d more (failed_controls lists them all" % (len(many) - len(lines) + 2))
+    assert all(len(line) < 200 for line in lines)
+
+
+def test_the_summary_line_counts_warn_apart_from_fail(stock_report):
+    failures = apply(stock_report, validate({"waivers": [{"control": "docker-icc-disabled", "justification": "x"}]},
+                                            IDS))
+    marks = {}
+    for entry in stock_report["controls"]:
+        marks[verdict(entry)] = marks.get(verdict(entry), 0) + 1
+    assert marks["warn"] and marks["FAIL"] and marks["waived"] == 1
+    last = render_table(stock_report).splitlines()[-1]
+    assert last.startswith("NOT COMPLIANT: %d pass, %d fail, %d error, %d warn (advisory), 1 waived, "
+                           "0 reboot pending, %d not applicable; required failures: " % (
+                               marks["pass"], marks["FAIL"], marks.get("ERROR", 0), marks["warn"], marks["n/a"]))
+    assert len(failures) == marks["FAIL"] + marks.get("ERROR", 0)
 
 
 def test_require_makes_an_optional_control_count(stock_report):

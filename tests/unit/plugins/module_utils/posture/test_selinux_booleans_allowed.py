@@ -19,9 +19,9 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.control
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import (
     PolicyError,
     apply,
-    failure_line,
     validate,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import failure_line
 
 IDS = [c.id for c in all_controls()]
 CONTROL = "host-selinux-container-booleans"
