@@ -1,25 +1,62 @@
 #!/usr/bin/env bash
-# Build the pristine Debian 12 base image for the Stockade lab.
+# Build a pristine Debian base image for the Stockade lab: Debian 12
+# (bookworm) or Debian 13 (trixie), from Debian packages only.
 #
 # The guest boots through its own GRUB (BIOS, msdos label) so that kernel
 # command-line changes made by a role (/etc/default/grub + update-grub) take
 # effect on reboot. SELinux is installed but not enabled; the filesystem is
 # labelled offline here, because a relabel boot under TCG takes >10 minutes.
 #
-# Usage: lab/build-image.sh            (reuses the image built by this same script)
-#        STOCKADE_LAB_REBUILD=1 lab/build-image.sh
+# Usage: lab/build-image.sh [SUITE]         build, or reuse the image this script built; print its path
+#        lab/build-image.sh --path [SUITE]  print that path only (no build; vm.sh uses it)
+#        STOCKADE_LAB_REBUILD=1 lab/build-image.sh [SUITE]
+# SUITE: bookworm or trixie (lab/suites/SUITE.sh); default $STOCKADE_LAB_SUITE, else bookworm.
+# The image is $CACHE/base/SUITE-STAMP.qcow2, STAMP being a hash of this script
+# and lab/suites/SUITE.sh: checkouts with different scripts use different
+# images side by side (no rebuild ping-pong), and a change to one suite's file
+# leaves the other suite's image valid. Older images of a suite are pruned
+# (the newest STOCKADE_LAB_KEEP_IMAGES, default 3, and any a process has open, stay).
 # Env:   STOCKADE_LAB_CACHE (default /var/cache/stockade-lab)
 #        STOCKADE_LAB_DISK_SIZE (default 10G)
-#        STOCKADE_LAB_SOURCES (default /etc/apt/sources.list.d/debian.sources)
+#        STOCKADE_LAB_MIRROR (default http://deb.debian.org/debian)
+#        STOCKADE_LAB_SECURITY_MIRROR (default http://deb.debian.org/debian-security)
+#        STOCKADE_LAB_SOURCES: an apt sources file to use instead of those mirrors
 #        STOCKADE_LAB_KEEP_WORK=1 keeps the work dir of a failed build
 set -euo pipefail
 
 CACHE=${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}
 DISK_SIZE=${STOCKADE_LAB_DISK_SIZE:-10G}
-SOURCES=${STOCKADE_LAB_SOURCES:-/etc/apt/sources.list.d/debian.sources}
-BASE=$CACHE/base/bookworm.qcow2
+MIRROR=${STOCKADE_LAB_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${STOCKADE_LAB_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+KEEP_IMAGES=${STOCKADE_LAB_KEEP_IMAGES:-3}
 KEY=$CACHE/id_ed25519
 SCRIPT=$(readlink -f "$0")
+LAB_DIR=$(dirname "$SCRIPT")
+
+log() { printf '[build-image] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+PRINT_PATH_ONLY=""
+if [ "${1:-}" = --path ]; then
+  PRINT_PATH_ONLY=1
+  shift
+fi
+SUITE=${1:-${STOCKADE_LAB_SUITE:-bookworm}}
+SUITE_FILE=$LAB_DIR/suites/$SUITE.sh
+if ! [[ $SUITE =~ ^[a-z]+$ ]] || [ ! -f "$SUITE_FILE" ]; then
+  die "unknown suite '$SUITE' (one of: $(basename -s .sh "$LAB_DIR"/suites/*.sh | tr '\n' ' '))"
+fi
+# shellcheck source=lab/suites/trixie.sh
+source "$SUITE_FILE"
+
+# The image's stamp: the content of what builds it (a checkout's mtime says
+# nothing, every clone is "newer"), per suite.
+STAMP=$(cat "$SCRIPT" "$SUITE_FILE" | sha256sum | cut -c1-16)
+BASE=$CACHE/base/$SUITE-$STAMP.qcow2
+if [ -n "$PRINT_PATH_ONLY" ]; then
+  echo "$BASE"
+  exit 0
+fi
 
 PACKAGES=(
   # boot and base system
@@ -35,10 +72,9 @@ PACKAGES=(
   policycoreutils policycoreutils-python-utils setools auditd make m4
   # the agent role's enforce mode (ansible-pull), with Debian's own ansible-core
   ansible-core git
+  # what this suite needs besides (lab/suites/SUITE.sh)
+  "${SUITE_PACKAGES[@]}"
 )
-
-log() { printf '[build-image] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 # step NAME CMD... : run CMD (errexit stays in force) and print its duration
 step() {
@@ -54,18 +90,19 @@ step() {
 for tool in mmdebstrap mke2fs sfdisk losetup qemu-img ssh-keygen; do
   command -v "$tool" >/dev/null || die "missing $tool: apt-get install mmdebstrap e2fsprogs fdisk mount qemu-utils openssh-client"
 done
-[ -r "$SOURCES" ] || die "apt sources file $SOURCES not readable (set STOCKADE_LAB_SOURCES)"
+if [ -n "${STOCKADE_LAB_SOURCES:-}" ]; then
+  [ -r "$STOCKADE_LAB_SOURCES" ] || die "apt sources file $STOCKADE_LAB_SOURCES not readable"
+fi
 
-mkdir -p "$CACHE/base" "$CACHE/debs" "$CACHE/work"
-# One build at a time (molecule scenarios may start in parallel).
-exec 9>"$CACHE/build.lock"
+# Each suite keeps its own .deb cache between builds.
+DEBS=$CACHE/debs-$SUITE
+mkdir -p "$CACHE/base" "$DEBS" "$CACHE/work"
+# One build of a suite at a time (molecule scenarios may start in parallel).
+exec 9>"$CACHE/build-$SUITE.lock"
 flock 9
 
-# The image records the hash of the script that built it: a checkout's mtime
-# says nothing (every clone is "newer"), the content does.
-SCRIPT_HASH=$(sha256sum "$SCRIPT" | cut -d' ' -f1)
-if [ -z "${STOCKADE_LAB_REBUILD:-}" ] && [ -f "$BASE" ] && [ "$(cat "$BASE.script-sha256" 2>/dev/null)" = "$SCRIPT_HASH" ]; then
-  log "reusing cached base image $BASE (built by this script, sha256 $SCRIPT_HASH; STOCKADE_LAB_REBUILD=1 forces a rebuild)"
+if [ -z "${STOCKADE_LAB_REBUILD:-}" ] && [ -f "$BASE" ]; then
+  log "reusing cached base image $BASE (built by this script for $SUITE; STOCKADE_LAB_REBUILD=1 forces a rebuild)"
   echo "$BASE"
   exit 0
 fi
@@ -100,6 +137,14 @@ fi
 
 ROOT_UUID=$(cat /proc/sys/kernel/random/uuid)
 
+# The suite's own sources (the build host's may be another release).
+SOURCES=$WORK/sources.list
+if [ -n "${STOCKADE_LAB_SOURCES:-}" ]; then
+  cp "$STOCKADE_LAB_SOURCES" "$SOURCES"
+else
+  printf 'deb %s %s main\n' "$MIRROR" "$SUITE" "$MIRROR" "$SUITE-updates" "$SECURITY_MIRROR" "$SUITE-security" >"$SOURCES"
+fi
+
 bootstrap() {
   local IFS=,
   # The .deb cache survives between builds: sync-in before apt runs,
@@ -109,10 +154,10 @@ bootstrap() {
     --include="${PACKAGES[*]}" \
     --skip=download/empty --skip=essential/unlink \
     --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
-    --setup-hook="sync-in $CACHE/debs/ /var/cache/apt/archives/" \
+    --setup-hook="sync-in $DEBS/ /var/cache/apt/archives/" \
     --essential-hook='printf "%s\n" "grub-pc grub-pc/install_devices multiselect" "grub-pc grub-pc/install_devices_empty boolean true" | chroot "$1" debconf-set-selections' \
-    --customize-hook="sync-out /var/cache/apt/archives $CACHE/debs/" \
-    bookworm "$ROOTFS" "$SOURCES"
+    --customize-hook="sync-out /var/cache/apt/archives $DEBS/" \
+    "$SUITE" "$ROOTFS" "$SOURCES"
 }
 
 configure_guest() {
@@ -248,7 +293,29 @@ finish_image() {
   LOOP_DISK=""
   qemu-img convert -O qcow2 "$RAW" "$WORK/base.qcow2"
   mv -f "$WORK/base.qcow2" "$BASE"
-  echo "$SCRIPT_HASH" >"$BASE.script-sha256"
+}
+
+# in_use FILE: does any process hold FILE open (a VM on an overlay of it)?
+in_use() {
+  local fd
+  for fd in /proc/[0-9]*/fd/*; do
+    [ "$(readlink "$fd" 2>/dev/null)" = "$1" ] && return 0
+  done
+  return 1
+}
+
+# Older images of this suite (other stamps): keep the newest few and any in use.
+prune_images() {
+  local old
+  # shellcheck disable=SC2012 # names are ours: SUITE-HEX.qcow2
+  ls -t "$CACHE/base/$SUITE"-*.qcow2 2>/dev/null | tail -n +"$((KEEP_IMAGES + 1))" | while read -r old; do
+    if in_use "$old"; then
+      log "keeping $old (in use)"
+    else
+      log "removing old image $old"
+      rm -f "$old"
+    fi
+  done
 }
 
 step mmdebstrap bootstrap
@@ -257,5 +324,6 @@ step disk+mke2fs make_disk
 step grub install_grub
 step selinux-label label_selinux
 step qcow2 finish_image
+prune_images
 log "base image $BASE ready ($(du -h "$BASE" | cut -f1) allocated) in $(($(date +%s) - T_START)) s"
 echo "$BASE"

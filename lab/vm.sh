@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run lab VMs on the pristine base image built by lab/build-image.sh.
 #
-#   lab/vm.sh start NAME    boot a throw-away overlay, wait for ssh, print instance json
+#   lab/vm.sh start NAME [SUITE]  boot a throw-away overlay of SUITE's image (bookworm|trixie,
+#                           default $STOCKADE_LAB_SUITE, else bookworm), wait for ssh, print instance json
 #   lab/vm.sh stop NAME     kill that VM's qemu (by its pidfile) and delete the overlay
 #   lab/vm.sh ssh NAME CMD  run CMD in the guest as root
 #   lab/vm.sh status NAME   print the instance json if the VM runs
@@ -15,7 +16,7 @@
 set -euo pipefail
 
 CACHE=${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}
-BASE=$CACHE/base/bookworm.qcow2
+LAB_DIR=$(dirname "$(readlink -f "$0")")
 KEY=$CACHE/id_ed25519
 CPUS=${STOCKADE_LAB_CPUS:-2}
 MEM=${STOCKADE_LAB_MEM:-2560}
@@ -24,7 +25,7 @@ BOOT_TIMEOUT=${STOCKADE_LAB_BOOT_TIMEOUT:-300}
 
 log() { printf '[vm] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-usage() { sed -n '4,8p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '4,9p' "$0" | sed 's/^# *//' >&2; exit 2; }
 
 instance_dir() {
   [[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "bad instance name '$1' (letters, digits, . _ -)"
@@ -57,9 +58,11 @@ pick_accel() {
 }
 
 cmd_start() {
-  local name=$1 dir port pid accel t0 cpu
+  local name=$1 suite=${2:-${STOCKADE_LAB_SUITE:-bookworm}} dir port pid accel t0 cpu base
   dir=$(instance_dir "$name")
-  [ -f "$BASE" ] || die "no base image $BASE: run lab/build-image.sh first"
+  # the image this checkout's build-image.sh builds for the suite
+  base=$("$LAB_DIR/build-image.sh" --path "$suite") || exit 1
+  [ -f "$base" ] || die "no base image $base: run lab/build-image.sh $suite first"
   if pid=$(running_pid "$dir"); then
     log "$name already runs (pid $pid)"
     cat "$dir/instance.json"
@@ -67,7 +70,7 @@ cmd_start() {
   fi
   rm -rf "$dir"
   mkdir -p "$dir" "$CACHE/logs"
-  qemu-img create -q -f qcow2 -F qcow2 -b "$BASE" "$dir/overlay.qcow2"
+  qemu-img create -q -f qcow2 -F qcow2 -b "$base" "$dir/overlay.qcow2"
   port=$(free_port)
   accel=$(pick_accel)
   cpu=max
@@ -86,9 +89,9 @@ cmd_start() {
     -pidfile "$dir/qemu.pid" -daemonize
   pid=$(cat "$dir/qemu.pid")
   cat >"$dir/instance.json" <<EOF
-{"instance": "$name", "address": "127.0.0.1", "port": $port, "user": "root", "identity_file": "$KEY"}
+{"instance": "$name", "address": "127.0.0.1", "port": $port, "user": "root", "identity_file": "$KEY", "suite": "$suite"}
 EOF
-  log "$name: qemu pid $pid ($accel, $CPUS vCPU, $MEM MiB), ssh on 127.0.0.1:$port, console $CACHE/logs/$name-console.log"
+  log "$name: $suite, qemu pid $pid ($accel, $CPUS vCPU, $MEM MiB), ssh on 127.0.0.1:$port, console $CACHE/logs/$name-console.log"
   if ! wait_ssh "$dir" "$port" "$t0"; then
     log "$name: last console lines:"
     tail -n 20 "$CACHE/logs/$name-console.log" >&2 || true
@@ -167,7 +170,7 @@ cmd_status() {
 action=$1
 shift
 case $action in
-  start) cmd_start "$1" ;;
+  start) cmd_start "$@" ;;
   stop) cmd_stop "$1" ;;
   ssh) cmd_ssh "$@" ;;
   reboot) cmd_reboot "$1" ;;
