@@ -9,6 +9,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from . import audit_rules, container_probe, docker_api, docker_daemon, docker_listeners, layered_config, live, selinux_state
+from ..probe import host_abi
 from .hostfs import ConfigError, HostRoot
 from .sysctl import persisted_values
 
@@ -56,6 +57,7 @@ class AuditContext:
         self.probe_request = probe      # a container_probe.ProbeRequest, or None
         self._may_import = may_import
         self._probes = {}
+        self._host_abi = None
 
     def engine_binary(self, engine):
         """Path of the engine's binary under the root, or None."""
@@ -149,6 +151,13 @@ class AuditContext:
     def live_view_if_asked(self, engine):
         """The live view if a control already asked for it, else None."""
         return self._live.get(engine)
+
+    def host_abi(self):
+        """The running kernel's treatment of 32-bit code (probe/host_abi.py), run once
+        per audit; None unless live checks run on an x86-64 host."""
+        if self._host_abi is None and self.live_enabled and self.machine == "x86_64":
+            self._host_abi = host_abi.probe_host()
+        return self._host_abi
 
     @_Lazy
     def docker(self):

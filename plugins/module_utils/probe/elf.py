@@ -27,6 +27,9 @@ _PROGRAM_HEADER_SIZE = 56
 # Shell status of a process killed by SIGSYS (128 + signal 31): what a
 # seccomp filter's bad-arch (KILL) action produces.
 STATUS_KILLED_BY_SIGSYS = 128 + 31
+# Shell status of a process killed by SIGSEGV (128 + 11): what `int 0x80`
+# gets from a kernel without IA32 emulation, which has no gate for it.
+STATUS_KILLED_BY_SIGSEGV = 128 + 11
 # Exit status when getpid returned -ENOSYS (-38 & 0xff): the call passed the
 # filter but the kernel has no such ABI (x32 is off in most kernels).
 STATUS_ENOSYS = (-38) & 0xFF
@@ -106,6 +109,43 @@ def native_getpid():
         b"\x0f\x05"  # syscall
         + _EXIT_WITH_RESULT
     )
+
+
+_ELF32_HEADER_SIZE = 52
+_PROGRAM_HEADER32_SIZE = 32
+
+
+def i386_getpid():
+    """A whole 32-bit (ELFCLASS32, EM_386) program: getpid and exit through
+    `int 0x80`, exit status the pid's low byte. A kernel without IA32
+    emulation (ia32_emulation=0, Linux 6.7+, or built without it) refuses to
+    exec it (ENOEXEC); under a seccomp filter without SCMP_ARCH_X86 it starts
+    and is killed at its first system call.
+
+    Not one of PROBES: a busybox shell runs a file it cannot exec as a shell
+    script, so this program is run by the host probe (host_abi.py) only."""
+    code = (
+        b"\xb8\x14\x00\x00\x00"  # mov eax, 20      ; i386 __NR_getpid
+        b"\xcd\x80"  # int 0x80
+        b"\x89\xc3"  # mov ebx, eax      ; 1st argument = syscall result
+        b"\xb8\x01\x00\x00\x00"  # mov eax, 1       ; i386 __NR_exit
+        b"\xcd\x80"  # int 0x80
+    )
+    size = _ELF32_HEADER_SIZE + _PROGRAM_HEADER32_SIZE + len(code)
+    entry = BASE_ADDRESS + _ELF32_HEADER_SIZE + _PROGRAM_HEADER32_SIZE
+    ident = b"\x7fELF" + bytes([1, 1, 1, 0])  # 32-bit, little-endian, v1, SysV
+    elf_header = struct.pack(
+        "<16sHHIIIIIHHHHHH",
+        ident, 2, 3, 1,  # ET_EXEC, EM_386, EV_CURRENT
+        entry, _ELF32_HEADER_SIZE, 0, 0,  # e_entry, e_phoff, e_shoff, e_flags
+        _ELF32_HEADER_SIZE, _PROGRAM_HEADER32_SIZE, 1, 0, 0, 0,  # e_ehsize, e_phentsize, e_phnum, no sections
+    )
+    program_header = struct.pack(
+        "<IIIIIIII",
+        1, 0, BASE_ADDRESS, BASE_ADDRESS,  # PT_LOAD of the whole file at BASE_ADDRESS
+        size, size, 5, 0x1000,  # p_filesz, p_memsz, PF_R | PF_X, p_align
+    )
+    return elf_header + program_header + code
 
 
 # Probe name -> builder; the names are the file names used in probe images.

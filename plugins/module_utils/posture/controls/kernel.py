@@ -10,7 +10,7 @@ import re
 
 from ..boot_params import configured_params, param_value, running_params
 from ..hostfs import ConfigError
-from ..model import Remediation, judged, not_applicable, Outcome, FAIL, PASS
+from ..model import Remediation, judged, not_applicable, Outcome, ERROR, FAIL, PASS
 from ..registry import control
 from ..sysctl import running_value
 
@@ -144,18 +144,53 @@ def check_ia32_emulation(ctx):
     if config and "# CONFIG_IA32_EMULATION is not set" in config:
         return judged(True, ["/boot/config-%s: built without IA32 emulation" % release])
     outcome = _ia32_parameter(ctx)
+    abi = ctx.host_abi()
+    if abi is not None:
+        return _judge_running_kernel(abi, outcome, release, version)
     default_off = bool(config and "CONFIG_IA32_EMULATION_DEFAULT_DISABLED=y" in config)
     if default_off and not any("ia32_emulation=1" in line for line in outcome.evidence):
         return judged(True, outcome.evidence + ["/boot/config-%s: IA32 emulation off by default" % release])
     if outcome.status == PASS and version and version < IA32_PARAMETER_SINCE:
-        return Outcome(FAIL, outcome.evidence + [
-            "kernel %s ignores ia32_emulation= (it needs 6.7 or newer): 32-bit syscalls still work" % release])
+        return Outcome(FAIL, outcome.evidence + [_ignored(release)])
     return outcome
 
 
-control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
-        title="The legacy vsyscall page is removed (vsyscall=none)",
-        rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
-        remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
-                                "add vsyscall=none to the kernel command line and reboot"),
-        )(_boot_param_check("vsyscall", "none"))
+def _ignored(release):
+    return "kernel %s ignores ia32_emulation= (it needs 6.7 or newer): 32-bit syscalls still work" % release
+
+
+def _judge_running_kernel(abi, outcome, release, version):
+    """On a live host the running kernel answers for itself: the 32-bit programs
+    either run or they do not, whatever the command line says."""
+    evidence = outcome.evidence + ["kernel %s" % release] + abi.evidence()
+    if not abi.usable:
+        return Outcome(ERROR, evidence + ["the native control program did not run: no verdict"])
+    if abi.refuses_32bit:
+        return Outcome(PASS, evidence)
+    if any(line.startswith("/proc/cmdline: ia32_emulation=0") for line in outcome.evidence) \
+            and version and version < IA32_PARAMETER_SINCE:
+        evidence.append(_ignored(release))
+    return Outcome(FAIL, evidence, reboot_pending=outcome.reboot_pending)
+
+
+_vsyscall_parameter = _boot_param_check("vsyscall", "none")
+
+
+@control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
+         title="The legacy vsyscall page is removed (vsyscall=none)",
+         rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
+         remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
+                                 "add vsyscall=none to the kernel command line and reboot"))
+def check_vsyscall(ctx):
+    outcome = _vsyscall_parameter(ctx)
+    if not ctx.live_enabled:
+        return outcome
+    # The running kernel maps the page into every process unless it is removed:
+    # the audit's own address space shows which.
+    maps = ctx.host.read_text("/proc/self/maps")
+    if maps is None:
+        return outcome
+    if "[vsyscall]" in maps:
+        return Outcome(FAIL, outcome.evidence + ["/proc/self/maps: the [vsyscall] page is mapped"],
+                       reboot_pending=outcome.reboot_pending)
+    return Outcome(PASS, outcome.evidence + ["/proc/self/maps: no [vsyscall] page (running kernel)"])

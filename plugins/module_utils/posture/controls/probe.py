@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ...probe.elf import STATUS_KILLED_BY_SIGSYS
+from ...probe.elf import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
 from ..model import ERROR, NOT_APPLICABLE, Outcome, Remediation, judged
 from ..registry import control
 from .running_containers import DEFAULT_CAPS
@@ -45,14 +45,22 @@ def _seccomp(report, engine):
     return report.get("seccomp") == "2", ["inside: Seccomp: %s" % report.get("seccomp")]
 
 
+KILLED = "killed"
+# int 0x80 on a kernel without IA32 emulation (ia32_emulation=0): there is no
+# gate for it, the CPU faults before any system call, seccomp never sees it.
+NO_ENTRY = "killed by SIGSEGV (the kernel has no 32-bit entry)"
+
+
 def _probe_status(report, name):
-    """'killed', 'ran', 'refused' or 'unknown' for one syscall probe."""
+    """'killed', NO_ENTRY, 'ran', 'refused (exit N)' or 'unknown' for one syscall probe."""
     try:
         status, pid = int(report[name + "_status"]), int(report[name + "_pid"])
     except (KeyError, ValueError):
         return "unknown"
     if status == STATUS_KILLED_BY_SIGSYS:
-        return "killed"
+        return KILLED
+    if name == "int80" and status == STATUS_KILLED_BY_SIGSEGV:
+        return NO_ENTRY
     return "ran" if status == pid % 256 else "refused (exit %d)" % status
 
 
@@ -62,7 +70,10 @@ def _no_32bit(report, engine):
         results["int80"], results["x32"], results["native"])]
     if results["native"] != "ran":
         raise ProbeBroken("the native control probe did not run (%s)" % results["native"])
-    return results["int80"] == "killed" and results["x32"] == "killed", evidence
+    if results["int80"] == NO_ENTRY:
+        evidence.append("the kernel refuses i386 syscalls itself (ia32_emulation=0), before seccomp: "
+                        "the profile's i386 rule is not observable from inside")
+    return results["int80"] in (KILLED, NO_ENTRY) and results["x32"] == KILLED, evidence
 
 
 def _no_new_privs(report, engine):
