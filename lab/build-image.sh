@@ -291,8 +291,26 @@ finish_image() {
   LOOP_PART=""
   losetup -d "$LOOP_DISK"
   LOOP_DISK=""
+  # Once, on a loaded build host, the image came out with an empty grub.cfg and
+  # a journal still to replay (never booted): flush the disk file, then read the
+  # file system back from it before it becomes the image.
+  sync -f "$RAW"
+  check_disk
   qemu-img convert -O qcow2 "$RAW" "$WORK/base.qcow2"
   mv -f "$WORK/base.qcow2" "$BASE"
+}
+
+# check_disk: the partition in $RAW, read afresh, is clean and boots our root.
+check_disk() {
+  local loop header cfg
+  loop=$(losetup -f --show -r -o $((2048 * 512)) "$RAW")
+  header=$(dumpe2fs -h "$loop" 2>/dev/null)
+  cfg=$(debugfs -R "cat /boot/grub/grub.cfg" "$loop" 2>/dev/null | grep -c "root=UUID=$ROOT_UUID" || true)
+  losetup -d "$loop"
+  if ! grep -q '^Filesystem state: *clean$' <<<"$header" || grep -q '^Filesystem features:.*needs_recovery' <<<"$header"; then
+    die "the disk's file system was not cleanly unmounted (its journal needs recovery)"
+  fi
+  [ "$cfg" -gt 0 ] || die "the disk's /boot/grub/grub.cfg does not boot root=UUID=$ROOT_UUID"
 }
 
 # in_use FILE: does any process hold FILE open (a VM on an overlay of it)?
