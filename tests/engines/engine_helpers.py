@@ -89,8 +89,9 @@ def stop_dockerd(process, pidfile):
 
 
 class DockerDaemon:
-    """A dockerd of our own, started with a scenario's daemon.json and
-    stopped, as a context manager, by the pid from its own pid file."""
+    """A dockerd of our own, started with a scenario's daemon.json (a dict,
+    or the file's bytes as they are) and extra flags, and stopped, as a
+    context manager, by the pid from its own pid file."""
 
     def __init__(self, dockerd, docker_cli, workdir, name, config, image_tar, extra_args=()):
         self.image_tar = image_tar
@@ -109,8 +110,8 @@ class DockerDaemon:
     def __enter__(self):
         os.makedirs(self.dir)
         config_file = os.path.join(self.dir, "daemon.json")
-        with open(config_file, "w") as handle:
-            json.dump(self.config, handle)
+        with open(config_file, "wb") as handle:
+            handle.write(self.config if isinstance(self.config, bytes) else json.dumps(self.config).encode())
         started = time.monotonic()
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(

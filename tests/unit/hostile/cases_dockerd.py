@@ -19,6 +19,7 @@ CONTROL = "docker-no-new-privileges"
 DAEMON_JSON = "etc/docker/daemon.json"
 DROPIN = "etc/systemd/system/docker.service.d/50-hostile.conf"
 BOTH = "dockerd 20.10.24 (real start here) and 26.1.5 (--validate here)"
+APPLIED = "dockerd 20.10.24, NoNewPrivs and PID 1 read inside a container here (tests/engines/test_dockerd_applied.py)"
 HARDENED_JSON = HARDENED[DAEMON_JSON]
 WITHOUT_NNP = {k: v for k, v in HARDENED_JSON.items() if k != "no-new-privileges"}
 NO_NNP = dict(HARDENED, **{DAEMON_JSON: WITHOUT_NNP})
@@ -65,9 +66,11 @@ CASES = [
     case("json-bool-as-string", "error", {DAEMON_JSON: text(**{"no-new-privileges": "true"})}),
     case("json-bool-as-number", "error", {DAEMON_JSON: text(**{"no-new-privileges": 1})}),
     case("json-unknown-key", "error", {DAEMON_JSON: text(**{"no-new-privilege": True})}),
-    case("json-duplicate-key-last-false", "fail", {DAEMON_JSON: text()[:-1] + b', "no-new-privileges": false}'}),
+    case("json-duplicate-key-last-false", "fail", {DAEMON_JSON: text()[:-1] + b', "no-new-privileges": false}'},
+         consumer=BOTH + "; the last value applied by 20.10: " + APPLIED),
     case("json-duplicate-key-last-true", "pass",
-         {DAEMON_JSON: b'{"no-new-privileges": false, ' + text()[1:]}),
+         {DAEMON_JSON: b'{"no-new-privileges": false, ' + text()[1:]},
+         consumer=BOTH + "; the last value applied by 20.10: " + APPLIED),
     case("json-null-value", "fail", {DAEMON_JSON: text(**{"no-new-privileges": None})},
          note="null leaves dockerd's default (false)"),
     case("json-comment", "error", {DAEMON_JSON: b"// hardened\n" + text()}),
@@ -86,4 +89,20 @@ CASES = [
     case("flag-repeated-last-wins", "fail", flags("--no-new-privileges", "--no-new-privileges=false"),
          base=NO_NNP),
     case("flag-short-combined", "pass", flags("-Dl", "debug", "--no-new-privileges"), base=NO_NNP),
+    # What dockerd 20.10 applied, read inside a container (dockerd_applied_cases.py); pinned to
+    # Debian 12's docker.io, since 26.1 was only asked whether it starts.
+    case("flag-bool-1-applied", "pass", dict(DEB12, **flags("--no-new-privileges=1")), consumer=APPLIED,
+         base=NO_NNP),
+    case("flag-bool-TRUE-applied", "pass", dict(DEB12, **flags("--no-new-privileges=TRUE")), consumer=APPLIED,
+         base=NO_NNP),
+    case("flag-bool-F-applied", "fail", dict(DEB12, **flags("--no-new-privileges=F")), consumer=APPLIED,
+         base=NO_NNP),
+    case("json-nested-number-applied", "pass",
+         dict(DEB12, **{DAEMON_JSON: dict(WITHOUT_NNP, x={"no-new-privileges": 1})}), consumer=APPLIED,
+         note="a key one level down is applied through its flag: fmt %v of 1 is \"1\""),
+    case("json-nested-string-applied", "pass",
+         dict(DEB12, **{DAEMON_JSON: dict(WITHOUT_NNP, x={"no-new-privileges": "1"})}), consumer=APPLIED),
+    case("json-nested-yes-keeps-default", "fail",
+         dict(DEB12, **{DAEMON_JSON: dict(WITHOUT_NNP, x={"no-new-privileges": "yes"})}), consumer=APPLIED,
+         note="not a Go boolean: the flag's Set fails and dockerd ignores that (shown with init, same path)"),
 ]
