@@ -16,8 +16,11 @@ description:
     then writes the result to O(path) for Docker, Podman or CRI-O to point at.
   - The allow-list stays the engine's own; only the compat ABIs (and O(deny_syscalls)) are removed. A syscall made
     through a removed ABI is killed with SIGSYS by runc and crun.
-  - A base that is not a seccomp profile (not JSON, no C(SCMP_ACT_*) defaultAction, both C(archMap) and
-    C(architectures), ...) is refused, naming the file; nothing is written.
+  - A base that is not a seccomp profile as Docker and Podman decode it (not JSON, an action or architecture
+    runc does not know, both C(archMap) and C(architectures), no defaultAction and no rules, ...) is refused,
+    naming the file; so is one that a rewrite would change (a field spelled other than its JSON name, such as
+    C(DefaultAction), or a key given twice: the engines read those case-insensitively, last one winning);
+    nothing is written.
   - The file is replaced atomically (temporary file, fsync, rename), keeping its mode, owner and SELinux label;
     the missing parent directories are created (mode 0755). The file is rewritten only when the JSON it holds
     differs from the derived profile.
@@ -128,7 +131,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     read_bytes,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.seccomp import analyse
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.seccomp import analyse, exact_profile
 from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import harden_profile
 
 CONTAINERS_COMMON_PROFILE = "/usr/share/containers/seccomp.json"
@@ -156,9 +159,11 @@ def load_base(base, baseline):
     if data is None:
         raise ProfileError("base %s does not exist" % base)
     try:
-        return json.loads(data.decode("utf-8")), base
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ProfileError("base %s is not a seccomp profile: not JSON (%s)" % (base, exc))
+        return exact_profile(data.decode("utf-8"), base, platform.machine()), base
+    except UnicodeDecodeError as exc:
+        raise ProfileError("base %s is not a seccomp profile: not UTF-8 (byte %d)" % (base, exc.start))
+    except ConfigError as exc:
+        raise ProfileError("base %s" % exc)
 
 
 def render(profile):

@@ -49,6 +49,7 @@ import posixpath
 import re
 
 from . import containers_conf_schema as schema
+from .go_json import field_for, fold
 from .hostfs import ConfigError
 from .model import render_value
 
@@ -168,19 +169,13 @@ def file_order(host, reading, environment):
 
 # -- decoding one file into Podman's Config ----------------------------------
 
-def fold(key):
-    """A key as Go's strings.EqualFold compares it with an ASCII field name: ASCII case, plus the
-    two non-ASCII letters whose case orbit holds an ASCII one (U+017F long s, U+212A Kelvin sign)."""
-    return key.replace("\u017f", "s").lower()   # str.lower() maps U+212A to "k" itself
-
-
 def match_fields(table, fields, source, where):
     """{field: (key as written, value)} for the keys of `table` that name a field of `fields`
     (exact tag, else case-insensitive); two keys for one field is an error: Go decodes the keys
     of a table in random order, so either value may win."""
     matched = {}
     for key, value in table.items():
-        field = key if key in fields else _folded_field(key, fields)
+        field = field_for(key, fields)
         if field is None:
             continue
         if field in matched:
@@ -188,14 +183,6 @@ def match_fields(table, fields, source, where):
                 matched[field][0], key, where, field))
         matched[field] = (key, value)
     return matched
-
-
-def _folded_field(key, fields):
-    folded = fold(key)
-    for field in fields:
-        if fold(field) == folded:
-            return field
-    return None
 
 
 class Decoded:

@@ -13,7 +13,10 @@ bad-arch action, which runc and crun leave at KILL).
 from __future__ import annotations
 
 import copy
+import json
 
+from ..posture.hostfs import ConfigError
+from ..posture.seccomp import exact_profile
 from ..posture.seccomp_arches import compat_arches, native_arch
 
 # errno returned for the syscalls the caller asks to deny (EPERM), the value
@@ -21,24 +24,14 @@ from ..posture.seccomp_arches import compat_arches, native_arch
 DENY_ERRNO = 1
 
 
-def _check_profile(profile):
-    """Refuse what Docker/Podman would refuse or silently misread."""
+def _check_profile(profile, machine):
+    """Refuse what Docker/Podman would refuse or silently misread (the posture engine's one reader)."""
     if not isinstance(profile, dict):
         raise ValueError("not a seccomp profile: expected a JSON object, found %s" % type(profile).__name__)
-    action = profile.get("defaultAction")
-    if not isinstance(action, str) or not action.startswith("SCMP_ACT_"):
-        raise ValueError("not a seccomp profile: defaultAction missing or not an SCMP_ACT_* value")
-    rules = profile.get("syscalls", [])
-    if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
-        raise ValueError("not a seccomp profile: syscalls must be a list of objects")
-    if "archMap" in profile and "architectures" in profile:
-        raise ValueError("seccomp profile has both 'archMap' and 'architectures'; engines reject that, use one")
-    arch_map = profile.get("archMap", [])
-    if not isinstance(arch_map, list) or not all(isinstance(entry, dict) for entry in arch_map):
-        raise ValueError("not a seccomp profile: archMap must be a list of objects")
-    arches = profile.get("architectures", [])
-    if not isinstance(arches, list) or not all(isinstance(arch, str) for arch in arches):
-        raise ValueError("not a seccomp profile: architectures must be a list of SCMP_ARCH_* names")
+    try:
+        exact_profile(json.dumps(profile), "the base profile", machine)
+    except ConfigError as exc:
+        raise ValueError(exc.cause)
 
 
 def _native(machine):
@@ -81,7 +74,7 @@ def harden_profile(profile, machine, deny_syscalls=()):
     are removed. A profile with neither key already allows only the native
     ABI. The input is never modified.
     """
-    _check_profile(profile)
+    _check_profile(profile, machine)
     native = _native(machine)
     if isinstance(deny_syscalls, str) or not all(isinstance(name, str) and name for name in deny_syscalls):
         raise ValueError("deny_syscalls must be a list of non-empty syscall names")

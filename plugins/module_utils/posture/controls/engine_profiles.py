@@ -1,13 +1,36 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The seccomp profile each engine really applies to a default container."""
+"""The seccomp profile each engine really applies to a default container.
+
+How each engine reads its setting (seen on this machine unless said otherwise):
+- dockerd 20.10.24 (Debian 12), daemon.json "seccomp-profile": unset or ""
+  is the built-in profile; any other value, "builtin", "default" and
+  "unconfined" included, is a file path, and a missing file stops dockerd
+  ("opening seccomp profile (builtin) failed").
+- dockerd 23+ (26.1 on Debian 13; moby daemon/config, not run here):
+  "builtin" is the built-in profile and "unconfined" turns seccomp off, both
+  spelled exactly so; anything else is a path.
+- Podman 4.3 (containers.conf [containers] seccomp_profile): "" uses
+  /etc/containers/seccomp.json, else /usr/share/containers/seccomp.json,
+  else its built-in profile; "unconfined" turns seccomp off; anything else,
+  "builtin" and "default" included, is a path ("opening seccomp profile
+  failed: open builtin").
+- CRI-O ([crio.runtime] seccomp_profile): "" is its built-in profile, else a
+  path (not run here); "unconfined" is taken as no seccomp, the weaker of the
+  two readings.
+A profile file that decodes to no default action and no rules is seccomp off
+as well (seccomp.py).
+"""
 
 from __future__ import annotations
 
+from ..docker_daemon import dockerd_versions
+from ..hostfs import ConfigError
 from ..seccomp import builtin_profile, load_profile
 
 UNCONFINED = "unconfined"
+DAEMON_JSON = "/etc/docker/daemon.json"
 # containers/common looks for an admin override before the packaged default.
 CONTAINERS_PROFILE_PATHS = ("/etc/containers/seccomp.json", "/usr/share/containers/seccomp.json")
 
@@ -20,35 +43,76 @@ class EngineProfile:
         self.setting_line = setting_line
 
 
-def _resolve(ctx, value, line, default_paths, builtin_name):
-    """The profile for a configured value: unconfined, a file, or the engine's
-    default (the first of `default_paths` that exists, else its built-in)."""
-    if value == UNCONFINED:
-        return EngineProfile(None, line)
-    if value:
-        return EngineProfile(load_profile(ctx.host, value, ctx.machine), line)
-    path = ctx.host.first_existing(default_paths)
-    if path:
-        return EngineProfile(load_profile(ctx.host, path, ctx.machine), line)
-    return EngineProfile(builtin_profile(builtin_name, ctx.machine), line)
+def _from_file(ctx, path, line, engine):
+    return EngineProfile(load_profile(ctx.host, path, ctx.machine, engine), line)
 
 
 def docker(ctx):
     setting = ctx.docker.get("seccomp-profile")
-    value = None if setting.value in ("builtin", "default") else setting.value
-    return _resolve(ctx, value, setting.describe("seccomp-profile"), (), "Docker's built-in default profile")
+    line = setting.describe("seccomp-profile")
+    readings = {}
+    for version in dockerd_versions(ctx.host):
+        try:
+            readings[version] = _docker_profile(ctx, setting.value, line, version)
+        except ConfigError as exc:
+            readings[version] = exc
+    outcomes = set(_outcome(reading) for reading in readings.values())
+    if len(outcomes) > 1:
+        raise ConfigError(setting.source or DAEMON_JSON,
+                          "dockerd %s read seccomp-profile %r differently (%s), and the installed version cannot "
+                          "be told" % (" and ".join(sorted(readings)), setting.value,
+                                       "; ".join("%s: %s" % (v, _outcome(r)) for v, r in sorted(readings.items()))))
+    reading = next(iter(readings.values()))
+    if isinstance(reading, ConfigError):
+        raise reading
+    return reading
+
+
+def _docker_profile(ctx, value, line, version):
+    reading = _docker_reading(value, version)
+    if reading == "builtin":
+        return EngineProfile(builtin_profile("Docker's built-in default profile", ctx.machine), line)
+    if reading == UNCONFINED:
+        return EngineProfile(None, line)
+    return _from_file(ctx, value, line, "docker-" + version)
+
+
+def _outcome(reading):
+    if isinstance(reading, ConfigError):
+        return "refused: %s" % reading.cause
+    facts = reading.facts
+    return "no seccomp" if facts is None else "%s, compat %s" % (facts.default_action, facts.compat_allowed)
+
+
+def _docker_reading(value, version):
+    if not value:
+        return "builtin"
+    if version != "20.10" and value in ("builtin", UNCONFINED):
+        return value
+    return "path"
 
 
 def podman(ctx):
     setting = ctx.podman.typed("containers.seccomp_profile", str)
-    return _resolve(ctx, setting.value, setting.describe("[containers] seccomp_profile"),
-                    CONTAINERS_PROFILE_PATHS, "Podman's built-in default profile")
+    line = setting.describe("[containers] seccomp_profile")
+    if setting.value == UNCONFINED:
+        return EngineProfile(None, line)
+    if setting.value:
+        return _from_file(ctx, setting.value, line, "podman")
+    path = ctx.host.first_existing(CONTAINERS_PROFILE_PATHS)
+    if path:
+        return _from_file(ctx, path, line, "podman")
+    return EngineProfile(builtin_profile("Podman's built-in default profile", ctx.machine), line)
 
 
 def crio(ctx):
     setting = ctx.crio.typed("crio.runtime.seccomp_profile", str)
-    return _resolve(ctx, setting.value, setting.describe("[crio.runtime] seccomp_profile"),
-                    (), "CRI-O's built-in default profile")
+    line = setting.describe("[crio.runtime] seccomp_profile")
+    if setting.value == UNCONFINED:   # a path to CRI-O or no seccomp: never a pass either way
+        return EngineProfile(None, line)
+    if setting.value:
+        return _from_file(ctx, setting.value, line, "crio")
+    return EngineProfile(builtin_profile("CRI-O's built-in default profile", ctx.machine), line)
 
 
 BY_ENGINE = {"docker": docker, "podman": podman, "crio": crio}

@@ -2,7 +2,12 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Layer seccomp: every engine confines containers with a deny-by-default
-profile, and that profile refuses the 32-bit ABIs (i386, x32)."""
+profile, and that profile refuses the 32-bit ABIs (i386, x32).
+
+Deny by default means the profile's default action never runs an unlisted
+syscall: ERRNO, KILL, KILL_THREAD, KILL_PROCESS, TRAP; ALLOW, LOG and TRACE
+fail (seccomp.py says why, and tests/engines/test_seccomp_consumers.py shows
+each under runc and crun)."""
 
 from __future__ import annotations
 
@@ -22,9 +27,9 @@ def _enabled_check(engine):
         facts = profile.facts
         return judged(not facts.allows_everything, [
             profile.setting_line,
-            "%s: defaultAction %s%s" % (facts.origin, facts.default_action,
-                                        " (allow-by-default: not a confinement)"
-                                        if facts.allows_everything else ""),
+            "%s: defaultAction %s: %s%s" % (facts.origin, facts.default_action, facts.default_action_meaning(),
+                                            " (not a deny-by-default confinement)" if facts.allows_everything
+                                            else ""),
         ])
     check.__name__ = "check_%s_seccomp_enabled" % engine
     return check

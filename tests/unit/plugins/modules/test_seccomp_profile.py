@@ -77,9 +77,13 @@ def test_baseline_used_without_base_file(run_module, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("content,message", [
     (b"not json", "not JSON"),
-    (b"[]", "expected a JSON object"),
-    (b'{"syscalls": []}', "defaultAction"),
-    (b'{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [], "architectures": []}', "both"),
+    (b"[]", "cannot unmarshal array"),
+    (b'{"syscalls": []}', "without seccomp"),
+    (b'{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [{"architecture": "SCMP_ARCH_X86_64"}], '
+     b'"architectures": ["SCMP_ARCH_X86_64"]}', "both"),
+    (b'{"defaultAction": "SCMP_ACT_ERRNO", "DefaultAction": "SCMP_ACT_ERRNO"}', "spelled 'DefaultAction'"),
+    (b'{"defaultAction": "SCMP_ACT_LOG", "defaultAction": "SCMP_ACT_ERRNO"}', "defaultAction given twice"),
+    (b'{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": NaN}', "not JSON"),
 ])
 def test_refuses_a_base_that_is_not_a_profile(run_module, tmp_path, content, message):
     bad = tmp_path / "bad.json"
