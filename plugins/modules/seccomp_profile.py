@@ -19,7 +19,7 @@ description:
   - A base that is not a seccomp profile as Docker and Podman decode it (not JSON, an action or architecture
     runc does not know, both C(archMap) and C(architectures), no defaultAction and no rules, ...) is refused,
     naming the file; so is one that a rewrite would change (a field spelled other than its JSON name, such as
-    C(DefaultAction), or a key given twice: the engines read those case-insensitively, last one winning);
+    C(DefaultAction), or a key given twice, which the engines read case-insensitively, the last one winning);
     nothing is written.
   - The file is replaced atomically (temporary file, fsync, rename), keeping its mode, owner and SELinux label;
     the missing parent directories are created (mode 0755). The file is rewritten only when the JSON it holds
