@@ -49,7 +49,7 @@ import posixpath
 import re
 
 from . import containers_conf_schema as schema
-from .go_json import field_for, fold
+from .go_json import field_for
 from .hostfs import ConfigError
 from .model import render_value
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 
 from . import containers_conf as podman_reading
+from .go_json import fold
 from .hostfs import ConfigError
 from .model import render_value
 from .toml_lite import TomlError, loads
@@ -86,7 +87,7 @@ class LayeredConfig:
             if isinstance(value, dict):
                 for key in value:
                     dotted = "%s.%s" % (table, key)
-                    if dotted not in known and podman_reading.fold(table) in self.reading.fields:
+                    if dotted not in known and fold(table) in self.reading.fields:
                         self._ignored[dotted] = source
 
     def _merge(self, data, prefix, source):

@@ -178,7 +178,7 @@ def facts_of(profile, path, machine):
     """ProfileFacts (None: seccomp off) for a decoded Profile, or ConfigError as the engine or runtime refuses."""
     fields = profile.fields
     action = fields.get("defaultAction", "")
-    rules = [rule for rule in fields.get("syscalls") or []]
+    rules = list(fields.get("syscalls") or [])
     if not action and not rules:
         return None
     refusal = _refusal(fields, rules)
