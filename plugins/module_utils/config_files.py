@@ -16,20 +16,18 @@ import errno
 import os
 import re
 import shutil
-import tempfile
 import time
 
-SELINUX_XATTR = "security.selinux"
-DEFAULT_NEW_FILE_MODE = 0o644
+from .posture import atomic_files
+from .posture.atomic_files import WriteError  # noqa: F401 (part of this module's API)
 
+try:  # inside a module, what is removed shows in the task's warnings
+    from ansible.module_utils.common.warnings import warn as _warn
+except ImportError:  # pragma: no cover - outside Ansible
+    _warn = None
 
-class WriteError(Exception):
-    """A configuration file could not be read, written, backed up or restored."""
-
-    def __init__(self, path, cause):
-        super().__init__("%s: %s" % (path, cause))
-        self.path = path
-        self.cause = cause
+SELINUX_XATTR = atomic_files.SELINUX_XATTR
+DEFAULT_NEW_FILE_MODE = atomic_files.DEFAULT_NEW_FILE_MODE
 
 
 def parse_mode(value):
@@ -71,98 +69,90 @@ def backup_name(path, now=None):
 
 def make_backup(path):
     """Copy `path` next to itself with its mode, owner, times and SELinux
-    label; return the backup's path. Never overwrites an earlier backup."""
+    label; return the backup's path. Never overwrites an earlier backup.
+
+    The copy is made under a temporary name, flushed to disk, and only then
+    linked to the backup's name: a writer killed at any moment leaves either
+    no backup or a complete one (its temporary file is removed by the next
+    write of `path`)."""
+    remove_stale_temporaries(path)
     base = backup_name(path)
-    candidate = base
-    counter = 0
-    while os.path.lexists(candidate):
-        counter += 1
-        candidate = "%s%d" % (base, counter)
     try:
-        shutil.copy2(path, candidate)  # copies xattrs, including the SELinux label
+        fd, temporary = atomic_files.create_temporary(path)
+    except OSError as exc:
+        raise WriteError(path, "cannot make a backup: %s" % (exc.strerror or exc))
+    candidate = base
+    try:
+        os.close(fd)
+        shutil.copy2(path, temporary)  # content, mode, times, xattrs (the SELinux label)
         status = os.stat(path)
-        _chown_if_permitted(candidate, status.st_uid, status.st_gid)
+        atomic_files.chown_if_permitted(temporary, status.st_uid, status.st_gid)
+        atomic_files.fsync_file(temporary)
+        counter = 0
+        while not _link_new(temporary, candidate):
+            counter += 1
+            candidate = "%s%d" % (base, counter)
+        atomic_files.fsync_directory(os.path.dirname(os.path.abspath(candidate)))
     except OSError as exc:
         raise WriteError(path, "cannot make a backup at %s: %s" % (candidate, exc.strerror or exc))
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
     return candidate
 
 
-def _chown_if_permitted(path, uid, gid):
-    # As Ansible's atomic_move: a non-root writer cannot give files away, and
-    # that must not stop it from writing a file it owns.
+def _link_new(source, name):
+    """Give `source` the new name `name`; False when `name` exists."""
     try:
-        os.chown(path, uid, gid)
+        os.link(source, name)
+    except FileExistsError:
+        return False
     except OSError as exc:
-        if exc.errno != errno.EPERM:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV):
             raise
-
-
-def _copy_selinux_label(source, target):
-    try:
-        label = os.getxattr(source, SELINUX_XATTR)
-    except OSError:  # no SELinux, no label, or a file system without xattrs
-        return
-    try:
-        os.setxattr(target, SELINUX_XATTR, label)
-    except OSError:
-        pass  # the new file keeps the label its directory gives it
-
-
-def _fsync_directory(directory):
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        if os.path.lexists(name):  # a file system without hard links
+            return False
+        os.rename(source, name)
+    return True
 
 
 def atomic_write(path, data, mode=None, owner=None):
-    """Replace `path` with `data` (bytes) in one step.
+    """Replace `path` with `data` (bytes) in one step (see
+    posture.atomic_files.atomic_write); temporary files that earlier,
+    killed writers left are removed and reported as warnings."""
+    removed = atomic_files.atomic_write(path, data, mode=mode, owner=owner)
+    _report(removed)
+    return removed
 
-    The new content goes to a temporary file in the same directory, is
-    flushed to disk, and is renamed over the file, so a reader sees the old
-    or the new file, never a partial one. An existing file keeps its mode,
-    owner, group and SELinux label unless `mode` or `owner` ((uid, gid)) is
-    given; a new file gets `mode` or 0644. A symlink is written through (its
-    target is replaced), as the engine reading the link would see it.
-    """
-    target = os.path.realpath(path)
-    directory = os.path.dirname(target)
-    if not os.path.isdir(directory):
-        raise WriteError(path, "directory %s does not exist" % directory)
+
+def remove_stale_temporaries(path):
+    """Remove the temporary files that killed writers of `path` left (a
+    writer calls this on every run that is not in check mode, also when it
+    has nothing to change); they are reported as warnings and returned."""
+    removed = atomic_files.remove_stale_temporaries(os.path.realpath(path))
+    _report(removed)
+    return removed
+
+
+def clean_up_killed_writers(module, paths, **result):
+    """What a writer module runs before it decides there is nothing to
+    change: remove the temporary files killed runs left next to `paths`
+    (not in check mode, which changes nothing); fail the module with
+    `result` when one cannot be removed."""
+    if module.check_mode:
+        return
     try:
-        current = os.stat(target)
-    except FileNotFoundError:
-        current = None
-    except OSError as exc:
-        raise WriteError(path, "cannot stat: %s" % (exc.strerror or exc))
-    if mode is None:
-        mode = current.st_mode & 0o7777 if current else DEFAULT_NEW_FILE_MODE
-    if owner is None and current is not None:
-        owner = (current.st_uid, current.st_gid)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
-    except OSError as exc:
-        raise WriteError(path, "cannot create a temporary file in %s: %s" % (directory, exc.strerror or exc))
-    replaced = False
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if owner is not None:
-            _chown_if_permitted(temporary, owner[0], owner[1])
-        if current is not None:
-            _copy_selinux_label(target, temporary)
-        os.replace(temporary, target)
-        replaced = True
-        _fsync_directory(directory)
-    except OSError as exc:
-        raise WriteError(path, "cannot write: %s" % (exc.strerror or exc))
-    finally:
-        if not replaced and os.path.lexists(temporary):
-            os.unlink(temporary)
+        for path in paths:
+            remove_stale_temporaries(path)
+    except WriteError as exc:
+        module.fail_json(msg=str(exc), **result)
+
+
+def _report(removed):
+    if _warn is None:
+        return
+    for path in removed:
+        _warn("removed %s, a temporary file left by a writer that was killed" % path)
 
 
 def restore(path, backup):

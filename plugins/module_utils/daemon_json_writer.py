@@ -21,6 +21,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     WriteError,
     atomic_write,
     make_backup,
+    clean_up_killed_writers,
     parse_mode,
     read_bytes,
 )
@@ -211,6 +212,7 @@ def run_module(module):
     diff = result.pop("diff")
     if module._diff:
         result["diff"] = diff
+    clean_up_killed_writers(module, [local], **result)
     if module.check_mode or not result["changed"]:
         module.exit_json(**result)
     try:

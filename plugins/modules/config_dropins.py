@@ -219,6 +219,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     WriteError,
     atomic_write,
     make_backup,
+    clean_up_killed_writers,
     read_bytes,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
@@ -438,6 +439,7 @@ def main():
         result["diff"] += [dict(before=read_bytes(d["path"]).decode("utf-8"), after="", before_header=d["path"],
                                 after_header="%s (disabled: renamed to %s, no longer read by the engine)"
                                 % (d["path"], d["disabled_as"])) for d in disabled]
+    clean_up_killed_writers(module, [os.path.join(directory, name) for name in files], **result)
     if module.check_mode or not (changes or disabled):
         for entry, (dummy, entries) in zip(disabled, shadows):
             module.warn(disabled_warning(entry, entries, "would be"))

@@ -128,6 +128,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     WriteError,
     atomic_write,
     make_backup,
+    clean_up_killed_writers,
     read_bytes,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError
@@ -213,6 +214,7 @@ def main():
     if module._diff:
         result["diff"] = dict(before=before_text, after=after_text if changed else before_text,
                               before_header=path, after_header=path)
+    clean_up_killed_writers(module, [path], **result)
     if module.check_mode or not changed:
         module.exit_json(**result)
 

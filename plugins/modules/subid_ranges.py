@@ -127,6 +127,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     WriteError,
     atomic_write,
     make_backup,
+    clean_up_killed_writers,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.userns import STORAGE_CONF
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
@@ -210,6 +211,7 @@ def main():
     if module._diff:
         result["diff"] = [dict(before=p.text or "", after=p.render(), before_header=p.path, after_header=p.path)
                           for p in plans if p.changed]
+    clean_up_killed_writers(module, SUBID_FILES, **result)
     if module.check_mode:
         module.exit_json(**result)
 

@@ -12,6 +12,7 @@ import os
 import sys
 
 from . import __version__
+from .atomic_files import atomic_write
 from .audit import run_audit
 from .catalogue import all_controls
 from .container_probe import ProbeRequest
@@ -93,12 +94,11 @@ def probe_request(args):
     return ProbeRequest(image=args.probe_image, extra_args=extra)
 
 
-def write_atomically(path, text):
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(directory, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
+def write_report(path, text):
+    """Replace `path` with the report (old or new, whenever the agent is
+    killed); removes and names what earlier, killed runs left."""
+    for stale in atomic_write(path, text.encode("utf-8", "surrogateescape")):
+        sys.stderr.write("stockade-audit: removed %s, left by a run that was killed\n" % stale)
 
 
 def main(argv=None):
@@ -136,7 +136,7 @@ def main(argv=None):
     renderer = RENDERERS[args.format]
     text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)
     if args.output:
-        write_atomically(args.output, text)
+        write_report(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_FAILED if failures else EXIT_COMPLIANT

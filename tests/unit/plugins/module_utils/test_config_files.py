@@ -172,3 +172,64 @@ def test_restore_from_a_missing_backup_fails_and_keeps_the_file(tmp_path):
     with pytest.raises(WriteError, match="cannot restore"):
         restore(str(target), str(tmp_path / "gone~"))
     assert target.read_bytes() == b"current"
+
+
+def _temporary_of(target, pid):
+    path = os.path.join(os.path.dirname(target), ".%s.stockade-%d-0123456789ab.tmp" % (os.path.basename(target), pid))
+    with open(path, "wb") as handle:
+        handle.write(b"half a fi")
+    return path
+
+
+def _dead_pid():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return pid
+
+
+def test_a_killed_writers_temporary_is_removed_and_reported(tmp_path, monkeypatch):
+    target = str(tmp_path / "daemon.json")
+    stale = _temporary_of(target, _dead_pid())
+    warned = []
+    monkeypatch.setattr(config_files, "_warn", warned.append)
+    assert atomic_write(target, b"{}") == [stale]
+    assert not os.path.exists(stale)
+    assert warned == ["removed %s, a temporary file left by a writer that was killed" % stale]
+    assert leftovers(str(tmp_path)) == []
+
+
+def test_a_running_writers_temporary_is_left_alone_until_it_is_a_day_old(tmp_path):
+    target = str(tmp_path / "daemon.json")
+    running = _temporary_of(target, os.getppid())
+    assert config_files.remove_stale_temporaries(target) == []
+    assert os.path.exists(running)
+    os.utime(running, (0, 0))   # the pid was reused long after its writer died
+    assert config_files.remove_stale_temporaries(target) == [running]
+
+
+def test_only_temporaries_of_the_same_file_are_touched(tmp_path):
+    target = str(tmp_path / "daemon.json")
+    others = [_temporary_of(str(tmp_path / "daemon.json.bak"), _dead_pid()),
+              str(tmp_path / ".daemon.json.swp"), str(tmp_path / ".daemon.json.abcdefgh.tmp")]
+    for path in others[1:]:
+        open(path, "w").close()
+    assert config_files.remove_stale_temporaries(target) == []
+    assert all(os.path.exists(p) for p in others)
+
+
+def test_backup_is_made_under_a_temporary_name_first(tmp_path, monkeypatch):
+    target = tmp_path / "daemon.json"
+    target.write_bytes(b"x" * 100000)
+    seen = []
+    real_link = os.link
+
+    def watching_link(source, name):
+        seen.append((os.path.basename(source), os.path.getsize(source)))
+        return real_link(source, name)
+    monkeypatch.setattr(config_files.os, "link", watching_link)
+    backup = make_backup(str(target))
+    assert len(seen) == 1 and seen[0][0].startswith(".daemon.json.stockade-") and seen[0][1] == 100000
+    assert read_bytes(backup) == target.read_bytes()
+    assert leftovers(str(tmp_path)) == []
