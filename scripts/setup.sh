@@ -38,9 +38,10 @@ install_python_venv() {
     if [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
         return
     fi
-    echo "setup: creating Python venv $STOCKADE_VENV from requirements.txt"
-    rm -rf "$STOCKADE_VENV"
-    python3 -m venv "$STOCKADE_VENV"
+    # Installed into the existing venv, not a new one: several checkouts may share a venv
+    # (STOCKADE_VENV), and removing it would pull it from under their running tests.
+    echo "setup: installing requirements.txt into the Python venv $STOCKADE_VENV"
+    [[ -x $STOCKADE_VENV/bin/pip ]] || python3 -m venv "$STOCKADE_VENV"
     "$STOCKADE_VENV/bin/pip" install -q --disable-pip-version-check -r "$STOCKADE_ROOT/requirements.txt"
     echo "$wanted" > "$stamp"
 }
