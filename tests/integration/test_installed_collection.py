@@ -149,6 +149,23 @@ def test_every_role_loads_by_its_fqcn(sandbox):
         assert "stockade_%s_" % role in sandbox.ok("ansible-doc", "-t", "role", "stockade.hardening." + role)
 
 
+# The README's five-line playbook (the layer roles by their FQCN, each writing its engines' settings itself).
+FIVE_LINES = """- name: Harden container hosts
+  hosts: container_hosts
+  roles:
+    - stockade.hardening.seccomp
+    - stockade.hardening.no_new_privs
+"""
+
+
+def test_the_readme_five_line_playbook_loads(sandbox):
+    path = os.path.join(sandbox.root, "site.yml")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(FIVE_LINES)
+    assert len(FIVE_LINES.splitlines()) == 5
+    sandbox.ok("ansible-playbook", "-i", "container_hosts,", "--syntax-check", path)
+
+
 def pid1_is_systemd():
     with open("/proc/1/comm", encoding="utf-8") as handle:
         return handle.read().strip() == "systemd"

@@ -18,9 +18,11 @@ from .catalogue import all_controls
 from .container_probe import ProbeRequest
 from .model import LAYERS
 from .policy import PolicyError, apply, validate
-from .report import RENDERERS, render_table
+from .report import render_json, render_junit, render_table
+from .sarif import render_sarif
 
 EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+RENDERERS = {"table": render_table, "json": render_json, "junit": render_junit, "sarif": render_sarif}
 
 
 class UsageError(Exception):

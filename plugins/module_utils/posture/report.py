@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Render a report (after policy.apply) as a table for people, JSON, or JUnit XML."""
+"""Render a report (after policy.apply) as a table for people, JSON, or JUnit XML (SARIF: sarif.py)."""
 
 from __future__ import annotations
 
@@ -174,6 +174,3 @@ def render_junit(report):
         out.append('  </testsuite>')
     out.append('</testsuites>')
     return "\n".join(out) + "\n"
-
-
-RENDERERS = {"table": render_table, "json": render_json, "junit": render_junit}
