@@ -4,8 +4,9 @@
 """How systemd turns an ExecStart= line into the argv it executes.
 
 Mirrors systemd 252 (Debian 12) and 257 (Debian 13), which agree on all of
-this (checked against both with `systemd --test`, see
-tests/engines/test_systemd_consumer.py):
+this (load time checked against both with `systemd --test`, see
+tests/engines/test_systemd_consumer.py; exec time against both as PID 1 in
+the lab guests, tests/lab/test_systemd_environment.py):
 
 - At load time (config_parse_exec): words are split and unquoted with C
   escapes (systemd_syntax.split_words); the first word carries the prefixes
@@ -17,7 +18,10 @@ tests/engines/test_systemd_consumer.py):
   that is exactly `$NAME` becomes the variable's value split into words
   (quotes in the value honoured, an unset or invalid name gives no word at
   all); `${NAME}` anywhere in a word is replaced by the value as is (unset:
-  empty); `$$` in a word is one `$`; `${NAME:-x}` is left as written.
+  empty, so a word `${UNSET}` is one empty argument); `$NAME` inside a
+  longer word is left as written; `$$` in a word is one `$`; `${NAME:-x}`
+  and an unterminated `${NAME` are left as written. Quotes are gone at load
+  time, so `"$NAME"` is split too.
 """
 
 from __future__ import annotations

@@ -20,7 +20,9 @@ then ignores the setting (a warning) or refuses the whole unit.
   and double quotes anywhere in a word, C escapes inside and outside quotes,
   an unknown escape, a NUL escape or an unbalanced quote is an error.
 - Environment files (parse_env_file): shell-like but not a shell: no
-  `export`, no expansion; see read_environment_file.
+  `export`, no expansion; see read_environment_file. Values may hold any
+  UTF-8, control characters included. Checked with systemd 252 and 257 as
+  PID 1 in the lab guests (tests/lab/test_systemd_environment.py).
 """
 
 from __future__ import annotations
@@ -208,9 +210,17 @@ def env_name_is_valid(name):
     return bool(_ENV_NAME.match(name))
 
 
+def is_valid_utf8(text):
+    """Whether `text` came from valid UTF-8: undecodable bytes (read with
+    surrogateescape) and eight-bit C escapes (_byte_char) are surrogates."""
+    return not any("\ud800" <= c <= "\udfff" for c in text)
+
+
 def env_value_is_valid(value):
-    return "\udc00" not in value and not any(
-        (ord(c) < 32 and c not in "\n\t") or ord(c) == 127 for c in value)
+    """systemd's env_value_is_valid: any valid UTF-8. Control characters
+    are allowed (systemd 252 as PID 1 in the lab passed \\x01, \\x1b and
+    \\x7f through, from Environment= and from an environment file)."""
+    return is_valid_utf8(value)
 
 
 def environment_assignments(value, resolve=None):
@@ -257,7 +267,12 @@ def read_environment_file(text, comment_continues):
     The one difference between the versions: a comment line ending in a
     backslash swallows the next line in systemd 252 (comment_continues=True)
     and no longer does since 254, so 257 reads the next line as a setting.
-    Reading stops at a NUL byte.
+
+    systemd refuses the whole file (SyntaxProblem here; the service then
+    does not start, or with `-` the file is ignored) when it holds a NUL
+    byte or when a NAME=VALUE pair has invalid UTF-8 in its name or value
+    (undecodable bytes come in as surrogates: decode with surrogateescape);
+    invalid UTF-8 in a comment or a line without `=` does no harm.
 
     A line is NAME=VALUE; blanks around the name and before the value are
     dropped; `#` or `;` at the start of a line begins a comment; a value may
@@ -266,7 +281,7 @@ def read_environment_file(text, comment_continues):
     backslash keeps the next character and a backslash-newline continues the
     value; trailing blanks of an unquoted value are dropped. There is no
     `export` keyword: `export A=1` names the variable "export A", which is
-    invalid and ignored. Invalid names and values are ignored."""
+    invalid and ignored. Invalid names are ignored."""
     pairs = []
     state = "pre_key"
     key, value = [], []
@@ -279,10 +294,14 @@ def read_environment_file(text, comment_continues):
         text_value = "".join(value)
         if value_trailing_ws:
             text_value = text_value[:-value_trailing_ws]
-        if env_name_is_valid(name) and env_value_is_valid(text_value):
+        if not (is_valid_utf8(name) and is_valid_utf8(text_value)):
+            raise SyntaxProblem("invalid UTF-8 in the setting of %r" % name)
+        if env_name_is_valid(name):
             pairs.append((name, text_value))
 
-    for char in text.split("\0", 1)[0]:
+    if "\0" in text:
+        raise SyntaxProblem("a NUL byte in the file")
+    for char in text:
         if state == "pre_key":
             if char in COMMENT_CHARS:
                 state = "comment"

@@ -7,8 +7,11 @@ dockerd takes flags from its unit and drop-ins as well as from daemon.json,
 so the audit and the config writer must see the command line systemd will
 run. This mirrors the system service manager of systemd 252 (Debian 12) and
 257 (Debian 13), proven against both with `systemd --test` on this machine
-(tests/engines/test_systemd_consumer.py) and against 252 as PID 1 in the lab
-VM, variables included (tests/lab/test_systemd_units.py):
+(tests/engines/test_systemd_consumer.py: search path, drop-ins, parsing) and
+against both as PID 1 in the lab guests for what happens at start: variable
+expansion, Environment=, EnvironmentFile=, UnsetEnvironment=, the manager's
+PATH (tests/lab/test_systemd_environment.py, the argv each service really
+got):
 
 - Unit search path, highest priority first (`systemd-analyze unit-paths`):
   system.control (/etc, /run), /run/systemd/transient, generator.early,
@@ -33,11 +36,14 @@ VM, variables included (tests/lab/test_systemd_units.py):
 - ExecStart=: systemd_exec (prefixes, specifiers, `;`, `$VAR`/`${VAR}`); an
   empty assignment resets the list; more than one command in a service that
   is not Type=oneshot, or none at all, and systemd refuses the unit.
-- Environment: the manager's DefaultEnvironment= (system.conf and its
-  system.conf.d), then Environment=, then EnvironmentFile= (read at start;
-  `-` makes a missing file fine, a missing one without it stops the start;
-  glob patterns in the last path component), later wins; UnsetEnvironment=
-  last.
+- Environment: the manager's PATH (252: with /sbin and /bin; 257: the sbin
+  directories that are not the bin directories themselves) and
+  DefaultEnvironment= (system.conf and its system.conf.d), then
+  Environment=, then EnvironmentFile= (read at start, after every
+  Environment= whatever the order of the lines; glob patterns in the last
+  path component, in name order), later wins; UnsetEnvironment= last. A
+  file that is missing, a directory, holds a NUL byte or a NAME=VALUE that
+  is not UTF-8 stops the start, or with `-` is ignored as a whole.
 
 Not read (so an ExecStart= that depends on them gives an error or is read
 without them): variables set at run time with `systemctl set-environment`,
@@ -68,6 +74,14 @@ UNIT_SEARCH_PATH = (
 )
 # Where the manager's own configuration (DefaultEnvironment=) lives.
 MANAGER_CONF_DIRS = ("/etc/systemd", "/run/systemd", "/usr/local/lib/systemd", "/lib/systemd", "/usr/lib/systemd")
+# The PATH the system manager gives every service. 252 (Debian 12, built
+# with split-usr): one fixed list. 257 (Debian 13, built with split-bin):
+# sbin directories only where they are not the bin directory itself
+# (default_PATH). Both taken from a service's ${PATH} in the lab guests.
+PATH_252 = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+PATH_257_FULL_SBIN = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
+PATH_257_LOCAL_SBIN = "/usr/local/sbin:/usr/local/bin:/usr/bin"
+PATH_257_NO_SBIN = "/usr/local/bin:/usr/bin"
 SERVICE_SECTIONS = frozenset(("Unit", "Service", "Install"))
 SERVICE_TYPES = frozenset(("simple", "exec", "forking", "oneshot", "dbus", "notify", "notify-reload", "idle"))
 
@@ -305,7 +319,8 @@ def _words_or_nothing(value):
 
 
 def manager_environment(host):
-    """DefaultEnvironment= of the system manager (system.conf and its .d)."""
+    """The system manager's own environment: its PATH, then DefaultEnvironment=
+    (system.conf and its .d)."""
     main = host.first_existing(posixpath.join(d, "system.conf") for d in MANAGER_CONF_DIRS)
     files = ([main] if main else []) + _conf_files(host, [posixpath.join(d, "system.conf.d")
                                                           for d in MANAGER_CONF_DIRS])
@@ -323,7 +338,30 @@ def manager_environment(host):
                 if not value:
                     env = {}
                 env.update(environment_assignments(value))
-    return env
+    merged = {"PATH": _manager_path(host, systemd_version(host))}
+    merged.update(env)
+    return merged
+
+
+def _manager_path(host, version):
+    if version == 252:
+        return PATH_252
+    if version == 257:
+        if _dirs_split(host, "/usr/sbin", "/usr/bin"):
+            return PATH_257_FULL_SBIN
+        if _dirs_split(host, "/usr/local/sbin", "/usr/local/bin"):
+            return PATH_257_LOCAL_SBIN
+        return PATH_257_NO_SBIN
+    return Unknown("the PATH systemd %s gives services is not known to the audit" % (version or "(version unknown)"))
+
+
+def _dirs_split(host, sbin, bin_dir):
+    """Whether `sbin` and `bin_dir` both exist and are not the same directory."""
+    try:
+        first, second = os.stat(host.resolve(sbin)), os.stat(host.resolve(bin_dir))
+    except (OSError, ConfigError):
+        return False
+    return (first.st_dev, first.st_ino) != (second.st_dev, second.st_ino)
 
 
 def _environment_files(host, pattern, optional, declared_in):
@@ -337,7 +375,7 @@ def _environment_files(host, pattern, optional, declared_in):
                  and not (n.startswith(".") and not base.startswith("."))]
         found = [posixpath.join(directory, n) for n in names]
     else:
-        found = [pattern] if host.exists(pattern) else []
+        found = [pattern] if host.exists(pattern) or host.resolve(pattern) == host.resolve("/dev/null") else []
     if not found and not optional:
         raise UnitNotRunnable(pattern, "EnvironmentFile= (in %s) names a file that does not exist; "
                                        "systemd will not start the service" % declared_in, state="start-fails")
@@ -356,10 +394,23 @@ def systemd_version(host):
     return None
 
 
+def _environment_file_text(host, path):
+    """The text of an environment file, undecodable bytes as surrogates;
+    None when absent. SyntaxProblem for a directory, which systemd opens
+    but cannot read."""
+    if host.resolve(path) == host.resolve("/dev/null"):
+        return ""
+    if host.is_dir(path):
+        raise SyntaxProblem("it is a directory")
+    data = host.read_bytes(path)
+    return None if data is None else data.decode("utf-8", "surrogateescape")
+
+
 def _read_environment_file(host, path):
     """The pairs of one environment file, read as the host's systemd reads
-    it; when its version is unknown, both readings must agree."""
-    text = _read_unit_text(host, path)
+    it; when its version is unknown, both readings must agree.
+    SyntaxProblem when systemd cannot load the file at all."""
+    text = _environment_file_text(host, path)
     if text is None:
         return None
     version = systemd_version(host)
@@ -378,7 +429,13 @@ def _final_environment(host, settings):
     env.update(dict(settings.environment))
     for pattern, optional, declared_in in settings.environment_files:
         for path in _environment_files(host, pattern, optional, declared_in):
-            pairs = _read_environment_file(host, path)
+            try:
+                pairs = _read_environment_file(host, path)
+            except SyntaxProblem as exc:
+                if optional:
+                    continue  # the "-" prefix: systemd ignores the whole file
+                raise UnitNotRunnable(path, "EnvironmentFile= (in %s): systemd cannot load it (%s) and will not "
+                                            "start the service" % (declared_in, exc), state="start-fails")
             if pairs is None:
                 continue
             settings.sources.append(path)

@@ -78,6 +78,8 @@ CASES = [
     DockerdCase("flag-bool-space-false", b"{}", flags=["--no-new-privileges", "false"], v20=REFUSE,
                 note="`false` is a positional argument: dockerd accepts none"),
     DockerdCase("flag-unknown", b"{}", flags=["--no-new-privilege"], v20=REFUSE),
+    DockerdCase("flag-empty-word", b"{}", flags=["--no-new-privileges", ""], v20=REFUSE,
+                note="an empty argument (systemd's ${UNSET}) is a positional argument"),
     DockerdCase("flag-triple-dash", b"{}", flags=["---debug"], v20=REFUSE),
     DockerdCase("flag-double-dash-then-word", b"{}", flags=["--", "--debug"], v20=REFUSE),
     DockerdCase("flag-short-combined", b"{}", flags=["-Dl", "debug"]),

@@ -9,12 +9,15 @@ out (NO_NNP) so that the unit alone decides. Verdicts: systemd 252.38 and
 see tests/unit/consumers/systemd_unit_cases.py for the same constructs
 recorded one by one), then dockerd 20.10 started here / 26.1 --validate for
 what dockerd makes of that argv (tests/unit/consumers/dockerd_cases.py).
-Environment-file parsing follows systemd's parse_env_file source (252 and
-257 differ on a comment ending in a backslash: 254 changed it).
+Variable expansion and environment files, which systemd handles at start:
+systemd 252.39 and 257.13 as PID 1 in the Debian 12 and 13 lab guests (the
+argv each service got, tests/lab/test_systemd_environment.py, recorded one
+by one in tests/unit/consumers/systemd_env_cases.py); the two differ on a
+comment ending in a backslash (254 changed it).
 """
 
 from corpus import Case
-from hosttree import HARDENED, Symlink
+from hosttree import DIRECTORY, HARDENED, Symlink
 
 CONTROL = "docker-no-new-privileges"
 LIB_UNIT = "lib/systemd/system/docker.service"
@@ -23,6 +26,12 @@ NO_NNP = dict(HARDENED, **{"etc/docker/daemon.json": {
     k: v for k, v in HARDENED["etc/docker/daemon.json"].items() if k != "no-new-privileges"}})
 SYSTEMD = "systemd 252.38 and 257.13 (systemd --test on this machine)"
 SYSTEMD_DOCKERD = SYSTEMD + ", then dockerd 20.10 (real start here) and 26.1 (--validate)"
+# Variable expansion and environment files happen at start: systemd as PID 1 in the lab guest.
+LAB_252 = "systemd 252.39 as PID 1 in the Debian 12 lab guest (tests/lab/test_systemd_environment.py)"
+LAB_257 = "systemd 257.13 as PID 1 in the Debian 13 lab guest (tests/lab/test_systemd_environment.py)"
+LAB_BOTH = "systemd 252.39 and 257.13 as PID 1 in the lab guests (tests/lab/test_systemd_environment.py)"
+LAB_DOCKERD = LAB_BOTH + ", then dockerd 20.10 (real start here) and 26.1 (--validate)"
+DEFAULT_DOCKER = "etc/default/docker"
 
 
 def start(*lines):
@@ -70,7 +79,7 @@ CASES = [
          {DROPIN: start("/bin/sh -c \"exec /usr/sbin/dockerd --no-new-privileges\"")}, base=HARDENED,
          note="what the shell runs is not read from the unit"),
     case("export-in-environment-file", "fail",
-         {"etc/default/docker": "export DOCKER_OPTS=--no-new-privileges\n"},
+         {"etc/default/docker": "export DOCKER_OPTS=--no-new-privileges\n"}, consumer=LAB_BOTH,
          note="systemd's environment files have no export: the line names an invalid variable, dropped"),
     case("environment-file-plain", "pass", {"etc/default/docker": "DOCKER_OPTS=\"--no-new-privileges\"\n"}),
     case("required-environment-file-missing", "error",
@@ -84,7 +93,11 @@ CASES = [
     case("environment-file-comment-backslash-252", "fail",
          {"etc/default/docker": "# old options \\\nDOCKER_OPTS=--no-new-privileges\n",
           "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": ""},
-         consumer="systemd 252 parse_env_file (Debian 12)"),
+         consumer=LAB_252),
+    case("environment-file-comment-backslash-257", "pass",
+         {"etc/default/docker": "# old options \\\nDOCKER_OPTS=--no-new-privileges\n",
+          "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-257.so": ""},
+         consumer=LAB_257),
     case("default-environment", "pass",
          {"etc/systemd/system.conf": "[Manager]\nDefaultEnvironment=DOCKER_OPTS=--no-new-privileges\n"}),
     case("transient-unit-wins", "fail",
@@ -100,4 +113,41 @@ CASES = [
          base=HARDENED, note="the line is dropped, no ExecStart= is left: systemd refuses the unit"),
     case("semicolon-second-command", "error",
          {DROPIN: start("/usr/sbin/dockerd --no-new-privileges ; /bin/true")}, base=HARDENED),
+    # Environment files and variables as systemd 252 and 257 read them at start (systemd_env_cases.py).
+    case("environment-file-nul-byte-ignored", "fail",
+         {DEFAULT_DOCKER: b"DOCKER_OPTS=--no-new-privileges\n\0\n"}, consumer=LAB_BOTH,
+         note="systemd refuses a file holding a NUL byte; with '-' it ignores the whole file"),
+    case("environment-file-nul-byte-required", "error",
+         {DROPIN: "[Service]\nEnvironmentFile=/etc/docker.env\n", "etc/docker.env": b"X=1\0\n"},
+         base=HARDENED, consumer=LAB_BOTH, names="/etc/docker.env", note="the service does not start"),
+    case("environment-file-invalid-utf8-ignored", "fail",
+         {DEFAULT_DOCKER: b"DOCKER_OPTS=--no-new-privileges\nHOSTNAME_NOTE=caf\xe9\n"}, consumer=LAB_BOTH,
+         note="one value that is not UTF-8 and systemd drops the whole optional file"),
+    case("environment-file-invalid-utf8-in-comment", "pass",
+         {DEFAULT_DOCKER: b"# caf\xe9\nDOCKER_OPTS=--no-new-privileges\n"}, consumer=LAB_BOTH),
+    case("environment-file-control-character-wins", "error",
+         {DROPIN: "[Service]\nEnvironment=DOCKER_OPTS=--no-new-privileges\n",
+          DEFAULT_DOCKER: b"DOCKER_OPTS=--no-new-privileges=false\x01\n"}, consumer=LAB_DOCKERD,
+         note="the file's value (control character and all) beats Environment=; dockerd refuses a "
+              "boolean that is not one of Go's"),
+    case("environment-file-is-directory-required", "error",
+         {DROPIN: "[Service]\nEnvironmentFile=/etc/docker.env\n", "etc/docker.env": DIRECTORY},
+         base=HARDENED, consumer=LAB_BOTH, names="/etc/docker.env", note="the service does not start"),
+    case("environment-file-beats-environment", "fail",
+         {DROPIN: "[Service]\nEnvironment=DOCKER_OPTS=--no-new-privileges\n", DEFAULT_DOCKER: "DOCKER_OPTS=-D\n"},
+         consumer=LAB_BOTH, note="EnvironmentFile= is applied after every Environment=, whatever the order"),
+    case("unset-environment-drops-file-variable", "fail",
+         {DROPIN: "[Service]\nUnsetEnvironment=DOCKER_OPTS\n",
+          DEFAULT_DOCKER: "DOCKER_OPTS=--no-new-privileges\n"}, consumer=LAB_BOTH),
+    case("environment-file-glob-last-wins", "fail",
+         {DROPIN: "[Service]\nEnvironmentFile=-/etc/default/docker.d/*.env\n",
+          "etc/default/docker.d/10-hardening.env": "DOCKER_OPTS=--no-new-privileges\n",
+          "etc/default/docker.d/20-site.env": "DOCKER_OPTS=-D\n"}, consumer=LAB_BOTH),
+    case("quoted-variable-still-splits", "pass",
+         {DROPIN: start('/usr/sbin/dockerd -H fd:// "$DOCKER_OPTS"'),
+          DEFAULT_DOCKER: 'DOCKER_OPTS="--no-new-privileges --debug"\n'}, consumer=LAB_BOTH,
+         note="quotes are gone at load time: the word is exactly $DOCKER_OPTS, split at start"),
+    case("unset-braced-variable-is-empty-word", "error",
+         {DROPIN: start("/usr/sbin/dockerd -H fd:// --no-new-privileges ${DOCKER_EXTRA}")}, base=HARDENED,
+         consumer=LAB_DOCKERD, note="${UNSET} is one empty argument, which dockerd refuses"),
 ]
