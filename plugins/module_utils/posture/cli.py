@@ -7,18 +7,18 @@ Ansible modules. Exit 0: every required control passes; 1: one fails; 2: usage."
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
 from . import __version__
-from .atomic_files import atomic_write
+from .atomic_files import WriteError, atomic_write
 from .audit import run_audit
 from .catalogue import all_controls
 from .container_probe import ProbeRequest
 from .model import LAYERS
 from .policy import PolicyError, apply, validate
-from .report import render_json, render_junit, render_table
+from .policy_file import read_policy_file
+from .report import printable, render_json, render_junit, render_table
 from .sarif import render_sarif
 
 EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -59,30 +59,6 @@ def build_parser():
     return parser
 
 
-def load_policy_file(path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise PolicyError("%s: cannot read: %s" % (path, exc.strerror or exc))
-    if path.endswith(".json"):
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            raise PolicyError("%s: invalid JSON: %s" % (path, exc))
-    try:
-        import yaml
-    except ImportError:
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise PolicyError("%s: YAML policies need PyYAML; write the policy as JSON" % path)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyError("%s: invalid YAML: %s" % (path, exc))
-
-
 def probe_request(args):
     """The ProbeRequest of --probe/--probe-image/--probe-arg, or None."""
     if not (args.probe or args.probe_image or args.probe_arg):
@@ -96,11 +72,30 @@ def probe_request(args):
     return ProbeRequest(image=args.probe_image, extra_args=extra)
 
 
+def output_problem(path):
+    """Why the report cannot be written to `path` (checked before the
+    audit runs), or None."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "--output %s is a directory; give a file name" % path
+    if not os.path.isdir(directory):
+        return "--output %s: directory %s does not exist" % (path, directory)
+    return None
+
+
 def write_report(path, text):
     """Replace `path` with the report (old or new, whenever the agent is
     killed); removes and names what earlier, killed runs left."""
-    for stale in atomic_write(path, text.encode("utf-8", "surrogateescape")):
+    for stale in atomic_write(path, text.encode("utf-8")):
         sys.stderr.write("stockade-audit: removed %s, left by a run that was killed\n" % stale)
+
+
+def print_text(text):
+    """Write to stdout as UTF-8 whatever the locale says (the renderers
+    never emit lone surrogates or control characters)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def main(argv=None):
@@ -121,10 +116,14 @@ def main(argv=None):
         sys.stderr.write("stockade-audit: error: --root %s is not a directory\n" % args.root)
         return EXIT_USAGE
     try:
-        raw_policy = load_policy_file(args.policy) if args.policy else None
+        raw_policy = read_policy_file(args.policy) if args.policy else None
         policy = validate(raw_policy, [c.id for c in controls], source=args.policy or "policy")
     except PolicyError as exc:
-        sys.stderr.write("stockade-audit: error: %s\n" % exc)
+        sys.stderr.write("stockade-audit: error: %s\n" % printable(str(exc)))
+        return EXIT_USAGE
+    problem = args.output and output_problem(args.output)
+    if problem:
+        sys.stderr.write("stockade-audit: error: %s\n" % problem)
         return EXIT_USAGE
     selected = [c for c in controls if not args.layer or c.layer in args.layer]
     try:
@@ -138,7 +137,11 @@ def main(argv=None):
     renderer = RENDERERS[args.format]
     text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)
     if args.output:
-        write_report(args.output, text)
+        try:
+            write_report(args.output, text)
+        except WriteError as exc:
+            sys.stderr.write("stockade-audit: error: cannot write the report: %s\n" % exc)
+            return EXIT_USAGE
     else:
-        sys.stdout.write(text)
+        print_text(text)
     return EXIT_FAILED if failures else EXIT_COMPLIANT

@@ -12,11 +12,18 @@ JavaScript disabled. Every string from a report is escaped.
 from __future__ import annotations
 
 import datetime
+import html
 import json
-from html import escape
 
 from .model import ENGINES, LAYERS
-from .report import CELL_ORDER, matrix, verdict
+from .report import CELL_ORDER, matrix, printable, verdict
+
+
+def escape(text):
+    """HTML-escaped, with control characters and lone surrogates as
+    backslash escapes (the page is written as UTF-8)."""
+    return html.escape(printable(text))
+
 
 # Cell verdict -> CSS class (verdicts are also shown as text: colour is not the only cue).
 _CSS_CLASS = {"ERROR": "error", "FAIL": "fail", "warn": "warn", "waived": "waived",

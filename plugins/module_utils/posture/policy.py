@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 
 from .controls.selinux import CONTAINER_BOOLEANS
 from .model import ERROR, FAIL, LAYERS
@@ -46,7 +47,7 @@ def validate(policy, known_ids, source="policy"):
         policy = {}
     if not isinstance(policy, dict):
         raise PolicyError("%s: expected a mapping with %s" % (source, ", ".join(POLICY_KEYS)))
-    unknown = sorted(set(policy) - set(POLICY_KEYS))
+    unknown = _unknown_keys(policy, POLICY_KEYS)
     if unknown:
         raise PolicyError("%s: unknown key(s) %s; expected %s" % (
             source, ", ".join(unknown), ", ".join(POLICY_KEYS)))
@@ -65,7 +66,7 @@ def validate(policy, known_ids, source="policy"):
         where = "%s: waiver %d" % (source, index)
         if not isinstance(waiver, dict):
             raise PolicyError("%s must be a mapping with control and justification" % where)
-        extra = sorted(set(waiver) - set(WAIVER_KEYS))
+        extra = _unknown_keys(waiver, WAIVER_KEYS)
         if extra:
             raise PolicyError("%s: unknown key(s) %s" % (where, ", ".join(extra)))
         control_id = waiver.get("control")
@@ -75,15 +76,37 @@ def validate(policy, known_ids, source="policy"):
         _known([control_id], known_ids, source, "waivers")
         if not isinstance(justification, str) or not justification.strip():
             raise PolicyError("%s (%s): a justification is required" % (where, control_id))
-        expires = waiver.get("expires")
-        if expires is not None:
-            try:
-                expires = datetime.date.fromisoformat(str(expires))
-            except ValueError:
-                raise PolicyError("%s (%s): expires must be a date YYYY-MM-DD" % (where, control_id))
+        if control_id in normalised:
+            raise PolicyError("%s (%s): a second waiver for the same control; keep one" % (where, control_id))
+        expires = _date(waiver.get("expires"), "%s (%s): expires" % (where, control_id))
         normalised[control_id] = {"justification": justification.strip(), "expires": expires}
     return {"layers": layers, "require": require, "waivers": normalised,
             "selinux_booleans_allowed": _allowed_booleans(policy, source)}
+
+
+def _unknown_keys(mapping, known):
+    """The keys of `mapping` that are not `known`, as sorted text (a YAML
+    key may be a number or a boolean)."""
+    return sorted(str(key) for key in mapping if key not in known)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
+
+
+def _date(value, where):
+    """A YYYY-MM-DD date (a datetime.date, as some YAML loaders give it, is
+    taken as its day); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    text = str(value)
+    if isinstance(value, str) and _ISO_DATE.match(text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError as exc:
+            raise PolicyError("%s must be a date YYYY-MM-DD; %s is not one (%s)" % (where, text, exc))
+    raise PolicyError("%s must be a date YYYY-MM-DD, found %r" % (where, value))
 
 
 def _allowed_booleans(policy, source):

@@ -6,12 +6,34 @@
 from __future__ import annotations
 
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import ENGINES, ERROR, LAYERS, NOT_APPLICABLE, PASS
 
 # Cell verdicts, worst first: what a layer x engine cell shows.
 CELL_ORDER = ("ERROR", "FAIL", "warn", "waived", "reboot", "pass", "n/a")
+
+
+# What must not reach a terminal or an XML document as it is: C0 and C1
+# control characters (a file name or a file's text can hold an escape
+# sequence), lone surrogates (a file name that is not UTF-8 comes from
+# os.listdir as \udcXX) and the two XML non-characters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escaped(match):
+    code = ord(match.group())
+    if 0xdc80 <= code <= 0xdcff:   # a byte that was not UTF-8 (surrogateescape)
+        return "\\x%02x" % (code - 0xdc00)
+    return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code
+
+
+def printable(text):
+    """`text` with every unprintable character written as a backslash
+    escape (a byte that was not UTF-8 as the byte, \\xff): one line of plain
+    text that every encoder and XML parser accepts."""
+    return _UNPRINTABLE.sub(_escaped, str(text))
 
 
 def verdict(entry):
@@ -70,7 +92,7 @@ def render_table(report, verbose=False):
         "%s%s" % (name, " (live)" if info["live"] else "")
         for name, info in report["engines"].items() if info["installed"]) or "none"
     lines.append("Stockade posture  root=%s  host=%s  engines: %s" % (
-        report["root"], report["host"] or "-", engines))
+        printable(report["root"]), printable(report["host"] or "-"), engines))
     lines.append("")
     width = max(len(layer) for layer in LAYERS) + 2
     lines.append("".ljust(width) + "".join(e.ljust(9) for e in ENGINES))
@@ -81,12 +103,12 @@ def render_table(report, verbose=False):
         mark = verdict(entry)
         if mark in ("pass", "n/a") and not verbose:
             continue
-        lines.append("%-7s %-40s %s" % (mark, entry["id"], entry["title"]))
+        lines.append("%-7s %-40s %s" % (mark, entry["id"], printable(entry["title"])))
         for evidence in entry["evidence"]:
-            lines.append("          %s" % evidence)
+            lines.append("          %s" % printable(evidence))
         if mark not in ("pass", "n/a"):
             if entry.get("waiver") and entry["waived"]:
-                lines.append("          waived: %s" % entry["waiver"]["justification"])
+                lines.append("          waived: %s" % printable(entry["waiver"]["justification"]))
             elif entry.get("waiver") and entry["waiver"]["expired"]:
                 lines.append("          waiver expired on %s: %s" % (
                     entry["waiver"]["expires"], entry["waiver"]["justification"]))
@@ -142,7 +164,8 @@ def failure_message(failures, summary):
 
 
 def render_json(report):
-    return json.dumps(report, indent=2, sort_keys=False) + "\n"
+    """JSON in ASCII: control characters and lone surrogates are \\u escapes."""
+    return json.dumps(report, indent=2, sort_keys=False, ensure_ascii=True) + "\n"
 
 
 def render_junit(report):
@@ -159,17 +182,18 @@ def render_junit(report):
             quoteattr(layer), len(members), fails, errors, skips))
         for entry in members:
             out.append('    <testcase classname=%s name=%s>' % (
-                quoteattr("stockade.%s.%s" % (layer, entry["engine"])), quoteattr(entry["id"])))
+                quoteattr("stockade.%s.%s" % (layer, entry["engine"])), quoteattr(printable(entry["id"]))))
             mark = verdict(entry)
-            body = escape("\n".join(entry["evidence"] + ["fix: " + entry["remediation"]["text"]]))
+            lines = entry["evidence"] + ["fix: " + entry["remediation"]["text"]]
+            body = escape("\n".join(printable(line) for line in lines))
             if mark in ("FAIL", "warn", "reboot"):
-                out.append('      <failure message=%s>%s</failure>' % (quoteattr(entry["title"]), body))
+                out.append('      <failure message=%s>%s</failure>' % (quoteattr(printable(entry["title"])), body))
             elif mark == "ERROR":
-                out.append('      <error message=%s>%s</error>' % (quoteattr(entry["title"]), body))
+                out.append('      <error message=%s>%s</error>' % (quoteattr(printable(entry["title"])), body))
             elif mark in ("n/a", "waived"):
                 reason = entry["waiver"]["justification"] if mark == "waived" else \
                     (entry["evidence"] or ["not applicable"])[0]
-                out.append('      <skipped message=%s/>' % quoteattr(reason))
+                out.append('      <skipped message=%s/>' % quoteattr(printable(reason)))
             out.append('    </testcase>')
         out.append('  </testsuite>')
     out.append('</testsuites>')
