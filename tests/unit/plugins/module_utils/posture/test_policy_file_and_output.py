@@ -163,3 +163,10 @@ def test_json_output_is_ascii_and_keeps_the_exact_text(nasty_tree, tmp_path):
     evidence = [line for entry in json.loads(data)["controls"] for line in entry["evidence"]]
     assert any(NASTY_NAME.decode("utf-8", "surrogateescape") in line for line in evidence)
     assert any(NASTY_PROFILE in line for line in evidence)
+
+
+def test_sarif_output_is_ascii_json(nasty_tree):
+    status, out, err = audit("--root", nasty_tree, "--offline", "--format", "sarif")
+    assert status == 1 and "Traceback" not in err, err
+    assert max(out) < 0x80
+    assert json.loads(out)["version"] == "2.1.0"
