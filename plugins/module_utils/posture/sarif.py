@@ -57,6 +57,16 @@ def _rule(entry):
     return rule
 
 
+def _uri(path):
+    """A path as a URI component: a byte that is not UTF-8 (a file name read
+    with surrogateescape) percent-encoded as itself."""
+    try:
+        data = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from a configuration value, not a file name
+        data = path.encode("utf-8", "backslashreplace")
+    return quote(data)
+
+
 def _result(index, entry):
     mark = verdict(entry)
     required = entry.get("required", entry["required_by_default"])
@@ -77,7 +87,7 @@ def _result(index, entry):
     files = evidence_files(entry["evidence"])
     if files:
         result["locations"] = [{"physicalLocation": {"artifactLocation": {
-            "uri": quote(path.lstrip("/")), "uriBaseId": ROOT_BASE_ID}}} for path in files]
+            "uri": _uri(path.lstrip("/")), "uriBaseId": ROOT_BASE_ID}}} for path in files]
     waiver = entry.get("waiver")
     if waiver and entry.get("waived"):
         result["suppressions"] = [{"kind": "external", "status": "accepted",
@@ -93,7 +103,7 @@ def render_sarif(report):
     run = {
         "tool": {"driver": {"name": "stockade-audit", "version": __version__, "semanticVersion": __version__,
                             "rules": [_rule(entry) for entry in controls]}},
-        "originalUriBaseIds": {ROOT_BASE_ID: {"uri": "file://" + quote(root),
+        "originalUriBaseIds": {ROOT_BASE_ID: {"uri": "file://" + _uri(root),
                                               "description": {"text": "the audited root"}}},
         "results": [_result(index, entry) for index, entry in enumerate(controls)
                     if entry["status"] in (FAIL, ERROR)],

@@ -169,4 +169,6 @@ def test_sarif_output_is_ascii_json(nasty_tree):
     status, out, err = audit("--root", nasty_tree, "--offline", "--format", "sarif")
     assert status == 1 and "Traceback" not in err, err
     assert max(out) < 0x80
-    assert json.loads(out)["version"] == "2.1.0"
+    uris = [location["physicalLocation"]["artifactLocation"]["uri"]
+            for result in json.loads(out)["runs"][0]["results"] for location in result.get("locations", [])]
+    assert "etc/sysctl.d/99-%FF%1B%5B31mred%07.conf" in uris   # the file's own bytes
