@@ -49,6 +49,7 @@ import posixpath
 import re
 
 from . import containers_conf_schema as schema
+from .dpkg_status import installed_version
 from .go_json import field_for
 from .hostfs import ConfigError
 from .model import render_value
@@ -56,7 +57,6 @@ from .model import render_value
 USR_FILE = "/usr/share/containers/containers.conf"
 ETC_FILE = "/etc/containers/containers.conf"
 ENVIRONMENT_FILE = "/etc/environment"
-DPKG_STATUS = "/var/lib/dpkg/status"
 
 
 class Reading:
@@ -90,14 +90,7 @@ def reading_for(host):
 
 def dpkg_version(host, package):
     """The installed version of a Debian package, from dpkg's status file (None when unknown)."""
-    text = host.read_text(DPKG_STATUS)
-    if not text:
-        return None
-    for stanza in text.split("\n\n"):
-        fields = dict(re.findall(r"^([A-Za-z-]+): ?(.*)$", stanza, re.M))
-        if fields.get("Package") == package and " installed" in fields.get("Status", ""):
-            return fields.get("Version")
-    return None
+    return installed_version(host, package)
 
 
 def login_environment(host):

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from . import audit_rules, container_probe, docker_api, docker_daemon, docker_listeners, layered_config, live, selinux_state
+from . import (audit_rules, container_probe, docker_api, docker_daemon, docker_listeners, engine_version,
+               layered_config, live, selinux_state)
 from ..probe import host_abi
 from .hostfs import ConfigError, HostRoot
 from .sysctl import persisted_values
@@ -58,6 +59,7 @@ class AuditContext:
         self._may_import = may_import
         self._probes = {}
         self._host_abi = None
+        self._versions = {}
 
     def engine_binary(self, engine):
         """Path of the engine's binary under the root, or None."""
@@ -151,6 +153,22 @@ class AuditContext:
     def live_view_if_asked(self, engine):
         """The live view if a control already asked for it, else None."""
         return self._live.get(engine)
+
+    def engine_version(self, engine):
+        """engine_version.EngineVersion of `engine` ('docker' or 'podman'), or None when
+        neither the running engine nor the package database says. Raises ConfigError
+        (each time it is asked) when the package database cannot be read."""
+        if engine not in self._versions:
+            view = self.live(engine)
+            try:
+                found = engine_version.from_info(engine, view.info) if view.available else None
+                self._versions[engine] = found or engine_version.from_packages(engine, self.host)
+            except ConfigError as exc:
+                self._versions[engine] = exc
+        found = self._versions[engine]
+        if isinstance(found, ConfigError):
+            raise found
+        return found
 
     def host_abi(self):
         """The running kernel's treatment of 32-bit code (probe/host_abi.py), run once

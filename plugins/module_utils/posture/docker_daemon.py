@@ -22,13 +22,13 @@ import posixpath
 import re
 
 from . import daemon_json, dockerd_flags
+from .dpkg_status import DPKG_STATUS, installed_packages
 from .hostfs import ConfigError
 from .model import render_value
 from .systemd_units import service_command
 
 DEFAULT_DAEMON_JSON = "/etc/docker/daemon.json"
 DOCKER_UNIT = "docker.service"
-DPKG_STATUS = "/var/lib/dpkg/status"
 DOCKER_PACKAGES = ("docker.io", "docker-ce", "moby-engine")
 # A key dockerd allows both as a flag and in the file (merged, not a conflict).
 MERGED_KEYS = frozenset(("runtimes",))
@@ -45,13 +45,11 @@ class DaemonSetting:
 
 def dockerd_versions(host):
     """The dockerd versions whose reading applies: the packaged one, or all."""
-    text = host.read_text(DPKG_STATUS) or ""
-    for block in text.split("\n\n"):
-        fields = dict(re.findall(r"^([A-Za-z-]+): ?(.*)$", block, re.M))
-        if fields.get("Package") in DOCKER_PACKAGES and "installed" in fields.get("Status", ""):
-            match = re.match(r"(?:\d+:)?(\d+\.\d+)", fields.get("Version", ""))
-            if match and match.group(1) in dockerd_flags.VERSIONS:
-                return (match.group(1),)
+    installed = installed_packages(host)
+    for package in DOCKER_PACKAGES:
+        match = re.match(r"(?:\d+:)?(\d+\.\d+)", installed.get(package, ""))
+        if match and match.group(1) in dockerd_flags.VERSIONS:
+            return (match.group(1),)
     return dockerd_flags.VERSIONS
 
 

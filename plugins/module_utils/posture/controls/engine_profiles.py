@@ -26,10 +26,13 @@ as well (seccomp.py).
 from __future__ import annotations
 
 from ..docker_daemon import dockerd_versions
+from ..dpkg_status import DPKG_STATUS
 from ..hostfs import ConfigError
 from ..seccomp import builtin_profile, load_profile
 
 UNCONFINED = "unconfined"
+# daemon.json values whose reading depends on the dockerd version (see above)
+VERSION_DEPENDENT = ("builtin", "default", UNCONFINED)
 DAEMON_JSON = "/etc/docker/daemon.json"
 # containers/common looks for an admin override before the packaged default.
 CONTAINERS_PROFILE_PATHS = ("/etc/containers/seccomp.json", "/usr/share/containers/seccomp.json")
@@ -65,6 +68,9 @@ def docker(ctx):
     reading = next(iter(readings.values()))
     if isinstance(reading, ConfigError):
         raise reading
+    if setting.value in VERSION_DEPENDENT:  # the verdict names the dockerd it holds for
+        reading.setting_line += ", as dockerd %s reads it (%s)" % (" and ".join(sorted(readings)), DPKG_STATUS
+                                                                  if len(readings) == 1 else "every version known")
     return reading
 
 

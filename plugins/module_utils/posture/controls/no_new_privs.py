@@ -25,26 +25,37 @@ control(
 
 def _no_daemon_switch(engine, how):
     def check(ctx):
-        return not_applicable(
-            "%s has no engine-wide no_new_privs setting; %s. Running containers are judged by "
-            "%s-containers-no-new-privileges." % (engine.capitalize(), how, engine)
-            if engine != "crio" else
-            "CRI-O has no engine-wide no_new_privs setting; %s." % how)
+        return not_applicable("%s has no engine-wide no_new_privs setting; %s." % (engine, how))
     check.__name__ = "check_%s_no_new_privs_default" % engine
     return check
 
 
-control(
+# Podman 4.3.1 (Debian 12) and 5.4.2 (Debian 13, containers-common 0.62.2) both
+# ignore `no_new_privileges = true` in containers.conf: an unknown key, so even a
+# string there passes their parser, while the same drop-in's seccomp_profile
+# applies (tests/lab/hardened/test_engines_current.py, on both lab guests).
+PODMAN_NNP_IGNORED_IN = ("4.3.1", "5.4.2")
+
+
+@control(
     id="podman-no-new-privileges", layer="no_new_privs", engine="podman",
     title="Podman sets no_new_privs by default",
     rationale="Podman (containers.conf) has no daemon-wide switch; only "
               "--security-opt no-new-privileges per container sets it.",
     remediation=Remediation(None, {}, "run containers with --security-opt no-new-privileges"),
-)(_no_daemon_switch("podman", "set it per container with --security-opt no-new-privileges"))
+)
+def check_podman_no_new_privs_default(ctx):
+    version = ctx.engine_version("podman")
+    return not_applicable(
+        "%s has no engine-wide no_new_privs setting: containers.conf's no_new_privileges is ignored "
+        "(seen on Podman %s); set it per container with --security-opt no-new-privileges. Running containers "
+        "are judged by podman-containers-no-new-privileges." % (
+            version.describe() if version else "Podman (version unknown)", " and ".join(PODMAN_NNP_IGNORED_IN)))
+
 
 control(
     id="crio-no-new-privileges", layer="no_new_privs", engine="crio",
     title="CRI-O sets no_new_privs by default",
     rationale="CRI-O follows each pod's securityContext.allowPrivilegeEscalation.",
     remediation=Remediation(None, {}, "set allowPrivilegeEscalation: false in pod specs"),
-)(_no_daemon_switch("crio", "it follows each pod's allowPrivilegeEscalation: false"))
+)(_no_daemon_switch("CRI-O", "it follows each pod's allowPrivilegeEscalation: false"))
