@@ -12,11 +12,17 @@ from ..live import security_options
 from ..model import judged
 
 
-def running_option_evidence(ctx, option):
-    """(evidence line, whether the running daemon reports `option`), or (None, None)."""
+def running_option_evidence(ctx, option, since=None):
+    """(evidence line, whether the running daemon reports `option`), or (None, None);
+    `since`: the first Docker version known to list the option (older ones say nothing)."""
     view = ctx.live("docker")
     if not view.available:
         return None, None
+    if since:
+        version = ctx.engine_version("docker")
+        if not (version and version.at_least(*since)):
+            return ("running dockerd (docker info): %s does not list name=%s" % (
+                version.describe() if version else "a Docker of unknown version", option)), None
     active = option in security_options(view.info)
     return ("running dockerd (docker info): name=%s %s" % (option, "present" if active else "absent"),
             active)
@@ -30,15 +36,17 @@ def effective_value(config, key, default):
     return setting, value
 
 
-def daemon_flag_check(key, expected, default, running_option=None):
-    """A check that dockerd's `key` is effectively `expected` (engine default `default`)."""
+def daemon_flag_check(key, expected, default, running_option=None, running_since=None):
+    """A check that dockerd's `key` is effectively `expected` (engine default `default`);
+    on a live host, one that `docker info` lists as `running_option` (from Docker
+    `running_since` on) must also be in force in the running daemon."""
     def check(ctx):
         config = ctx.docker
         setting, value = effective_value(config, key, default)
         evidence = [setting.describe(key)] + config.conflict_evidence()
         ok = value == expected and not config.conflicts
         if running_option:
-            line, active = running_option_evidence(ctx, running_option)
+            line, active = running_option_evidence(ctx, running_option, running_since)
             evidence.append(line)
             if ok and active is not None and active != bool(expected):
                 evidence.append("dockerd has not been restarted since the change")

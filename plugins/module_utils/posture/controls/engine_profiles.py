@@ -28,6 +28,7 @@ from __future__ import annotations
 from ..docker_daemon import dockerd_versions
 from ..dpkg_status import DPKG_STATUS
 from ..hostfs import ConfigError
+from ..live import security_options
 from ..seccomp import builtin_profile, load_profile
 
 UNCONFINED = "unconfined"
@@ -39,11 +40,13 @@ CONTAINERS_PROFILE_PATHS = ("/etc/containers/seccomp.json", "/usr/share/containe
 
 
 class EngineProfile:
-    """(profile facts or None when unconfined, the setting line for evidence)."""
+    """(profile facts or None when unconfined, the setting line for evidence);
+    stale: why the running engine does not apply the configured profile, or None."""
 
-    def __init__(self, facts, setting_line):
+    def __init__(self, facts, setting_line, stale=None):
         self.facts = facts
         self.setting_line = setting_line
+        self.stale = stale
 
 
 def _from_file(ctx, path, line, engine):
@@ -71,7 +74,7 @@ def docker(ctx):
     if setting.value in VERSION_DEPENDENT:  # the verdict names the dockerd it holds for
         reading.setting_line += ", as dockerd %s reads it (%s)" % (" and ".join(sorted(readings)), DPKG_STATUS
                                                                   if len(readings) == 1 else "every version known")
-    return reading
+    return _with_running_profile(ctx, reading, setting.value)
 
 
 def _docker_profile(ctx, value, line, version):
@@ -96,6 +99,29 @@ def _docker_reading(value, version):
     if version != "20.10" and value in ("builtin", UNCONFINED):
         return value
     return "path"
+
+
+# docker info names the default profile "builtin" since Docker 23 (26.1.5 seen in the lab), "default" before (20.10.24).
+DOCKER_DEFAULT_NAMED_BUILTIN_SINCE = (23,)
+
+
+def _with_running_profile(ctx, profile, value):
+    """Add what the running dockerd reports (docker info: name=seccomp,profile=...): a
+    configuration dockerd has not been restarted for is not in force."""
+    view = ctx.live("docker")
+    running = security_options(view.info).get("seccomp", {}).get("profile") if view.available else None
+    if running is None:
+        return profile
+    if value:
+        configured = value
+    else:  # how dockerd names its default: "default" up to 20.10, "builtin" since 23
+        version = ctx.engine_version("docker")
+        configured = "builtin" if version and version.at_least(*DOCKER_DEFAULT_NAMED_BUILTIN_SINCE) else "default"
+    line = "%s; running dockerd (docker info): profile=%s" % (profile.setting_line, running)
+    stale = None if running == configured else (
+        "dockerd runs with seccomp profile %s, not the configured %s: it has not been restarted since the change"
+        % (running, configured))
+    return EngineProfile(profile.facts, line, stale)
 
 
 def podman(ctx):

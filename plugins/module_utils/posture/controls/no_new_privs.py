@@ -17,10 +17,10 @@ control(
               "cannot raise the privileges of the process that runs it.",
     remediation=Remediation("no_new_privs", {"stockade_no_new_privs_docker": True},
                             'set "no-new-privileges": true in daemon.json'),
-)(daemon_flag_check("no-new-privileges", True, False))
-# Not cross-checked with `docker info`: Docker 20.10 (Debian 12) does not list
-# name=no-new-privileges there even when it is on; running containers are
-# judged by docker-containers-no-new-privileges from /proc/PID/status instead.
+)(daemon_flag_check("no-new-privileges", True, False, running_option="no-new-privileges", running_since=(26,)))
+# `docker info` lists name=no-new-privileges when it is on in Docker 26.1.5 (Debian 13,
+# seen in the lab) but not in 20.10.24 (Debian 12), whose running daemon is judged only by
+# its running containers (docker-containers-no-new-privileges, /proc/PID/status).
 
 
 def _no_daemon_switch(engine, how):

@@ -22,6 +22,8 @@ CIS_ENABLED = {"docker": "2.17"}
 def _enabled_check(engine):
     def check(ctx):
         profile = engine_profiles.BY_ENGINE[engine](ctx)
+        if profile.stale:
+            return failed(profile.setting_line, profile.stale)
         if profile.facts is None:
             return failed(profile.setting_line, "seccomp is disabled for every container")
         facts = profile.facts
@@ -38,6 +40,8 @@ def _enabled_check(engine):
 def _no_32bit_check(engine):
     def check(ctx):
         profile = engine_profiles.BY_ENGINE[engine](ctx)
+        if profile.stale:
+            return failed(profile.setting_line, profile.stale)
         if profile.facts is None:
             return failed(profile.setting_line, "unconfined: every ABI is allowed")
         return judged(not profile.facts.compat_allowed,
