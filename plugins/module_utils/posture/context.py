@@ -172,8 +172,9 @@ class AuditContext:
 
     def host_abi(self):
         """The running kernel's treatment of 32-bit code (probe/host_abi.py), run once
-        per audit; None unless live checks run on an x86-64 host."""
-        if self._host_abi is None and self.live_enabled and self.machine == "x86_64":
+        per audit; None unless live checks run on an x86-64 host whose root is /
+        (replayed engine answers, use_live_view, do not make a tree live)."""
+        if self._host_abi is None and self.live_enabled and self.host.is_live and self.machine == "x86_64":
             self._host_abi = host_abi.probe_host()
         return self._host_abi
 

@@ -27,7 +27,7 @@ def context(tmp_path, info, *layers):
     """An audit context over a host tree whose dockerd answered `info` (recorded above)."""
     root = write_tree(tmp_path / "root", HARDENED, *layers)
     ctx = AuditContext(str(root))
-    ctx._live["docker"] = live.LiveEngine("docker", info=info)
+    ctx.use_live_view(live.LiveEngine("docker", info=info))
     return ctx
 
 
