@@ -17,6 +17,7 @@ import re
 import subprocess
 import time
 
+from ansible_collections.stockade.hardening.plugins.module_utils import dockerd_validate
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import WriteError, restore
 
 # States after which waiting longer cannot make the service active.
@@ -115,6 +116,41 @@ def restart_and_wait(service, probe, timeout, probe_runner=run_probe):
     return wait_healthy(service, probe, timeout, probe_runner)
 
 
+def restore_files(restore_list):
+    """Put each file of `restore_list` back: (restored entries with their action, problems)."""
+    restored, problems = [], []
+    for entry in restore_list:
+        try:
+            action = restore(entry["path"], entry["backup"])
+        except WriteError as exc:
+            action = "not restored: %s" % exc
+            problems.append(str(exc))
+        restored.append(dict(entry, action=action))
+    return restored, problems
+
+
+def validate_first(module, params):
+    """Before the restart: `dockerd --validate` of the new configuration where asked
+    (validate: dockerd). Returns the result keys to report; fails the module, with
+    the files put back and nothing restarted, when dockerd refuses the configuration."""
+    if params["validate"] != "dockerd":
+        return dict(validated=None)
+    checked = dockerd_validate.validate(module.run_command, module.get_bin_path("dockerd", required=True),
+                                        config_file=params["validate_config_file"])
+    if not checked.supported:  # Docker before 23: the restart and its rollback decide
+        return dict(validated=None, validation=checked.message)
+    if checked.ok:
+        return dict(validated=True, validation=checked.message)
+    restored, problems = restore_files(params["restore"])
+    module.fail_json(
+        msg="dockerd --validate refuses the new configuration, so %s was not restarted and keeps running with the "
+            "old one%s: %s" % (params["name"], "; %s put back" % ", ".join(e["path"] for e in restored)
+                               if restored and not problems else
+                               "; restoring failed: %s" % "; ".join(problems) if problems else "", checked.message),
+        changed=bool(restored), restarted=False, rolled_back=bool(restored), restored=restored, recovered=None,
+        failure=checked.message, validated=False, validation=checked.message)
+
+
 def restart_with_rollback(service, probe, timeout, restore_list, log_lines, probe_runner=run_probe, clock=time.time):
     """Restart once; when the service does not come back, restore the files and
     restart again. Returns (result, error message or None)."""
@@ -132,14 +168,7 @@ def restart_with_rollback(service, probe, timeout, restore_list, log_lines, prob
         return result, "%s did not come back after the restart: %s\nIts log:\n%s" % (service.name, health.reason, own_error)
 
     result["rolled_back"] = True
-    problems = []
-    for entry in restore_list:
-        try:
-            action = restore(entry["path"], entry["backup"])
-        except WriteError as exc:
-            action = "not restored: %s" % exc
-            problems.append(str(exc))
-        result["restored"].append(dict(entry, action=action))
+    result["restored"], problems = restore_files(restore_list)
     service.reset_failed()  # else StartLimitBurst= may refuse the recovery restart
     again = restart_and_wait(service, probe, timeout, probe_runner)
     result.update(recovered=again.ok, state=again.state)
@@ -167,6 +196,8 @@ ARGUMENT_SPEC = dict(
         backup=dict(type="raw", required=True),
     )),
     log_lines=dict(type="int", default=30),
+    validate=dict(type="str", choices=["none", "dockerd"], default="none"),
+    validate_config_file=dict(type="path"),
 )
 
 
@@ -209,7 +240,9 @@ def run_module(module):
         rc, out, err = service.daemon_reload()
         if rc != 0:
             module.fail_json(msg="systemctl daemon-reload failed: %s; nothing was restarted" % (err or out))
+    validation = validate_first(module, params)
     result, error = restart_with_rollback(service, params["probe"], params["timeout"], params["restore"], params["log_lines"])
+    result.update(validation)
     if error:
         module.fail_json(msg=error, **result)
     module.exit_json(**result)

@@ -72,6 +72,20 @@ options:
       - How many lines of the service's log to return, and to put in the error message, when it fails.
     type: int
     default: 30
+  validate:
+    description:
+      - C(dockerd) runs C(dockerd --validate) on the new configuration before the restart (Docker 23 and later).
+        When dockerd refuses it (a wrong type, an unknown key), the files of O(restore) are put back, nothing is
+        restarted, the running dockerd keeps its old configuration, and the module fails with dockerd's words.
+      - A dockerd that cannot validate (Docker 20.10) is restarted as without it; the rollback after the restart
+        stays for what loading the configuration cannot catch (a missing seccomp profile file, a runtime).
+    type: str
+    choices: [none, dockerd]
+    default: none
+  validate_config_file:
+    description:
+      - The daemon.json for O(validate=dockerd); default dockerd's own default path.
+    type: path
 notes:
   - C(systemctl reset-failed) runs before the rollback restart, so that systemd's start rate limit
     (C(StartLimitBurst=)) does not refuse the restart that puts the old configuration back.
@@ -94,10 +108,12 @@ EXAMPLES = r"""
     settings: {no-new-privileges: true}
   register: __docker_config
 
-- name: Restart dockerd, roll back daemon.json if it does not come back
+- name: Restart dockerd after dockerd --validate, roll back daemon.json if it does not come back
   stockade.hardening.engine_restart:
     name: docker
     restart: "{{ __docker_config.changed }}"
+    validate: dockerd
+    validate_config_file: "{{ __docker_config.path }}"
     probe: [docker, info]
     timeout: 120
     restore: "{{ __docker_config.rollback }}"
@@ -152,6 +168,18 @@ probe_stderr:
   description: The error output of the last failed O(probe) run.
   returned: when the probe failed
   type: str
+validated:
+  description:
+    - With O(validate=dockerd), whether dockerd accepted the new configuration before the restart; null when
+      not asked or when this dockerd cannot validate.
+  returned: when the module got as far as the restart, or when validation refused the configuration
+  type: bool
+  sample: true
+validation:
+  description: What C(dockerd --validate) printed (C(configuration OK), its refusal, or that it has no such flag).
+  returned: when O(validate=dockerd)
+  type: str
+  sample: configuration OK
 """
 
 from ansible.module_utils.basic import AnsibleModule
