@@ -13,7 +13,7 @@ import sys
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import make_backup
 
-from test_engine_restart import engine, run, _capture  # noqa: F401 (fixtures)
+from test_engine_restart import engine, run, _capture  # noqa: F401 pylint: disable=unused-import (fixtures)
 
 # dockerd 26.1.5 --validate: "configuration OK" (rc 0), or the loader's refusal (rc 1).
 DOCKERD_26 = r'''
