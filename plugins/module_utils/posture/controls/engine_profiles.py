@@ -72,8 +72,8 @@ def docker(ctx):
     if isinstance(reading, ConfigError):
         raise reading
     if setting.value in VERSION_DEPENDENT:  # the verdict names the dockerd it holds for
-        reading.setting_line += ", as dockerd %s reads it (%s)" % (" and ".join(sorted(readings)), DPKG_STATUS
-                                                                  if len(readings) == 1 else "every version known")
+        source = DPKG_STATUS if len(readings) == 1 else "every version known"
+        reading.setting_line += ", as dockerd %s reads it (%s)" % (" and ".join(sorted(readings)), source)
     return _with_running_profile(ctx, reading, setting.value)
 
 

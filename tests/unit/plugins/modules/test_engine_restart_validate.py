@@ -13,7 +13,8 @@ import sys
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import make_backup
 
-from test_engine_restart import engine, run, _capture  # noqa: F401 pylint: disable=unused-import (fixtures)
+# engine and _capture are pytest fixtures: imported so that pytest finds them here
+from test_engine_restart import engine, run, _capture  # noqa: F401 pylint: disable=unused-import
 
 # dockerd 26.1.5 --validate: "configuration OK" (rc 0), or the loader's refusal (rc 1).
 DOCKERD_26 = r'''
