@@ -1,35 +1,139 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Kernel command line: what the running kernel got, and what the bootloader
-configuration will pass at the next boot (so a change can be reported as
-pending a reboot instead of as done)."""
+"""Kernel command line: what the running kernel got (/proc/cmdline), and
+what the next boot will pass.
+
+The next boot is what the bootloader will really boot: on GRUB hosts the
+default entry of /boot/grub/grub.cfg (see grub_config for how GRUB 2.06/2.12
+picks it), on kernel-install (systemd-boot, UKI) hosts /etc/kernel/cmdline.
+/etc/default/grub and /etc/default/grub.d/*.cfg only take effect through
+`update-grub`: what they say that grub.cfg does not yet say is reported as
+pending, never as done. Parameter values are read by kernel_cmdline, as the
+kernel parses them.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shlex
 
+from . import grub_config, kernel_cmdline
 from .hostfs import ConfigError
 
+PROC_CMDLINE = "/proc/cmdline"
+GRUB_CFGS = ("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")
 GRUB_DEFAULTS = "/etc/default/grub"
 GRUB_DROPIN_DIR = "/etc/default/grub.d"
 KERNEL_CMDLINE = "/etc/kernel/cmdline"   # systemd-boot / kernel-install hosts
 GRUB_KEYS = ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT")
 
 
-def running_params(host):
-    """Words of /proc/cmdline, or None when not readable under the root."""
-    text = host.read_text("/proc/cmdline")
-    return None if text is None else text.split()
+class BootLine:
+    """One kernel command line and where it comes from."""
+
+    def __init__(self, text, source, release=None, notes=()):
+        self.text = text                  # as the kernel will see it in /proc/cmdline
+        self.source = source              # e.g. "/boot/grub/grub.cfg entry 'Debian GNU/Linux'"
+        self.release = release            # kernel release it boots, when known
+        self.notes = list(notes)
+        self.params = kernel_cmdline.parse(text)
+
+    def value(self, name, accept=None):
+        return kernel_cmdline.last_value(self.params, name, accept)
 
 
-def configured_params(host):
-    """(words, sources) the bootloader config will pass; words None if no config."""
-    words = []
-    sources = []
+def running(host):
+    """The running kernel's command line, or None when not under this root."""
+    text = host.read_text(PROC_CMDLINE)
+    if text is None:
+        return None
+    release = (host.read_text("/proc/sys/kernel/osrelease") or "").strip() or None
+    return BootLine(text.rstrip("\n"), PROC_CMDLINE, release)
+
+
+def next_boot(host):
+    """The command line the next boot passes (a BootLine), or None with no
+    bootloader configuration under this root. ConfigError when grub.cfg says
+    something that cannot be decided (the entry that boots is unknown)."""
+    for path in GRUB_CFGS:
+        text = host.read_text(path)
+        if text is not None:
+            return _grub_entry(host, path, text)
+    text = host.read_text(KERNEL_CMDLINE)
+    if text is not None:
+        return BootLine(" ".join(text.split()), KERNEL_CMDLINE)
+    return None
+
+
+def next_or_running(host):
+    """(BootLine of the next boot, evidence); without a bootloader configuration
+    the next boot is taken to repeat the running command line (direct kernel
+    boot does). (None, evidence) when neither is under this root."""
+    line = next_boot(host)
+    evidence = []
+    if line is None:
+        line = running(host)
+        if line is None:
+            return None, ["no bootloader configuration and no /proc/cmdline under this root: "
+                          "the next boot's kernel parameters are unknown"]
+        evidence.append("no bootloader configuration found: the next boot is taken to pass the "
+                        "running command line")
+    evidence.append("next boot: %s: %s" % (line.source, line.text))
+    evidence.extend(line.notes)
+    if line.release is None:
+        now = running(host)
+        line.release = now.release if now else None
+    return line, evidence
+
+
+def release_version(release):
+    """(major, minor) of a kernel release string, or None."""
+    match = re.match(r"(\d+)\.(\d+)", release or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _grub_entry(host, path, text):
+    env_path = posixpath.join(posixpath.dirname(path), "grubenv")
+    try:
+        config = grub_config.GrubConfig(text)
+        spec, why = config.default_spec(grub_config.parse_grubenv(host.read_text(env_path)))
+        entry = config.entry(spec)
+    except grub_config.GrubError as exc:
+        raise ConfigError(path, "cannot tell which entry GRUB boots: %s" % exc)
+    if not entry.linux:
+        raise ConfigError(path, "the default entry %r has no linux line" % entry.title)
+    kernel = entry.linux[0]
+    release = re.sub(r"^.*/vmlinu[xz]-", "", kernel) if re.search(r"/vmlinu[xz]-", kernel) else None
+    line = BootLine(grub_config.loader_cmdline(entry.linux), "%s entry %r (%s)" % (path, entry.title, why),
+                    release)
+    line.notes.extend(_pending_defaults(host, line))
+    return line
+
+
+def _pending_defaults(host, line):
+    """Parameters /etc/default/grub(.d) ask for that the entry lacks: they wait
+    for update-grub."""
+    wanted, sources = grub_defaults(host)
+    if wanted is None:
+        return []
+    have = {"%s=%s" % (k, v) if v is not None else k for k, v in line.params}
+    missing = [w for w in wanted if w not in have]
+    if not missing:
+        return []
+    return ["%s ask for %s, which grub.cfg does not pass yet: run update-grub"
+            % (", ".join(sources), " ".join(missing))]
+
+
+def grub_defaults(host):
+    """(words, sources) of GRUB_CMDLINE_LINUX(+_DEFAULT) in /etc/default/grub
+    and its .d drop-ins, as grub-mkconfig would put them on the linux line;
+    (None, []) when there is no such file."""
     grub_files = [GRUB_DEFAULTS] + [GRUB_DROPIN_DIR + "/" + n
                                     for n in host.list_dir(GRUB_DROPIN_DIR, ".cfg")]
     values = {}
+    sources = []
     for path in grub_files:
         text = host.read_text(path)
         if text is None:
@@ -52,21 +156,19 @@ def configured_params(host):
                 expanded = expanded.replace("${%s}" % name, values.get(name, ""))
                 expanded = expanded.replace("$" + name, values.get(name, ""))
             values[key] = expanded
-    if sources:
-        for name in GRUB_KEYS:
-            words.extend(values.get(name, "").split())
-    text = host.read_text(KERNEL_CMDLINE)
-    if text is not None:
-        sources.append(KERNEL_CMDLINE)
-        words.extend(text.split())
-    return (words if sources else None), sources
+    if not sources:
+        return None, []
+    words = []
+    for name in GRUB_KEYS:
+        words.extend(values.get(name, "").split())
+    return words, sources
 
 
-def param_value(words, name):
-    """The last value given for `name` (kernel semantics: last one wins)."""
-    found = None
-    for word in words or ():
-        key, sep, value = word.partition("=")
-        if key == name:
-            found = value if sep else ""
-    return found
+def kernel_config(host, release):
+    """(the build configuration {CONFIG_X: value} of kernel `release`, its
+    path); (None, path or None) when /boot/config-<release> is absent."""
+    if not release:
+        return None, None
+    path = "/boot/config-" + release
+    text = host.read_text(path)
+    return (kernel_cmdline.parse_kconfig(text) if text is not None else None), path

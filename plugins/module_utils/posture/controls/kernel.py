@@ -6,11 +6,10 @@ opt-in boot parameters that remove the 32-bit syscall entry and vsyscall."""
 
 from __future__ import annotations
 
-import re
-
-from ..boot_params import configured_params, param_value, running_params
+from ..boot_params import kernel_config, next_or_running, release_version, running
+from ..kernel_cmdline import kstrtobool
 from ..hostfs import ConfigError
-from ..model import Remediation, judged, not_applicable, Outcome, ERROR, FAIL, PASS
+from ..model import Remediation, judged, not_applicable, Outcome, FAIL
 from ..registry import control
 from ..sysctl import running_value
 
@@ -96,41 +95,78 @@ def check_ip_forward(ctx):
     return judge_sysctl(ctx, "net.ipv4.ip_forward", lambda v: v == 1)
 
 
-def _boot_param_check(name, wanted):
-    def check(ctx):
-        running = running_params(ctx.host)
-        configured, sources = configured_params(ctx.host)
-        now = param_value(running, name) if running is not None else None
-        boot = param_value(configured, name) if configured is not None else None
-        evidence = ["/proc/cmdline: %s=%s" % (name, now if now is not None else "(absent)")
-                    if running is not None else "/proc/cmdline not readable under this root",
-                    "%s: %s=%s" % (", ".join(sources), name, boot if boot is not None else "(absent)")
-                    if sources else "no bootloader configuration found"]
-        if running is None:
-            return judged(boot == wanted, evidence)
-        pending = now != wanted and boot == wanted
-        if pending:
-            evidence.append("configured, takes effect at the next reboot")
-        return Outcome(PASS if now == wanted else FAIL, evidence, reboot_pending=pending)
-    check.__name__ = "check_boot_" + name
-    return check
-
-
-def _kernel_facts(host):
-    """(release, version tuple or None, kernel config text or None) of the running
-    kernel, or of the newest /boot/config-* of an offline tree."""
-    release = (host.read_text("/proc/sys/kernel/osrelease") or "").strip()
-    if not release:
-        configs = sorted(n[len("config-"):] for n in host.list_dir("/boot") if n.startswith("config-"))
-        release = configs[-1] if configs else ""
-    numbers = re.match(r"(\d+)\.(\d+)", release)
-    version = (int(numbers.group(1)), int(numbers.group(2))) if numbers else None
-    config = host.read_text("/boot/config-" + release) if release else None
-    return release, version, config
+def judge_boot_setting(ctx, decide):
+    """Outcome for a boot-time kernel setting: `decide(line, kconfig)` gives
+    (True/False/None for unknown, evidence) for one command line; the running
+    kernel decides now, the entry the bootloader will boot decides next time."""
+    now = running(ctx.host)
+    nxt, evidence = next_or_running(ctx.host)
+    results = {}
+    for when, line in (("now", now), ("next boot", nxt)):
+        if line is None:
+            continue
+        kconfig, kconfig_path = kernel_config(ctx.host, line.release)
+        ok, why = decide(line, kconfig)
+        if kconfig is None:
+            why = why + ["%s not found" % (kconfig_path or "the kernel's /boot/config-*")]
+        results[when] = ok
+        evidence.extend("%s (%s): %s" % (when, line.source, w) for w in why)
+    if now is None:
+        evidence.append("/proc/cmdline not readable under this root: judged on the next boot")
+        return judged(results.get("next boot") is True, evidence)
+    ok_now, ok_next = results["now"], results.get("next boot")
+    if ok_now and ok_next:
+        return judged(True, evidence)
+    if ok_now and not ok_next:
+        evidence.append("the next boot would not keep it")
+    pending = not ok_now and ok_next is True
+    if pending:
+        evidence.append("configured, takes effect at the next reboot")
+    return Outcome(FAIL, evidence, reboot_pending=pending)
 
 
 IA32_PARAMETER_SINCE = (6, 7)
-_ia32_parameter = _boot_param_check("ia32_emulation", "0")
+
+
+def ia32_decision(line, kconfig):
+    """Whether the kernel of `line` refuses 32-bit syscalls (arch/x86/entry/common.c,
+    early_param ia32_emulation= with kstrtobool, 6.7+)."""
+    known = kconfig or {}
+    if known.get("CONFIG_IA32_EMULATION") == "n":
+        return True, ["kernel built without IA32 emulation"]
+    value = line.value("ia32_emulation", accept=lambda v: kstrtobool(v) is not None)
+    version = release_version(line.release)
+    if version is None:
+        return None, ["kernel release unknown: cannot tell whether it honours ia32_emulation="]
+    if version < IA32_PARAMETER_SINCE:
+        return False, ["kernel %s ignores ia32_emulation= (it needs 6.7 or newer): 32-bit "
+                       "syscalls still work" % line.release]
+    if value is not None:
+        off = kstrtobool(value) is False
+        return off, ["ia32_emulation=%s: 32-bit syscalls %s" % (value, "refused" if off else "allowed")]
+    if kconfig is None:
+        return None, ["no ia32_emulation= and the kernel's default is not known"]
+    off = known.get("CONFIG_IA32_EMULATION_DEFAULT_DISABLED") == "y"
+    return off, ["no ia32_emulation=; kernel %s: IA32 emulation %s by default"
+                 % (line.release, "off" if off else "on")]
+
+
+VSYSCALL_MODES = ("emulate", "xonly", "none")
+
+
+def vsyscall_decision(line, kconfig):
+    """Whether the kernel of `line` maps no vsyscall page (arch/x86/entry/vsyscall,
+    early_param vsyscall=: emulate, xonly or none, anything else ignored)."""
+    kconfig = kconfig or {}
+    if kconfig.get("CONFIG_X86_VSYSCALL_EMULATION") == "n":
+        return True, ["kernel built without vsyscall emulation"]
+    value = line.value("vsyscall", accept=lambda v: v in VSYSCALL_MODES)
+    if value is not None:
+        return value == "none", ["vsyscall=%s" % value]
+    if "CONFIG_X86_VSYSCALL_EMULATION" not in kconfig:
+        return None, ["no valid vsyscall= and the kernel's default is not known"]
+    none = kconfig.get("CONFIG_LEGACY_VSYSCALL_NONE") == "y"
+    return none, ["no valid vsyscall=; kernel default %s" % ("none" if none else "xonly")]
 
 
 @control(id="host-ia32-emulation-off", layer="kernel", engine="host", required=False,
@@ -140,40 +176,7 @@ _ia32_parameter = _boot_param_check("ia32_emulation", "0")
          remediation=Remediation("kernel", {"stockade_kernel_ia32_emulation_disabled": True},
                                  "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"))
 def check_ia32_emulation(ctx):
-    release, version, config = _kernel_facts(ctx.host)
-    if config and "# CONFIG_IA32_EMULATION is not set" in config:
-        return judged(True, ["/boot/config-%s: built without IA32 emulation" % release])
-    outcome = _ia32_parameter(ctx)
-    abi = ctx.host_abi()
-    if abi is not None:
-        return _judge_running_kernel(abi, outcome, release, version)
-    default_off = bool(config and "CONFIG_IA32_EMULATION_DEFAULT_DISABLED=y" in config)
-    if default_off and not any("ia32_emulation=1" in line for line in outcome.evidence):
-        return judged(True, outcome.evidence + ["/boot/config-%s: IA32 emulation off by default" % release])
-    if outcome.status == PASS and version and version < IA32_PARAMETER_SINCE:
-        return Outcome(FAIL, outcome.evidence + [_ignored(release)])
-    return outcome
-
-
-def _ignored(release):
-    return "kernel %s ignores ia32_emulation= (it needs 6.7 or newer): 32-bit syscalls still work" % release
-
-
-def _judge_running_kernel(abi, outcome, release, version):
-    """On a live host the running kernel answers for itself: the 32-bit programs
-    either run or they do not, whatever the command line says."""
-    evidence = outcome.evidence + ["kernel %s" % release] + abi.evidence()
-    if not abi.usable:
-        return Outcome(ERROR, evidence + ["the native control program did not run: no verdict"])
-    if abi.refuses_32bit:
-        return Outcome(PASS, evidence)
-    if any(line.startswith("/proc/cmdline: ia32_emulation=0") for line in outcome.evidence) \
-            and version and version < IA32_PARAMETER_SINCE:
-        evidence.append(_ignored(release))
-    return Outcome(FAIL, evidence, reboot_pending=outcome.reboot_pending)
-
-
-_vsyscall_parameter = _boot_param_check("vsyscall", "none")
+    return judge_boot_setting(ctx, ia32_decision)
 
 
 @control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
@@ -181,16 +184,5 @@ _vsyscall_parameter = _boot_param_check("vsyscall", "none")
          rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
          remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
                                  "add vsyscall=none to the kernel command line and reboot"))
-def check_vsyscall(ctx):
-    outcome = _vsyscall_parameter(ctx)
-    if not (ctx.live_enabled and ctx.host.is_live):
-        return outcome
-    # The running kernel maps the page into every process unless it is removed:
-    # the audit's own address space shows which.
-    maps = ctx.host.read_text("/proc/self/maps")
-    if maps is None:
-        return outcome
-    if "[vsyscall]" in maps:
-        return Outcome(FAIL, outcome.evidence + ["/proc/self/maps: the [vsyscall] page is mapped"],
-                       reboot_pending=outcome.reboot_pending)
-    return Outcome(PASS, outcome.evidence + ["/proc/self/maps: no [vsyscall] page (running kernel)"])
+def check_vsyscall_none(ctx):
+    return judge_boot_setting(ctx, vsyscall_decision)

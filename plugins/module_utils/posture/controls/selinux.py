@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import Remediation, judged, not_applicable, Outcome, FAIL
 from ..registry import control
-from ..selinux_state import CONFIG, boolean_values, installed_modules
+from ..selinux_state import CONFIG, boolean_values, installed_modules, next_boot_mode
 from .docker_daemon_checks import daemon_flag_check
 
 # Booleans that widen what container_t may do; off in both container-selinux
@@ -30,19 +30,25 @@ SELINUX_FIX = Remediation("selinux", {"stockade_selinux_state": "enforcing"},
          remediation=SELINUX_FIX)
 def check_selinux_enforcing(ctx):
     state = ctx.selinux
-    evidence = ["%s: SELINUX=%s" % (CONFIG, state.config_mode or "(file absent)")]
+    if state.config_mode is None:
+        config = "%s: no SELINUX= line libselinux reads as a mode" % CONFIG
+    else:
+        config = "%s: SELINUX=%s (libselinux reads it from line %d)" % (CONFIG, state.config_mode,
+                                                                         state.config_line)
+    evidence = [config]
     if state.lsms is not None:
         evidence.append("active LSMs: %s" % (",".join(state.lsms) or "none"))
+    boot = next_boot_mode(ctx.host, state)
+    evidence.extend(boot.evidence)
+    evidence.append("next boot: %s" % (boot.mode or "cannot tell"))
     if state.runtime_mode is None:
         evidence.append("runtime mode: not readable under this root (offline audit), "
-                        "judged on the configured mode")
-        return judged(state.config_mode == "enforcing", evidence)
+                        "judged on the next boot")
+        return judged(boot.mode == "enforcing", evidence)
     evidence.append("runtime mode: %s (%s)" % (state.runtime_mode, state.runtime_source))
-    if state.runtime_mode == "enforcing" and state.config_mode == "enforcing":
+    if state.runtime_mode == "enforcing" and boot.mode == "enforcing":
         return judged(True, evidence)
-    pending = state.runtime_mode == "disabled" and state.config_mode == "enforcing"
-    if state.runtime_mode == "enforcing":
-        evidence.append("the host will boot %s" % (state.config_mode or "without SELinux"))
+    pending = state.runtime_mode == "disabled" and boot.mode == "enforcing"
     return Outcome(FAIL, evidence, reboot_pending=pending)
 
 

@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The boot entry GRUB will boot, read from grub.cfg as GRUB 2.06 (Debian 12)
+and 2.12 (Debian 13) run it.
+
+Only what grub-mkconfig writes is understood: `set VAR=value` at the top
+level (inside `if`/`else` too), `menuentry` and `submenu` blocks with their
+`$menuentry_id_option 'id'`, and each entry's `linux` line. The default entry
+is chosen as grub-core/normal/menu.c does: `default` is an entry number, a
+title or an id, `>` steps into a submenu, a number out of range means entry
+0; grubenv's `next_entry` (one-time boot) comes before `saved_entry`. Words
+are split by GRUB's script lexer rules (single quotes literal, double quotes
+expand `$var` and take `\\` escapes); the linux loader passes
+`BOOT_IMAGE=<path>` before the arguments. Whatever cannot be decided this way
+(an entry chosen by a condition, `blscfg`, `configfile`, a default that names
+nothing) is reported as unknown, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VAR = re.compile(r"\$(?:\{([A-Za-z0-9_?#]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9?#]))")
+
+
+class GrubError(Exception):
+    """grub.cfg says something this reader cannot decide."""
+
+
+class Entry:
+    def __init__(self, title, entry_id, conditional):
+        self.title = title
+        self.id = entry_id
+        self.conditional = conditional   # inside an if/for/function: may not exist
+        self.linux = None                # [path, args...] of its `linux` command
+        self.children = None             # a submenu's entries
+
+    def __repr__(self):
+        return "Entry(%r)" % self.title
+
+
+def split_words(line, variables):
+    """GRUB script words of one line (comments dropped, variables expanded)."""
+    words = []
+    current = []
+    started = False
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if char in " \t" :
+            if started:
+                words.append("".join(current))
+                current, started = [], False
+            index += 1
+            continue
+        if char == "#" and not started:
+            break
+        if char in ";" and not started:
+            words.append(";")
+            index += 1
+            continue
+        started = True
+        if char == "\\":
+            current.append(line[index + 1:index + 2])
+            index += 2
+        elif char == "'":
+            end = line.find("'", index + 1)
+            if end < 0:
+                raise GrubError("unterminated single quote")
+            current.append(line[index + 1:end])
+            index = end + 1
+        elif char == '"':
+            index += 1
+            while index < len(line) and line[index] != '"':
+                if line[index] == "\\" and line[index + 1:index + 2] in ('"', "\\", "$"):
+                    current.append(line[index + 1])
+                    index += 2
+                elif line[index] == "$":
+                    value, index = _expand(line, index, variables)
+                    current.append(value)
+                else:
+                    current.append(line[index])
+                    index += 1
+            if index >= len(line):
+                raise GrubError("unterminated double quote")
+            index += 1
+        elif char == "$":
+            value, index = _expand(line, index, variables)
+            current.append(value)
+        else:
+            current.append(char)
+            index += 1
+    if started:
+        words.append("".join(current))
+    return words
+
+
+def _expand(line, index, variables):
+    match = _VAR.match(line, index)
+    if not match:
+        return "$", index + 1
+    name = match.group(1) or match.group(2)
+    if name not in variables:
+        raise GrubError("uses ${%s}, which is not set in grub.cfg" % name)
+    return variables[name], match.end()
+
+
+class GrubConfig:
+    """The menu of one grub.cfg and the `default` it sets."""
+
+    def __init__(self, text):
+        self.entries = []
+        self.defaults = []        # every `set default=` value, in order (raw text)
+        self.variables = {}
+        self._parse(text)
+
+    def _parse(self, text):
+        menus = [self.entries]      # the menu new entries go into
+        blocks = []                 # "entry", "submenu", "if", "for", "function"
+        current = None
+        for number, raw in enumerate(text.splitlines(), 1):
+            try:
+                words = split_words(raw.strip(), dict(self.variables, menuentry_id_option="--id"))
+            except GrubError as exc:
+                words = self._unexpanded(raw, exc)
+            if not words:
+                continue
+            head = words[0]
+            if head in ("menuentry", "submenu"):
+                entry = Entry(*self._title_and_id(words), conditional=any(
+                    b in ("if", "for", "function", "while") for b in blocks))
+                menus[-1].append(entry)
+                if head == "submenu":
+                    entry.children = []
+                    menus.append(entry.children)
+                    blocks.append("submenu")
+                else:
+                    current = entry
+                    blocks.append("entry")
+                continue
+            if head in ("if", "for", "while", "function"):
+                blocks.append(head)
+                continue
+            if head in ("fi", "done") or (head == "}" and blocks):
+                closed = blocks.pop() if blocks else None
+                if closed == "submenu":
+                    menus.pop()
+                elif closed == "entry":
+                    current = None
+                continue
+            if head in ("blscfg", "configfile", "source", "extract_entries_source"):
+                if current is None:
+                    raise GrubError("line %d: `%s` builds the menu at boot time" % (number, head))
+            if head == "set" and len(words) > 1 and "=" in words[1]:
+                name, value = words[1].split("=", 1)
+                if current is None:
+                    if name == "default":
+                        self.defaults.append(_raw_assignment(raw))
+                    if not [b for b in blocks if b in ("function",)]:
+                        self.variables[name] = value
+                continue
+            if head in ("linux", "linux16", "linuxefi") and current is not None:
+                current.linux = words[1:]
+
+    @staticmethod
+    def _unexpanded(raw, exc):
+        words = raw.strip().split()
+        if words and words[0] in ("linux", "linux16", "linuxefi"):
+            raise GrubError("its linux line %s" % exc)
+        return words
+
+    @staticmethod
+    def _title_and_id(words):
+        args = [w for w in words[1:] if w not in ("{", ";")]
+        entry_id = None
+        title = None
+        skip = False
+        for position, word in enumerate(args):
+            if skip:
+                skip = False
+                continue
+            if word == "--id":
+                entry_id = args[position + 1] if position + 1 < len(args) else None
+                skip = True
+            elif word in ("--class", "--users", "--hotkey", "--source"):
+                skip = True
+            elif word.startswith("--"):
+                continue
+            elif title is None:
+                title = word
+        return title or "", entry_id
+
+    def default_spec(self, grubenv):
+        """The value of `default` when GRUB builds its menu."""
+        env = grubenv or {}
+        if env.get("next_entry"):
+            return env["next_entry"], "grubenv next_entry (one-time boot)"
+        plain = [d for d in self.defaults if "next_entry" not in d]
+        if not plain:
+            return "0", "no `set default` in grub.cfg"
+        value = plain[-1]
+        if "saved_entry" in value:
+            return env.get("saved_entry", "0") or "0", "grubenv saved_entry"
+        if "$" in value:
+            raise GrubError("`set default=%s` depends on a variable" % value)
+        return value, "set default=%s" % value
+
+    def entry(self, spec):
+        """The entry GRUB boots for a `default` value."""
+        menu = self.entries
+        parts = spec.split(">")
+        chosen = None
+        for depth, part in enumerate(parts):
+            chosen = _pick(menu, part)
+            if chosen.children is not None:
+                menu = chosen.children
+                if depth == len(parts) - 1:
+                    chosen = _pick(menu, "0")
+            elif depth != len(parts) - 1:
+                raise GrubError("default %r goes past an entry that is not a submenu" % spec)
+        return chosen
+
+
+def _pick(menu, part):
+    if not menu:
+        raise GrubError("the menu is empty")
+    digits = re.match(r"\s*\+?(0[xX][0-9a-fA-F]+|[0-9]+)", part)
+    index = None
+    if digits:
+        text = digits.group(1)
+        index = int(text, 16) if text[:2].lower() == "0x" else int(text, 8 if text.startswith("0") and len(text) > 1 else 10)
+    else:
+        for position, item in enumerate(menu):
+            if part in (item.title, item.id):
+                index = position
+                break
+        if index is None:
+            raise GrubError("default %r names no menu entry" % part)
+    if index >= len(menu):
+        index = 0   # menu.c: an out-of-range default boots the first entry
+    if any(item.conditional for item in menu[:index + 1]):
+        raise GrubError("entry %d of the menu depends on a condition evaluated at boot" % index)
+    return menu[index]
+
+
+def _raw_assignment(raw):
+    value = raw.strip()[len("set"):].strip()
+    return value.split("=", 1)[1].strip().strip('"').strip("'")
+
+
+def parse_grubenv(text):
+    """{name: value} of a GRUB environment block (grubenv)."""
+    values = {}
+    for line in (text or "").splitlines():
+        if line.startswith("#") or "=" not in line:
+            continue
+        name, value = line.split("=", 1)
+        values[name] = value.replace("\\n", "\n").replace("\\\\", "\\")
+    return values
+
+
+def loader_cmdline(linux_words):
+    """The command line GRUB's linux loader gives the kernel: BOOT_IMAGE=path,
+    then the arguments; one with a space is quoted (lib/cmdline.c)."""
+    if not linux_words:
+        return None
+    args = ["BOOT_IMAGE=" + linux_words[0]]
+    for word in linux_words[1:]:
+        escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'")
+        args.append('"%s"' % escaped if (" " in word or "\t" in word) else escaped)
+    return " ".join(args)
