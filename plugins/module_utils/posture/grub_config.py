@@ -8,8 +8,8 @@ Only what grub-mkconfig writes is understood: `set VAR=value` at the top
 level (inside `if`/`else` too), `menuentry` and `submenu` blocks with their
 `$menuentry_id_option 'id'`, and each entry's `linux` line. The default entry
 is chosen as grub-core/normal/menu.c does: `default` is an entry number, a
-title or an id, `>` steps into a submenu, a number out of range means entry
-0; grubenv's `next_entry` (one-time boot) comes before `saved_entry`. Words
+title or an id, `>` steps into a submenu, a number out of range or a name
+that matches nothing means entry 0; grubenv's `next_entry` (one-time boot) comes before `saved_entry`. Words
 are split by GRUB's script lexer rules (single quotes literal, double quotes
 expand `$var` and take `\\` escapes); the linux loader passes
 `BOOT_IMAGE=<path>` before the arguments. Whatever cannot be decided this way
@@ -235,10 +235,8 @@ def _pick(menu, part):
             if part in (item.title, item.id):
                 index = position
                 break
-        if index is None:
-            raise GrubError("default %r names no menu entry" % part)
-    if index >= len(menu):
-        index = 0   # menu.c: an out-of-range default boots the first entry
+    if index is None or index >= len(menu):
+        index = 0   # menu.c: a default that names nothing, or is out of range, boots the first entry
     if any(item.conditional for item in menu[:index + 1]):
         raise GrubError("entry %d of the menu depends on a condition evaluated at boot" % index)
     return menu[index]
