@@ -2,42 +2,156 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Kernel parameters: the running value in /proc/sys and the value the
-sysctl.d files will set at the next boot (systemd-sysctl's order)."""
+sysctl.d files will set at the next boot.
+
+Mirrors systemd-sysctl 252 (Debian 12; run against test trees on the CI
+machine, tests/unit/consumers/test_systemd_sysctl.py) and, from its source,
+257 (Debian 13), both built for merged /usr:
+- the directories are /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d
+  and /usr/lib/sysctl.d (no /lib/sysctl.d: on merged-/usr hosts it is
+  /usr/lib/sysctl.d, and /etc/sysctl.conf is read only through Debian's
+  /etc/sysctl.d/99-sysctl.conf symlink);
+- a `*.conf` name (not starting with a dot) in a higher directory hides the
+  same name in every lower one, whatever it is: a symlink to /dev/null or an
+  empty file masks it, a dangling symlink hides it silently, a directory
+  hides it and fails systemd-sysctl;
+- the winning files are read in the order of their names; a later
+  assignment of a key replaces an earlier one;
+- lines end at `\\n`, `\\r` or NUL; blanks around keys and values are cut
+  (blanks inside a value are kept, quotes and backslashes too); lines
+  starting with `#` or `;` are comments; a line without `=` is ignored and
+  makes systemd-sysctl fail; `-key` only means "ignore a failure to write";
+- a key is a path under /proc/sys: if its first separator is a dot, dots and
+  slashes swap (`net.ipv4.conf.eth0/1.rp_filter` is
+  `net/ipv4/conf/eth0.1/rp_filter`);
+- a key with glob characters sets every matching entry that no explicit key
+  sets.
+Unreadable files and directories are an error, never skipped.
+"""
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from .hostfs import ConfigError
 
-SYSCTL_DIRS = ("/usr/lib/sysctl.d", "/lib/sysctl.d", "/usr/local/lib/sysctl.d",
-               "/run/sysctl.d", "/etc/sysctl.d")
+SYSCTL_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d")
+_GLOB = re.compile(r"[*?\[]")
+_BLANKS = " \t\n\r"
 
 
 def running_value(host, name):
     """The value in /proc/sys, or None where /proc/sys is not under the root."""
-    path = "/proc/sys/" + name.replace(".", "/")
-    text = host.read_text(path)
+    text = host.read_text("/proc/sys/" + normalize(name))
     return None if text is None else " ".join(text.split())
 
 
-def persisted_values(host):
-    """{name: (value, file)} as systemd-sysctl applies them: files from all dirs
-    sorted by name (a name in a later dir masks the earlier), then sysctl.conf."""
+def normalize(key):
+    """The /proc/sys path of a key (systemd's sysctl_normalize())."""
+    first = re.search(r"[/.]", key)
+    if first and first.group(0) == ".":
+        key = key.translate(str.maketrans("./", "/."))
+    parts = [p for p in key.split("/") if p and p != "."]
+    return "/".join(parts)
+
+
+class SysctlSettings:
+    """What systemd-sysctl will write at boot: explicit keys and glob patterns."""
+
+    def __init__(self):
+        self.explicit = {}    # normalized key: (value, file)
+        self.globs = {}       # normalized pattern: (value, file), in assignment order
+
+    def get(self, name):
+        """(value, file) systemd-sysctl writes to `name`, or None."""
+        key = normalize(name)
+        if key in self.explicit:
+            return self.explicit[key]
+        found = None
+        for pattern, setting in self.globs.items():
+            if _glob_match(pattern, key):
+                found = setting
+        return found
+
+    def assign(self, key, value, path):
+        table = self.globs if _GLOB.search(key) else self.explicit
+        table.pop(key, None)    # re-insert: a later assignment comes later
+        table[key] = (value, path)
+
+
+def _glob_match(pattern, key):
+    import fnmatch
+    parts, names = pattern.split("/"), key.split("/")
+    return len(parts) == len(names) and all(
+        fnmatch.fnmatchcase(n, p) and not (n.startswith(".") and not p.startswith("."))
+        for p, n in zip(parts, names))
+
+
+def config_files(host):
+    """[(name, path)] of the files systemd-sysctl reads, in its order."""
     by_name = {}
-    for directory in SYSCTL_DIRS:
-        for name in host.list_dir(directory, ".conf"):
+    for directory in reversed(SYSCTL_DIRS):
+        for name in _entries(host, directory):
             by_name[name] = posixpath.join(directory, name)
-    files = [by_name[n] for n in sorted(by_name)] + ["/etc/sysctl.conf"]
-    values = {}
-    for path in files:
+    return [(name, by_name[name]) for name in sorted(by_name)]
+
+
+def _entries(host, directory):
+    """Every `*.conf` name in a directory, whatever kind of entry it is."""
+    import os
+    try:
+        local = host.resolve(directory)
+    except ConfigError:
+        return []
+    try:
+        names = os.listdir(local)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise ConfigError(directory, "cannot list: %s (systemd-sysctl would read it)"
+                          % (exc.strerror or exc))
+    return [n for n in names if n.endswith(".conf") and not n.startswith(".")]
+
+
+def persisted_values(host):
+    """SysctlSettings as systemd-sysctl applies them at boot."""
+    settings = SysctlSettings()
+    for _name, path in config_files(host):
+        if _masks(host, path):
+            continue
+        if host.is_dir(path):
+            raise ConfigError(path, "is a directory: it hides every file of that name and "
+                                    "systemd-sysctl fails on it")
         text = host.read_text(path)
-        for number, raw in enumerate((text or "").splitlines(), 1):
-            line = raw.strip()
-            if not line or line[0] in "#;":
-                continue
-            key, sep, value = line.lstrip("-").partition("=")
-            if not sep or not key.strip():
-                raise ConfigError(path, "line %d is not key = value: %r" % (number, line[:60]))
-            values[key.strip().replace("/", ".")] = (" ".join(value.split()), path)
-    return values
+        if text is None:        # dangling symlink: fopen() fails with ENOENT, ignored
+            continue
+        _parse(text, path, settings)
+    return settings
+
+
+def _masks(host, path):
+    """A symlink to /dev/null (under the audited root)."""
+    try:
+        return host.resolve(path) == host.resolve("/dev/null")
+    except ConfigError:
+        return False
+
+
+def _parse(text, path, settings):
+    for number, raw in enumerate(re.split(r"\r\n|[\n\r\0]", text), 1):
+        line = raw.strip(_BLANKS)
+        if not line or line[0] in "#;":
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip(_BLANKS)
+        if key.startswith("-"):
+            key = key[1:]
+        if not sep:
+            raise ConfigError(path, "line %d is not an assignment (systemd-sysctl ignores it and "
+                                    "fails): %r" % (number, line[:60]))
+        key = normalize(key)
+        if not key:
+            raise ConfigError(path, "line %d has no key (systemd-sysctl fails on it): %r"
+                              % (number, line[:60]))
+        settings.assign(key, value.strip(_BLANKS), path)
