@@ -9,7 +9,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from . import (audit_rules, container_probe, docker_api, docker_daemon, docker_listeners, engine_version,
-               layered_config, live, selinux_state)
+               layered_config, live, selinux_state, subids)
 from ..probe import host_abi
 from .hostfs import ConfigError, HostRoot
 from .sysctl import persisted_values
@@ -193,6 +193,10 @@ class AuditContext:
     @_Lazy
     def selinux(self):
         return selinux_state.read_state(self.host)
+
+    @_Lazy
+    def subids(self):
+        return subids.SubidFiles(self.host)
 
     @_Lazy
     def persisted_sysctls(self):

@@ -10,7 +10,6 @@ from ..hostfs import ConfigError
 from ..layered_config import LayeredConfig
 from ..model import Remediation, judged, not_applicable, passed
 from ..registry import control
-from ..subids import problems, read_ids, read_ranges
 from ..sysctl import running_value
 from .docker_daemon_checks import running_option_evidence
 
@@ -42,12 +41,7 @@ def _subid_check(owner_of):
         owner, why = owner_of(ctx)
         if owner is None:
             return not_applicable(why)
-        users = read_ids(ctx.host, "/etc/passwd")
-        groups = read_ids(ctx.host, "/etc/group")
-        found = []
-        for path, ids in (("/etc/subuid", users), ("/etc/subgid", groups)):
-            ranges = read_ranges(ctx.host, path)
-            found.extend("%s: %s" % (path, p) for p in problems(ranges, ids, [owner], users))
+        found = ctx.subids.problems(owner)
         return judged(not found, found or [
             "%s has ranges of at least 65536 ids in /etc/subuid and /etc/subgid; "
             "no overlaps, no real ids inside (%s)" % (owner, why)])
