@@ -33,10 +33,10 @@ class _Intervals:
 
     def __init__(self, ranges):
         pairs = sorted((start, start + count) for start, count in ranges if count > 0)
-        self.starts = [start for start, _ in pairs]
+        self.starts = [pair[0] for pair in pairs]
         self.reach = []
         furthest = 0
-        for _, end in pairs:
+        for _start, end in pairs:
             furthest = max(furthest, end)
             self.reach.append(furthest)
 

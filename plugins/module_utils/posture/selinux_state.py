@@ -50,25 +50,27 @@ class SelinuxState:
         self.runtime_mode = runtime_mode      # enforcing/permissive/disabled/None (unknown)
         self.runtime_source = runtime_source
         self.config_mode = config_mode        # as selinux_getenforcemode() reads it; None: no mode
-        self.config_line = config_line        # the fgets() chunk number it came from
+        self.config_line = config_line        # the line it came from
         self.policy_type = policy_type
         self.lsms = lsms                      # active LSMs, or None when not readable
 
 
 def _fgets_chunks(data, size=PAGE_SIZE):
-    """The successive buffers fgets(buf, size, f) returns."""
+    """(line number, buffer) for each buffer fgets(buf, size, f) returns."""
     position = 0
+    line = 1
     while position < len(data):
         newline = data.find(b"\n", position, position + size - 1)
         end = newline + 1 if newline >= 0 else min(position + size - 1, len(data))
-        yield data[position:end]
+        yield line, data[position:end]
+        line += data.count(b"\n", position, end)
         position = end
 
 
 def enforce_mode(data):
-    """(mode, chunk number) as selinux_getenforcemode() reads the file's bytes;
-    (None, None) when no chunk gives a mode (the function returns -1)."""
-    for number, chunk in enumerate(_fgets_chunks(data), 1):
+    """(mode, line number) as selinux_getenforcemode() reads the file's bytes;
+    (None, None) when no buffer gives a mode (the function returns -1)."""
+    for number, chunk in _fgets_chunks(data):
         text = chunk.split(b"\0", 1)[0]
         if not text.startswith(b"SELINUX="):
             continue
@@ -95,7 +97,7 @@ def config_policy_type(data):
 
 
 def read_config(host):
-    """(mode, policy type, chunk number) of /etc/selinux/config as libselinux reads it;
+    """(mode, policy type, line number) of /etc/selinux/config as libselinux reads it;
     (None, 'targeted', None) when the file is absent."""
     text = host.read_text(CONFIG)
     if text is None:

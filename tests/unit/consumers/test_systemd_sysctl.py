@@ -123,7 +123,7 @@ def _key_path(key):
 
 @pytest.fixture(scope="module")
 def systemd_sysctl():
-    payload = [{"files": files, "keys": [_key_path(k) for k in expected]} for _, files, expected, _ in CASES]
+    payload = [{"files": case[1], "keys": [_key_path(k) for k in case[2]]} for case in CASES]
     return run_in_namespace(SYSTEMD_SYSCTL, payload)
 
 

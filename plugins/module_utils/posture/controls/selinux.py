@@ -33,8 +33,8 @@ def check_selinux_enforcing(ctx):
     if state.config_mode is None:
         config = "%s: no SELINUX= line libselinux reads as a mode" % CONFIG
     else:
-        config = "%s: SELINUX=%s (libselinux reads it from line %d)" % (CONFIG, state.config_mode,
-                                                                         state.config_line)
+        config = "%s: SELINUX=%s (libselinux reads it from line %d)" % (
+            CONFIG, state.config_mode, state.config_line)
     evidence = [config]
     if state.lsms is not None:
         evidence.append("active LSMs: %s" % (",".join(state.lsms) or "none"))
