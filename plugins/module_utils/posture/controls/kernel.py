@@ -36,9 +36,10 @@ SYSCTLS = (
 )
 
 
-def judge_sysctl(ctx, name, ok_for):
-    """Outcome for one sysctl: the running value decides, the persisted value
-    must not undo it at the next boot."""
+def judge_sysctl(ctx, name, ok_for, must_persist=True):
+    """Outcome for one sysctl: the running value decides, and the value
+    sysctl.d sets at the next boot must keep it (`must_persist`: a value no
+    file sets is lost at the next boot, back to the kernel's default)."""
     running = running_value(ctx.host, name)
     persisted = ctx.persisted_sysctls.get(name)
     evidence = []
@@ -56,13 +57,15 @@ def judge_sysctl(ctx, name, ok_for):
         if raw is None:
             continue
         try:
-            values[where] = int(raw.split()[0])
+            values[where] = int(raw.split()[0]) if where == "running" else int(raw.strip())
         except (ValueError, IndexError):
             source = persisted[1] if where == "persisted" else "/proc/sys/" + name.replace(".", "/")
             raise ConfigError(source, "%s is not an integer: %r" % (name, raw))
     ok_now = ok_for(values["running"]) if "running" in values else ok_for(values["persisted"])
-    ok_boot = ok_for(values["persisted"]) if "persisted" in values else True
-    if ok_now and not ok_boot:
+    ok_boot = ok_for(values["persisted"]) if "persisted" in values else not must_persist
+    if ok_now and "persisted" not in values and must_persist:
+        evidence.append("no sysctl.d file sets %s: the next boot restores the kernel's default" % name)
+    elif ok_now and not ok_boot:
         evidence.append("the next boot would apply a non-compliant value")
     if not ok_now and "running" in values and "persisted" in values and ok_boot:
         evidence.append("persisted but not applied: `sysctl --system` would apply it")
@@ -92,7 +95,7 @@ for _id, _name, _predicate, _wanted, _why in SYSCTLS:
 def check_ip_forward(ctx):
     if not any(ctx.engine_binary(e) for e in ("docker", "podman", "crio")):
         return not_applicable("no container engine installed")
-    return judge_sysctl(ctx, "net.ipv4.ip_forward", lambda v: v == 1)
+    return judge_sysctl(ctx, "net.ipv4.ip_forward", lambda v: v == 1, must_persist=False)
 
 
 def judge_boot_setting(ctx, decide):

@@ -422,3 +422,12 @@ def test_subgid_entry_owned_by_the_users_uid(audit_tree):
     # newgidmap matches a subgid owner by user name or uid, never by gid
     results = audit_tree(HARDENED, {"etc/subgid": "998:100000:65536\ncontainers:165536:65536\n"})
     assert results["docker-userns-subids"]["status"] == "pass", results["docker-userns-subids"]["evidence"]
+
+
+def test_sysctl_running_but_set_by_no_file_fails(audit_tree):
+    # the next boot restores the kernel's default (kptr_restrict 0): no proof it holds
+    results = audit_tree(HARDENED, {"etc/sysctl.d/90-stockade.conf": "kernel.yama.ptrace_scope = 1\n"})
+    entry = results["host-sysctl-kptr-restrict"]
+    assert entry["status"] == "fail"
+    assert any("no sysctl.d file sets" in line for line in entry["evidence"])
+    assert results["host-sysctl-ptrace-scope"]["status"] == "pass"

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hostile sysctl.d trees: host-sysctl-kptr-restrict must say what
+systemd-sysctl will write at the next boot (the fixture runs 2 and sets 2 in
+/etc/sysctl.d/90-stockade.conf)."""
+
+from corpus import Case, CharDevice, Fifo, Mode
+from hosttree import HARDENED, Symlink
+
+CONTROL = "host-sysctl-kptr-restrict"
+STOCKADE = "etc/sysctl.d/90-stockade.conf"
+RUN = "systemd 252 systemd-sysctl (this machine, tests/unit/consumers/test_systemd_sysctl.py)"
+SOURCE = "systemd 252 systemd-sysctl (source; the same rule is run in test_systemd_sysctl.py)"
+BAD = "kernel.kptr_restrict = 0\n"
+
+
+def sysctl(name, tree, expect, consumer=RUN, **kwargs):
+    return Case("sysctl-" + name, "sysctl", CONTROL, expect, tree, consumer=consumer, **kwargs)
+
+
+CASES = [
+    sysctl("later-name-in-usr-lib", {"usr/lib/sysctl.d/99-bad.conf": BAD}, "fail",
+           note="files are applied in name order across directories"),
+    sysctl("dev-null-masks-bad", {"usr/lib/sysctl.d/99-bad.conf": BAD,
+                                  "etc/sysctl.d/99-bad.conf": Symlink("/dev/null")}, "pass"),
+    sysctl("dev-null-masks-stockade", {STOCKADE: Symlink("/dev/null")}, "fail",
+           note="the running value is good but no file keeps it at the next boot"),
+    sysctl("empty-file-masks-stockade", {STOCKADE: None, "usr/lib/sysctl.d/90-stockade.conf":
+                                         HARDENED[STOCKADE], "etc/sysctl.d/90-stockade.conf": ""}, "fail"),
+    sysctl("dangling-symlink-hides-bad", {"usr/lib/sysctl.d/99-bad.conf": BAD,
+                                          "etc/sysctl.d/99-bad.conf": Symlink("/nonexistent")}, "pass"),
+    sysctl("run-cannot-override-etc", {"run/sysctl.d/90-stockade.conf": BAD}, "pass"),
+    sysctl("usr-local-hidden-by-etc", {"usr/local/lib/sysctl.d/90-stockade.conf": BAD}, "pass"),
+    sysctl("run-overrides-usr-lib", {"usr/lib/sysctl.d/95-x.conf": "kernel.kptr_restrict = 2\n",
+                                     "run/sysctl.d/95-x.conf": BAD}, "fail"),
+    sysctl("slash-key", {"etc/sysctl.d/99-bad.conf": "kernel/kptr_restrict = 0\n"}, "fail"),
+    sysctl("dash-prefix", {"etc/sysctl.d/99-bad.conf": "-kernel.kptr_restrict = 0\n"}, "fail"),
+    sysctl("sysctl-conf-not-read", {"etc/sysctl.conf": BAD}, "pass",
+           note="systemd 252 reads /etc/sysctl.conf only through a sysctl.d symlink"),
+    sysctl("debian-99-sysctl-symlink", {"etc/sysctl.conf": BAD,
+                                        "etc/sysctl.d/99-sysctl.conf": Symlink("../sysctl.conf")}, "fail"),
+    sysctl("glob-does-not-override-explicit", {"etc/sysctl.d/99-glob.conf": "kernel.kptr_* = 0\n"}, "pass"),
+    sysctl("glob-sets-what-no-key-sets", {STOCKADE: HARDENED[STOCKADE].replace("kernel.kptr_restrict = 2\n", ""),
+                                          "etc/sysctl.d/99-glob.conf": "kernel.kptr_restric? = 0\n"}, "fail"),
+    sysctl("nul-ends-a-line", {"etc/sysctl.d/99-x.conf": "kernel.dmesg_restrict = 1\0kernel.kptr_restrict = 0\n"},
+           "fail"),
+    sysctl("cr-ends-a-line", {"etc/sysctl.d/99-x.conf": "kernel.dmesg_restrict = 1\rkernel.kptr_restrict = 0\n"},
+           "fail"),
+    sysctl("hidden-file-ignored", {"etc/sysctl.d/.99-bad.conf": BAD}, "pass"),
+    sysctl("backup-name-ignored", {"etc/sysctl.d/99-bad.conf.dpkg-old": BAD}, "pass"),
+    sysctl("not-an-assignment", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict 0\n"}, "error",
+           names="/etc/sysctl.d/99-x.conf", note="systemd-sysctl ignores the line and exits 1"),
+    sysctl("directory-named-conf", {"etc/sysctl.d/99-x.conf/a": "x"}, "error",
+           names="/etc/sysctl.d/99-x.conf", note="systemd-sysctl fails on it"),
+    sysctl("fifo", {"etc/sysctl.d/99-x.conf": Fifo()}, "error", SOURCE + ": it blocks opening a FIFO",
+           names="/etc/sysctl.d/99-x.conf"),
+    sysctl("symlink-to-dev-zero", {"dev/zero": CharDevice(1, 5), "etc/sysctl.d/99-x.conf": Symlink("/dev/zero")},
+           "error", RUN + ": it reads /dev/zero forever", names="/etc/sysctl.d/99-x.conf"),
+    sysctl("unreadable-file", {"etc/sysctl.d/99-x.conf": Mode(BAD, 0o000)}, "error",
+           "systemd-sysctl runs as root and reads it; an audit that cannot is no proof", as_user=65534),
+    sysctl("value-with-junk", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = 2 # two\n"}, "error",
+           SOURCE + ": the kernel gets '2 # two' written, not a clean integer",
+           names="/etc/sysctl.d/99-x.conf"),
+]
