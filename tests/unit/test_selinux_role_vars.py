@@ -10,14 +10,17 @@ the tasks read (on this machine, which has no SELinux)."""
 import json
 import os
 import re
-import subprocess
 import sys
 
 import pytest
 import yaml
 
+from ansible_collections.stockade.hardening.plugins.module_utils import selinux_host_probe
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.selinux import CONTAINER_BOOLEANS
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins", "module_utils", "posture"))
+from hosttree import HARDENED, grub_cfg, write_tree  # noqa: E402  pylint: disable=wrong-import-position
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLE = os.path.join(REPO, "roles", "selinux")
@@ -87,21 +90,31 @@ def probe_keys_read_by_tasks():
 
 
 def test_the_probe_answers_every_key_the_tasks_read(tmp_path):
-    with open(os.path.join(ROLE, "files", "selinux_probe.py"), encoding="utf-8") as handle:
-        source = handle.read()
-    args = {"policy_type": "default", "package_tool": "dpkg", "packages": ["python3", "no-such-package-xyz"],
-            "label_witnesses": ["/etc"], "preflight_paths": ["/etc/passwd"],
-            "grub_dropin": str(tmp_path / "absent.cfg"), "grub_cfg": str(tmp_path / "absent-grub.cfg"),
-            "kernel_params": ["security=selinux"], "file_contexts": []}
-    result = subprocess.run([sys.executable, "-c", source, json.dumps(args)],
-                            capture_output=True, text=True, check=True)
-    probe = json.loads(result.stdout)
+    params = {"policy_type": "default", "package_tool": "dpkg", "packages": ["python3", "no-such-package-xyz"],
+              "label_witnesses": ["/etc"], "preflight_paths": ["/etc/passwd"],
+              "grub_dropin": str(tmp_path / "absent.cfg"), "kernel_params": ["security=selinux"],
+              "file_contexts": []}
+    probe = selinux_host_probe.probe(params)   # this machine, which runs no SELinux
+    json.dumps(probe)                            # what the module returns must be JSON
     if probe["runtime"] == "disabled":
         # The pre-flight keys exist only where SELinux runs (the tasks read them only then).
         probe.update(dict.fromkeys(("self_domain", "sshd_domains", "sshd_denials", "unverified_labels")))
     assert probe_keys_read_by_tasks() <= set(probe)
     assert "no-such-package-xyz" in probe["missing_packages"]
     assert probe["grub_dropin"] is None and probe["grub_cfg_has_params"] is False
+
+
+def test_the_probe_reads_the_state_with_the_engines_readers(tmp_path):
+    # a config the audit reads as "no mode" (libselinux skips the quoted line) and GRUB's entry with selinux=0
+    tree = dict(HARDENED, **{"etc/selinux/config": 'SELINUX="enforcing"\nSELINUXTYPE=default\n',
+                             "boot/grub/grub.cfg": grub_cfg("security=selinux selinux=0")})
+    root = write_tree(tmp_path / "root", tree)
+    probe = selinux_host_probe.probe({"policy_type": "default", "packages": [], "label_witnesses": [],
+                                      "preflight_paths": [], "kernel_params": ["security=selinux", "selinux=1"],
+                                      "file_contexts": []}, root=root)
+    assert probe["config_mode"] is None and probe["config_type"] == "default"
+    assert probe["next_boot"] == "disabled" and probe["grub_cfg_has_params"] is False
+    assert probe["modules"] == ["base", "container"]
 
 
 def role_value(expression, probe, **overrides):
@@ -122,7 +135,7 @@ def role_value(expression, probe, **overrides):
     for parts in (("vars", "main.yml"), ("vars", "Debian.yml"), ("defaults", "main.yml")):
         variables.update(trusted(load(*parts)))
     variables.update(overrides)
-    variables["__stockade_selinux_probe_result"] = {"stdout": json.dumps(probe)}
+    variables["__stockade_selinux_probe_result"] = probe
     templar = templar_module.Templar(loader=loader, variables=variables)
     return templar.template(templar_module.trust_as_template("{{ %s }}" % expression))
 

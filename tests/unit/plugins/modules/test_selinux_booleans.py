@@ -14,6 +14,7 @@ import stat
 
 import pytest
 
+from ansible_collections.stockade.hardening.plugins.module_utils import selinux_booleans as booleans_utils
 from ansible_collections.stockade.hardening.plugins.modules import selinux_booleans
 
 SETSEBOOL = r'''#!/usr/bin/env python3
@@ -28,10 +29,10 @@ if os.environ.get("FAKE_SETSEBOOL_FAIL"):
     sys.stderr.write("Could not change policy booleans\n")
     sys.exit(1)
 for name, value in pairs.items():
-    with open(os.path.join(root, "selinuxfs", "booleans", name), "w") as handle:
+    with open(os.path.join(root, "sys", "fs", "selinux", "booleans", name), "w") as handle:
         handle.write("%s %s" % (value, value))
 if persistent:
-    local = os.path.join(root, "store", "default", "active", "booleans.local")
+    local = os.path.join(root, "var", "lib", "selinux", "default", "active", "booleans.local")
     lines = dict(l.split("=") for l in open(local).read().split() if "=" in l) if os.path.exists(local) else {}
     lines.update(pairs)
     with open(local, "w") as handle:
@@ -42,12 +43,13 @@ if persistent:
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
     """A host whose policy defines three container booleans, all off and not persisted."""
-    (tmp_path / "selinuxfs" / "booleans").mkdir(parents=True)
-    (tmp_path / "selinuxfs" / "enforce").write_text("1")
+    (tmp_path / "sys" / "fs" / "selinux" / "booleans").mkdir(parents=True)
+    (tmp_path / "sys" / "fs" / "selinux" / "enforce").write_text("1")
     for name in ("container_manage_cgroup", "container_use_devices", "container_use_sysadmin"):
-        (tmp_path / "selinuxfs" / "booleans" / name).write_text("0 0")
-    (tmp_path / "store" / "default" / "active").mkdir(parents=True)
-    (tmp_path / "config").write_text("SELINUX=enforcing\nSELINUXTYPE=default\n")
+        (tmp_path / "sys" / "fs" / "selinux" / "booleans" / name).write_text("0 0")
+    (tmp_path / "var" / "lib" / "selinux" / "default" / "active").mkdir(parents=True)
+    (tmp_path / "etc" / "selinux").mkdir(parents=True)
+    (tmp_path / "etc" / "selinux" / "config").write_text("SELINUX=enforcing\nSELINUXTYPE=default\n")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     tool = bin_dir / "setsebool"
@@ -55,9 +57,7 @@ def fake(tmp_path, monkeypatch):
     tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", "%s:%s" % (bin_dir, os.environ["PATH"]))
     monkeypatch.setenv("FAKE_SELINUX_ROOT", str(tmp_path))
-    monkeypatch.setattr(selinux_booleans, "SELINUXFS", str(tmp_path / "selinuxfs"))
-    monkeypatch.setattr(selinux_booleans, "STORE", str(tmp_path / "store"))
-    monkeypatch.setattr(selinux_booleans, "CONFIG", str(tmp_path / "config"))
+    monkeypatch.setattr(booleans_utils, "HOST_ROOT", str(tmp_path))
     return tmp_path
 
 
@@ -67,7 +67,7 @@ def calls(fake):
 
 
 def persisted(fake):
-    return (fake / "store" / "default" / "active" / "booleans.local").read_text()
+    return (fake / "var" / "lib" / "selinux" / "default" / "active" / "booleans.local").read_text()
 
 
 ALL_OFF = {"disabled": ["container_manage_cgroup", "container_use_devices", "container_use_sysadmin",
@@ -90,26 +90,26 @@ def test_second_run_changes_nothing(fake, run_module):
 
 
 def test_check_mode_reports_and_diffs_without_calling_setsebool(fake, run_module):
-    (fake / "selinuxfs" / "booleans" / "container_use_devices").write_text("1 1")
+    (fake / "sys" / "fs" / "selinux" / "booleans" / "container_use_devices").write_text("1 1")
     result, failed = run_module(selinux_booleans.main, ALL_OFF, check_mode=True)
     assert not failed and result["changed"]
     assert result["changed_booleans"]["container_use_devices"] is False
     assert "container_use_devices=on/unset" in result["diff"]["before"]
     assert "container_use_devices=off/off" in result["diff"]["after"]
     assert calls(fake) == []
-    assert not (fake / "store" / "default" / "active" / "booleans.local").exists()
+    assert not (fake / "var" / "lib" / "selinux" / "default" / "active" / "booleans.local").exists()
 
 
 def test_a_runtime_only_change_is_made_persistent(fake, run_module):
     run_module(selinux_booleans.main, ALL_OFF)
-    (fake / "selinuxfs" / "booleans" / "container_use_sysadmin").write_text("1 1")   # setsebool without -P
+    (fake / "sys" / "fs" / "selinux" / "booleans" / "container_use_sysadmin").write_text("1 1")   # setsebool without -P
     result = run_module(selinux_booleans.main, ALL_OFF)[0]
     assert result["changed_booleans"] == {"container_use_sysadmin": False}
     assert calls(fake)[-1] == "-P container_use_sysadmin=0"
 
 
 def test_a_persisted_value_that_differs_is_rewritten(fake, run_module):
-    (fake / "store" / "default" / "active" / "booleans.local").write_text("container_use_devices=1\n")
+    (fake / "var" / "lib" / "selinux" / "default" / "active" / "booleans.local").write_text("container_use_devices=1\n")
     result = run_module(selinux_booleans.main, {"disabled": ["container_use_devices"]})[0]
     assert result["changed_booleans"] == {"container_use_devices": False}
 
@@ -119,7 +119,7 @@ def test_booleans_asked_on_are_turned_on_and_the_rest_off(fake, run_module):
                                                         "disabled": ["container_use_devices"]})
     assert not failed
     assert calls(fake) == ["-P container_manage_cgroup=1 container_use_devices=0"]
-    assert (fake / "selinuxfs" / "booleans" / "container_manage_cgroup").read_text().startswith("1")
+    assert (fake / "sys" / "fs" / "selinux" / "booleans" / "container_manage_cgroup").read_text().startswith("1")
 
 
 def test_not_persistent_leaves_the_store_alone(fake, run_module):
@@ -142,7 +142,7 @@ def test_a_boolean_both_on_and_off_is_an_error(fake, run_module):
 
 
 def test_a_host_without_selinux_fails_with_the_reason(fake, run_module):
-    (fake / "selinuxfs" / "enforce").unlink()
+    (fake / "sys" / "fs" / "selinux" / "enforce").unlink()
     result, failed = run_module(selinux_booleans.main, ALL_OFF)
     assert failed and "not enabled" in result["msg"]
 
@@ -151,3 +151,21 @@ def test_setsebool_failure_is_reported(fake, run_module, monkeypatch):
     monkeypatch.setenv("FAKE_SETSEBOOL_FAIL", "1")
     result, failed = run_module(selinux_booleans.main, ALL_OFF)
     assert failed and "Could not change policy booleans" in result["msg"]
+
+
+def test_a_store_the_audit_cannot_read_is_refused_untouched(fake, run_module):
+    # the same reader as host-selinux-container-booleans: what it cannot read, the module does not rewrite
+    local = fake / "var" / "lib" / "selinux" / "default" / "active" / "booleans.local"
+    local.write_text("container_use_devices=maybe\n")
+    result, failed = run_module(selinux_booleans.main, ALL_OFF)
+    assert failed and "booleans.local" in result["msg"]
+    assert calls(fake) == [] and local.read_text() == "container_use_devices=maybe\n"
+
+
+def test_the_policy_type_is_read_as_libselinux_reads_it(fake, run_module):
+    # libselinux takes the last SELINUXTYPE= line: the store read is default's, where all is persisted off
+    (fake / "etc" / "selinux" / "config").write_text("SELINUX=enforcing\nSELINUXTYPE=mls\nSELINUXTYPE=default\n")
+    (fake / "var" / "lib" / "selinux" / "default" / "active" / "booleans.local").write_text(
+        "container_manage_cgroup=0\ncontainer_use_devices=0\ncontainer_use_sysadmin=0\n")
+    result, failed = run_module(selinux_booleans.main, ALL_OFF)
+    assert not failed and not result["changed"] and calls(fake) == []
