@@ -26,6 +26,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 
 from hosttree import HARDENED, write_tree
 
@@ -180,6 +181,7 @@ class Run:
 
 
 SYSTEM_PYTHON = "/usr/bin/python3"
+_INSTALL_LOCK = threading.Lock()
 
 
 def agent_for_user(parent):
@@ -187,19 +189,24 @@ def agent_for_user(parent):
     under `parent` (the checkout and the venv's interpreter may sit in a
     directory only root may enter), run by the system's Python 3."""
     installed = os.path.join(parent, "agent")
-    if not os.path.isdir(installed):
-        ignore = shutil.ignore_patterns("__pycache__")
-        for package in ("posture", "probe"):
-            shutil.copytree(os.path.join(REPO, "plugins", "module_utils", package),
-                            os.path.join(installed, "lib", "stockade", "module_utils", package), ignore=ignore)
-        os.makedirs(os.path.join(installed, "bin"))
-        shutil.copy(AGENT, os.path.join(installed, "bin", "stockade-audit"))
-        for directory, _dirs, files in os.walk(installed):
-            os.chmod(directory, 0o755)
-            for name in files:
-                os.chmod(os.path.join(directory, name), 0o644)
+    with _INSTALL_LOCK:   # cases run on several threads: one copy, made once
+        if not os.path.isdir(installed):
+            _install_agent(installed)
     python = SYSTEM_PYTHON if os.path.exists(SYSTEM_PYTHON) else sys.executable
     return python, os.path.join(installed, "bin", "stockade-audit")
+
+
+def _install_agent(installed):
+    ignore = shutil.ignore_patterns("__pycache__")
+    for package in ("posture", "probe"):
+        shutil.copytree(os.path.join(REPO, "plugins", "module_utils", package),
+                        os.path.join(installed, "lib", "stockade", "module_utils", package), ignore=ignore)
+    os.makedirs(os.path.join(installed, "bin"))
+    shutil.copy(AGENT, os.path.join(installed, "bin", "stockade-audit"))
+    for directory, _dirs, files in os.walk(installed):
+        os.chmod(directory, 0o755)
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o644)
 
 
 def run(case, parent):
