@@ -97,7 +97,7 @@ def release_version(release):
 def _grub_entry(host, path, text):
     env_path = posixpath.join(posixpath.dirname(path), "grubenv")
     try:
-        config = grub_config.GrubConfig(text)
+        config = grub_config.GrubConfig(text, exists=host.exists, directory=posixpath.dirname(path))
         spec, why = config.default_spec(grub_config.parse_grubenv(host.read_text(env_path)))
         entry = config.entry(spec)
     except grub_config.GrubError as exc:

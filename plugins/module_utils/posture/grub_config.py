@@ -13,8 +13,9 @@ that matches nothing means entry 0; grubenv's `next_entry` (one-time boot) comes
 are split by GRUB's script lexer rules (single quotes literal, double quotes
 expand `$var` and take `\\` escapes); the linux loader passes
 `BOOT_IMAGE=<path>` before the arguments. Whatever cannot be decided this way
-(an entry chosen by a condition, `blscfg`, `configfile`, a default that names
-nothing) is reported as unknown, never guessed.
+(an entry chosen by a condition, `blscfg`, a `source`d or `configfile` file
+that exists, such as 41_custom's custom.cfg) is reported as unknown, never
+guessed; 41_custom's `source` of a custom.cfg that does not exist is nothing.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def split_words(line, variables):
             continue
         if char == "#" and not started:
             break
-        if char in ";" and not started:
+        if char == ";":
+            if started:
+                words.append("".join(current))
+                current, started = [], False
             words.append(";")
             index += 1
             continue
@@ -109,7 +113,9 @@ def _expand(line, index, variables):
 class GrubConfig:
     """The menu of one grub.cfg and the `default` it sets."""
 
-    def __init__(self, text):
+    def __init__(self, text, exists=None, directory="/boot/grub"):
+        self._exists = exists or (lambda path: True)
+        self._directory = directory
         self.entries = []
         self.defaults = []        # every `set default=` value, in order (raw text)
         self.variables = {}
@@ -124,49 +130,69 @@ class GrubConfig:
                 words = split_words(raw.strip(), dict(self.variables, menuentry_id_option="--id"))
             except GrubError as exc:
                 words = self._unexpanded(raw, exc)
-            if not words:
-                continue
-            head = words[0]
-            if head in ("menuentry", "submenu"):
-                entry = Entry(*self._title_and_id(words), conditional=any(
-                    b in ("if", "for", "function", "while") for b in blocks))
-                menus[-1].append(entry)
-                if head == "submenu":
-                    entry.children = []
-                    menus.append(entry.children)
-                    blocks.append("submenu")
-                else:
-                    current = entry
-                    blocks.append("entry")
-                continue
-            if head in ("if", "for", "while", "function"):
-                blocks.append(head)
-                continue
-            if head in ("fi", "done") or (head == "}" and blocks):
-                closed = blocks.pop() if blocks else None
-                if closed == "submenu":
-                    menus.pop()
-                elif closed == "entry":
-                    current = None
-                continue
-            if head in ("blscfg", "configfile", "source", "extract_entries_source"):
-                if current is None:
-                    raise GrubError("line %d: `%s` builds the menu at boot time" % (number, head))
-            if head == "set" and len(words) > 1 and "=" in words[1]:
-                name, value = words[1].split("=", 1)
-                if current is None:
-                    if name == "default":
-                        self.defaults.append(_raw_assignment(raw))
-                    if not [b for b in blocks if b in ("function",)]:
-                        self.variables[name] = value
-                continue
-            if head in ("linux", "linux16", "linuxefi") and current is not None:
-                current.linux = words[1:]
+            for command in _commands(words):
+                current = self._command(command, number, raw, menus, blocks, current)
+
+    def _command(self, words, number, raw, menus, blocks, current):
+        """Take one command into the menu; returns the entry being read (or None)."""
+        head = words[0]
+        if head in ("menuentry", "submenu"):
+            entry = Entry(*self._title_and_id(words), conditional=any(
+                b in ("if", "for", "function", "while") for b in blocks))
+            menus[-1].append(entry)
+            if head == "submenu":
+                entry.children = []
+                menus.append(entry.children)
+                blocks.append("submenu")
+                return current
+            blocks.append("entry")
+            return entry
+        if head in ("if", "for", "while", "function"):
+            blocks.append(head)
+            return current
+        if head in ("fi", "done") or (head == "}" and blocks):
+            closed = blocks.pop() if blocks else None
+            if closed == "submenu":
+                menus.pop()
+            return None if closed == "entry" else current
+        if head in ("blscfg", "configfile", "source", "extract_entries_source") and current is None:
+            target = self._sourced_file(words)
+            if target is not None and not self._exists(target):
+                return current    # 41_custom's `source ${config_directory}/custom.cfg` when there is none
+            raise GrubError("line %d: `%s` builds the menu at boot time" % (number, " ".join(words)[:80]))
+        if head == "set" and len(words) > 1 and "=" in words[1]:
+            name, value = words[1].split("=", 1)
+            if current is None:
+                if name == "default":
+                    self.defaults.append(_raw_assignment(raw))
+                if "function" not in blocks:
+                    self.variables[name] = value
+            return current
+        if head in ("linux", "linux16", "linuxefi") and current is not None:
+            current.linux = words[1:]
+        return current
+
+    def _sourced_file(self, words):
+        """The file a `source`/`configfile` line reads, with GRUB's own directory variables."""
+        if words[0] not in ("source", "configfile") or len(words) < 2:
+            return None
+        target = words[1]
+        for name in ("${config_directory}", "$config_directory", "${prefix}", "$prefix"):
+            target = target.replace(name, self._directory)
+        return None if "$" in target else target
 
     @staticmethod
     def _unexpanded(raw, exc):
-        words = raw.strip().split()
-        if words and words[0] in ("linux", "linux16", "linuxefi"):
+        """The words of a line that uses a variable grub.cfg does not set (a
+        runtime one such as $grub_platform), `;` still a separator."""
+        words = []
+        for word in raw.strip().split():
+            for position, part in enumerate(word.split(";")):
+                if position:
+                    words.append(";")
+                if part:
+                    words.append(part)
+        if any(command[0] in ("linux", "linux16", "linuxefi") for command in _commands(words)):
             raise GrubError("its linux line %s" % exc)
         return words
 
@@ -220,6 +246,21 @@ class GrubConfig:
             elif depth != len(parts) - 1:
                 raise GrubError("default %r goes past an entry that is not a submenu" % spec)
         return chosen
+
+
+def _commands(words):
+    """The commands of one line: split at `;`, without the `then`/`else`/`do` that starts one."""
+    commands, command = [], []
+    for word in words + [";"]:
+        if word != ";":
+            command.append(word)
+            continue
+        while command and command[0] in ("then", "else", "do", "elif"):
+            command = command[1:]
+        if command:
+            commands.append(command)
+        command = []
+    return commands
 
 
 def _pick(menu, part):

@@ -105,3 +105,8 @@ CASES = [
     boot("vsyscall-after-dashes", GOOD.replace(" vsyscall=none", "") + " -- vsyscall=none", VSYS, "fail",
          PARAMS + ": after -- the words go to init"),
 ]
+
+CASES.append(Case("boot-custom-cfg", "boot_params", SEL, "error",
+                  {"boot/grub/custom.cfg": "set default=1\n"}, names="/" + GRUB,
+                  consumer="GRUB 2.06 41_custom sources custom.cfg at boot: its menu and default are not "
+                           "decided here"))

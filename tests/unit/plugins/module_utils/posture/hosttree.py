@@ -79,7 +79,8 @@ KERNEL_CONFIG = (
 
 def grub_cfg(args, default='0', release=KERNEL_RELEASE):
     """A grub.cfg shaped like Debian 12's grub-mkconfig output, one kernel."""
-    entry = ("\tload_video\n\tinsmod gzio\n\tsearch --no-floppy --fs-uuid --set=root 0d1e\n"
+    entry = ("\tload_video\n\tinsmod gzio\n\tif [ x$grub_platform = xxen ]; then insmod xzio; insmod lzopio; fi\n"
+             "\tsearch --no-floppy --fs-uuid --set=root 0d1e\n"
              "\techo\t'Loading Linux %s ...'\n\tlinux\t/boot/vmlinuz-%s root=UUID=0d1e ro %s\n"
              "\tinitrd\t/boot/initrd.img-%s\n" % (release, release, args, release))
     return (
@@ -104,6 +105,9 @@ def grub_cfg(args, default='0', release=KERNEL_RELEASE):
         'if [ "$grub_platform" = "efi" ]; then\n'
         "\tmenuentry 'UEFI Firmware Settings' $menuentry_id_option 'uefi-firmware' {\n"
         "\t\tfwsetup\n\t}\nfi\n### END /etc/grub.d/30_uefi-firmware ###\n"
+        "### BEGIN /etc/grub.d/41_custom ###\nif [ -f  ${config_directory}/custom.cfg ]; then\n"
+        "  source ${config_directory}/custom.cfg\nelif [ -z \"${config_directory}\" -a -f  $prefix/custom.cfg ]; "
+        "then\n  source $prefix/custom.cfg\nfi\n### END /etc/grub.d/41_custom ###\n"
         % (default, entry, release, release, entry, release, release,
            entry.replace(" ro ", " ro single ")))
 
