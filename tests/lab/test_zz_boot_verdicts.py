@@ -33,7 +33,7 @@ from conftest import REPO
 ENGINE = "/tmp/stockade-plugins"
 DROPIN = "/etc/default/grub.d/zz-stockade-lab.cfg"
 SYSCTL_FILES = {
-    "/usr/lib/sysctl.d/95-stockade-lab.conf": "kernel.kptr_restrict = 0\n",
+    "/usr/lib/sysctl.d/95-stockade-lab.conf": "kernel.kptr_restrict = 1\n",   # masked: never applied
     "/etc/sysctl.d/96-stockade-lab.conf": (
         "vm/swappiness = 17\n-vm.dirty_ratio=21\rvm.dirty_background_ratio = 7 \n"
         "net.ipv4.conf.*.log_martians = 1\nnet.ipv4.conf.lo.log_martians = 0\n"),
@@ -127,7 +127,7 @@ def test_one_reboot_boots_what_the_readers_predict(guest, lab_vm, odd_boot):
     copy_engine(guest, lab_vm)
     predicted = python_in_guest(guest, PREDICT)
     assert predicted["mode"] == "permissive", predicted["evidence"]   # libselinux: the first enforcing= wins
-    assert predicted["sysctl"]["kernel.kptr_restrict"] != "0"        # the lower file is masked
+    assert predicted["sysctl"]["kernel.kptr_restrict"] != "1"        # the lower file is masked
     assert predicted["sysctl"]["vm.dirty_ratio"] == "21" and predicted["sysctl"]["vm.swappiness"] == "17"
     subprocess.run([os.path.join(REPO, "lab", "vm.sh"), "reboot", lab_vm["instance"]], check=True, timeout=900,
                    stdout=subprocess.DEVNULL)
@@ -136,6 +136,6 @@ def test_one_reboot_boots_what_the_readers_predict(guest, lab_vm, odd_boot):
     assert after[1].lower() == predicted["mode"], (after, predicted)
     for key, value in zip(KEYS, after[2:]):
         if predicted["sysctl"][key] is None:     # no file sets it: the kernel's default, not ours to predict
-            assert value.strip() != "0" or key != "kernel.kptr_restrict", "the masked file was applied"
+            assert value.strip() != "1" or key != "kernel.kptr_restrict", "the masked file was applied"
             continue
         assert value.strip() == predicted["sysctl"][key], (key, value, predicted["sysctl"][key])

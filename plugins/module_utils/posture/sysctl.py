@@ -20,13 +20,17 @@ machine, tests/unit/consumers/test_systemd_sysctl.py) and, from its source,
 - lines end at `\\n`, `\\r` or NUL; blanks around keys and values are cut
   (blanks inside a value are kept, quotes and backslashes too); lines
   starting with `#` or `;` are comments; a line without `=` is ignored and
-  makes systemd-sysctl fail; `-key` only means "ignore a failure to write";
+  makes systemd-sysctl fail (exit 1) while it applies the rest, and so does a
+  directory or a socket of a winning name: the reader notes these failures
+  (SysctlSettings.failures) and reads on; `-key` only means "ignore a
+  failure to write";
 - a key is a path under /proc/sys: if its first separator is a dot, dots and
   slashes swap (`net.ipv4.conf.eth0/1.rp_filter` is
   `net/ipv4/conf/eth0.1/rp_filter`);
 - a key with glob characters sets every matching entry that no explicit key
   sets.
-Unreadable files and directories are an error, never skipped.
+Unreadable files and directories are an error, never skipped; so are FIFOs
+and devices, which systemd-sysctl would block on or read forever.
 """
 
 from __future__ import annotations
@@ -57,11 +61,13 @@ def normalize(key):
 
 
 class SysctlSettings:
-    """What systemd-sysctl will write at boot: explicit keys and glob patterns."""
+    """What systemd-sysctl will write at boot: explicit keys and glob patterns,
+    and what it will report as failures while applying the rest."""
 
     def __init__(self):
         self.explicit = {}    # normalized key: (value, file)
         self.globs = {}       # normalized pattern: (value, file), in assignment order
+        self.failures = []    # "file: why" lines systemd-sysctl ignores, exiting 1
 
     def get(self, name):
         """(value, file) systemd-sysctl writes to `name`, or None."""
@@ -115,19 +121,34 @@ def _entries(host, directory):
 
 
 def persisted_values(host):
-    """SysctlSettings as systemd-sysctl applies them at boot."""
+    """SysctlSettings as systemd-sysctl applies them at boot. A FIFO or a
+    device (it would block or read forever), a file the audit may not read and
+    a directory it may not list are ConfigErrors."""
     settings = SysctlSettings()
     for _name, path in config_files(host):
         if _masks(host, path):
             continue
-        if host.is_dir(path):
-            raise ConfigError(path, "is a directory: it hides every file of that name and "
-                                    "systemd-sysctl fails on it")
+        kind = _kind(host, path)
+        if kind in ("directory", "socket"):     # fopen()/read fail: reported, the rest applied
+            settings.failures.append("%s: is a %s, systemd-sysctl fails to read it" % (path, kind))
+            continue
         text = host.read_text(path)
         if text is None:        # dangling symlink: fopen() fails with ENOENT, ignored
             continue
         _parse(text, path, settings)
     return settings
+
+
+def _kind(host, path):
+    import os
+    import stat
+    try:
+        mode = os.stat(host.resolve(path)).st_mode
+    except (OSError, ConfigError):
+        return None             # read_text says what is wrong, if anything
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "socket" if stat.S_ISSOCK(mode) else None
 
 
 def _masks(host, path):
@@ -148,10 +169,12 @@ def _parse(text, path, settings):
         if key.startswith("-"):
             key = key[1:]
         if not sep:
-            raise ConfigError(path, "line %d is not an assignment (systemd-sysctl ignores it and "
-                                    "fails): %r" % (number, line[:60]))
+            settings.failures.append("%s: line %d is not an assignment, systemd-sysctl ignores it and "
+                                     "fails: %r" % (path, number, line[:60]))
+            continue
         key = normalize(key)
         if not key:
-            raise ConfigError(path, "line %d has no key (systemd-sysctl fails on it): %r"
-                              % (number, line[:60]))
+            settings.failures.append("%s: line %d has no key, systemd-sysctl fails on it: %r"
+                                     % (path, number, line[:60]))
+            continue
         settings.assign(key, value.strip(_BLANKS), path)

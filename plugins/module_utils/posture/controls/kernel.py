@@ -47,6 +47,8 @@ def judge_sysctl(ctx, name, ok_for, must_persist=True):
         evidence.append("/proc/sys/%s = %s" % (name.replace(".", "/"), running))
     if persisted:
         evidence.append("%s: %s = %s" % (persisted[1], name, persisted[0]))
+    evidence.extend("systemd-sysctl will report a failure: %s" % line
+                    for line in ctx.persisted_sysctls.failures)
     if running is None and persisted is None:
         return not_applicable("%s: /proc/sys not under this root and no sysctl.d entry" % name) \
             if ctx.host.is_live else \

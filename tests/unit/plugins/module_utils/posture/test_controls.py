@@ -188,8 +188,9 @@ ERROR_CASES = [
      ("host-selinux-container-booleans",), "booleans.local"),
     ("boolean runtime file garbage", {"sys/fs/selinux/booleans/container_manage_cgroup": "on"},
      ("host-selinux-container-booleans",), "container_manage_cgroup"),
-    ("sysctl.d garbage line", {"etc/sysctl.d/90-stockade.conf": "kernel.kptr_restrict 2\n"},
-     SYSCTL_CONTROLS, "90-stockade.conf: line 1"),
+    ("sysctl.d values not integers", {"etc/sysctl.d/90-stockade.conf": "kernel.yama.ptrace_scope = one\n"
+                                                                       "fs.suid_dumpable = zero\n"},
+     SYSCTL_CONTROLS, "90-stockade.conf"),
     ("proc sysctl not a number", sysctl("kernel/yama/ptrace_scope", "abc"),
      ("host-sysctl-ptrace-scope",), "ptrace_scope"),
     ("max_user_namespaces not a number", sysctl("user/max_user_namespaces", "x"),
