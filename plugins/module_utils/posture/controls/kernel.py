@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..boot_params import kernel_config, next_or_running, release_version, running
 from ..kernel_cmdline import kstrtobool
 from ..hostfs import ConfigError
-from ..model import Remediation, judged, not_applicable, Outcome, FAIL
+from ..model import Remediation, judged, not_applicable, Outcome, ERROR, FAIL
 from ..registry import control
 from ..sysctl import running_value
 
@@ -100,10 +100,12 @@ def check_ip_forward(ctx):
     return judge_sysctl(ctx, "net.ipv4.ip_forward", lambda v: v == 1, must_persist=False)
 
 
-def judge_boot_setting(ctx, decide):
-    """Outcome for a boot-time kernel setting: `decide(line, kconfig)` gives
-    (True/False/None for unknown, evidence) for one command line; the running
-    kernel decides now, the entry the bootloader will boot decides next time."""
+def boot_setting(ctx, decide):
+    """(ok now, ok at the next boot, evidence) of a boot-time kernel setting:
+    `decide(line, kconfig)` gives True/False/None (cannot tell) and evidence for
+    one command line, the running one (/proc/cmdline) and the one of the entry
+    the bootloader will boot. `ok now` is None when /proc/cmdline is not under
+    the root."""
     now = running(ctx.host)
     nxt, evidence = next_or_running(ctx.host)
     results = {}
@@ -118,15 +120,20 @@ def judge_boot_setting(ctx, decide):
         evidence.extend("%s (%s): %s" % (when, line.source, w) for w in why)
     if now is None:
         evidence.append("/proc/cmdline not readable under this root: judged on the next boot")
-        return judged(results.get("next boot") is True, evidence)
-    ok_now, ok_next = results["now"], results.get("next boot")
+    return results.get("now"), results.get("next boot"), evidence
+
+
+def boot_verdict(ok_now, ok_next, evidence):
+    """Pass only when the setting holds now and the next boot keeps it."""
+    if ok_now is None and any(line.startswith("/proc/cmdline not readable") for line in evidence):
+        return judged(ok_next is True, evidence)
     if ok_now and ok_next:
         return judged(True, evidence)
     if ok_now and not ok_next:
-        evidence.append("the next boot would not keep it")
+        evidence = evidence + ["the next boot would not keep it"]
     pending = not ok_now and ok_next is True
     if pending:
-        evidence.append("configured, takes effect at the next reboot")
+        evidence = evidence + ["configured, takes effect at the next reboot"]
     return Outcome(FAIL, evidence, reboot_pending=pending)
 
 
@@ -181,7 +188,22 @@ def vsyscall_decision(line, kconfig):
          remediation=Remediation("kernel", {"stockade_kernel_ia32_emulation_disabled": True},
                                  "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"))
 def check_ia32_emulation(ctx):
-    return judge_boot_setting(ctx, ia32_decision)
+    ok_now, ok_next, evidence = boot_setting(ctx, ia32_decision)
+    abi = ctx.host_abi()
+    if abi is not None:
+        now = running(ctx.host)
+        return _judge_running_kernel(abi, ok_next, evidence, now.release if now else None)
+    return boot_verdict(ok_now, ok_next, evidence)
+
+
+def _judge_running_kernel(abi, ok_next, evidence, release):
+    """On a live host the running kernel answers for itself whether 32-bit
+    programs run, whatever the command line says; the next boot still has to
+    keep it."""
+    evidence = evidence + ["kernel %s" % release] + abi.evidence()
+    if not abi.usable:
+        return Outcome(ERROR, evidence + ["the native control program did not run: no verdict"])
+    return boot_verdict(abi.refuses_32bit, ok_next, evidence)
 
 
 @control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
@@ -189,5 +211,13 @@ def check_ia32_emulation(ctx):
          rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
          remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
                                  "add vsyscall=none to the kernel command line and reboot"))
-def check_vsyscall_none(ctx):
-    return judge_boot_setting(ctx, vsyscall_decision)
+def check_vsyscall(ctx):
+    ok_now, ok_next, evidence = boot_setting(ctx, vsyscall_decision)
+    # On a live host the running kernel maps the page into every process unless
+    # it is removed: the audit's own address space shows which.
+    maps = ctx.host.read_text("/proc/self/maps") if ctx.live_enabled else None
+    if maps is not None:
+        ok_now = "[vsyscall]" not in maps
+        evidence = evidence + ["/proc/self/maps: %s" % ("no [vsyscall] page (running kernel)" if ok_now
+                                                        else "the [vsyscall] page is mapped")]
+    return boot_verdict(ok_now, ok_next, evidence)
