@@ -13,6 +13,15 @@ predicts the mode and the values from the real grub.cfg and sysctl.d; after
 one reboot getenforce and sysctl must show exactly that. Everything is put
 back afterwards (the reboot's effects go with the VM).
 
+Seen on the Debian 12 lab guest (2026-11-29, kernel 6.1.0-57, grub 2.06-13+deb12u2,
+libselinux 3.4, systemd 252): /proc/cmdline after the reboot was byte for byte the
+line the reader built from grub.cfg; getenforce said Permissive (the kernel alone
+would have taken the last enforcing=1); kernel.kptr_restrict stayed at the
+kernel's 0 (the masked file's 1 never applied), vm.swappiness=17,
+vm.dirty_ratio=21, vm.dirty_background_ratio=7, lo.log_martians=0 and
+all.log_martians=1, exactly as predicted. On a loaded machine the guest's
+reboot can take longer than vm.sh's 300 s wait for ssh (seen once).
+
 Runs last of tests/lab (file name): it reboots the guest into permissive,
 which the enforce tests before it must not see. It needs no earlier test:
 on a stock guest the drop-in's security=selinux turns SELinux on.
