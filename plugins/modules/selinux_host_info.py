@@ -18,7 +18,8 @@ description:
   - The SELinux state is read by the same code as the audit's C(host-selinux-*) controls, so the role acts on
     exactly what the audit judges.
   - Changes nothing.
-author: Stockade contributors
+author:
+  - Stockade contributors (@stockade)
 options:
   policy_type:
     description: Policy whose module store (C(/var/lib/selinux/<policy_type>)) is listed.
