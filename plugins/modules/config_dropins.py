@@ -19,7 +19,7 @@ description:
     exception is a drop-in that undoes one of the owned files, see O(shadowing).
   - A drop-in the engine reads after an owned file wins over it. O(shadowing) decides what happens to a
     later drop-in that sets a key of an owned file to another value (the posture audit reports it as drift);
-    V(fail) refuses to change anything, V(disable) renames it away so that the engine no longer reads it,
+    V(fail) refuses to change anything, V(disable) sets it aside keeping its other keys in effect,
     V(ignore) leaves it.
   - A file is written only when its rendered content differs from what is on disk, atomically (temporary
     file in the same directory, fsync, rename), keeping the mode, owner and SELinux label of an existing file.
@@ -57,12 +57,25 @@ options:
       - The engines read only C(*.conf) in their drop-in directories, so backups are not loaded.
     type: bool
     default: true
+  engine:
+    description:
+      - The engine that reads O(directory), so that the drop-ins it reads after the owned files are found in its
+        own order and merged as it merges them (the posture audit's reading).
+      - V(podman) reads containers.conf as the host's Podman version does (containers-common 0.50, Podman 4.3,
+        or 0.62, Podman 5.4, from dpkg's record): every C(*.conf) of O(directory), dot files included, and for
+        Podman 5.4 then root's C(~/.config/containers/containers.conf) and its C(.d), then
+        C(CONTAINERS_CONF_OVERRIDE) from C(/etc/environment); keys match case-insensitively, as Podman's TOML
+        decoder matches them.
+      - Unset, only O(directory) (its regular C(*.conf) files) and O(later_directories) are read, merged key by key
+        (CRI-O's crio.conf.d).
+    type: str
+    choices: [podman]
   later_directories:
     description:
       - Drop-in directories the engine reads after O(directory), in the order it reads them; only looked at
         for O(shadowing).
-      - For a rootful Podman this is C(/etc/containers/containers.rootful.conf.d), which Podman reads after
-        C(/etc/containers/containers.conf.d). CRI-O reads nothing after C(/etc/crio/crio.conf.d).
+      - Podman's own later files come from O(engine=podman); no Podman version reads a
+        C(containers.rootful.conf.d). CRI-O reads nothing after C(/etc/crio/crio.conf.d).
       - A directory that does not exist holds no drop-ins.
     type: list
     elements: path
@@ -72,21 +85,26 @@ options:
       - What to do with a drop-in the engine reads after an owned file and that sets one of its keys
         (a leaf value, by its dotted path such as C(containers.seccomp_profile)) to a different value.
       - The files read after an owned file are the C(*.conf) files of O(directory) whose name sorts after
-        the owned file's name, other than the files of O(files), then every C(*.conf) of each of
-        O(later_directories), by name. Names starting with C(.) and entries that are not regular files are
-        skipped, as the posture audit does. The files are merged as the engine merges them (the posture
+        the owned file's name, other than the files of O(files), then the engine's own later files
+        (O(engine)), then every C(*.conf) of each of O(later_directories), by name. The files are merged as the engine merges them (the posture
         audit's own layering), so a later file matters only when its value is the one that takes effect
         and differs from the owned one; a file that sets the same value, or whose value a still later file
         replaces, is left alone. Taking a file away can uncover an earlier one that differs too; it is
         taken away in the same run. A file of O(files) given as null owns no keys.
       - V(fail) fails, naming each such file, its keys and the owned file, and changes nothing.
-      - V(disable) renames each such file to C(NAME.stockade-disabled) (C(NAME.stockade-disabled.N) when
-        that name is taken) in its directory. The engine reads only C(*.conf), so the whole file stops
-        being read, its other keys included, and nothing is lost; a warning names the file, its keys
-        and how to get it back (rename it to its old name; the next run disables it again unless its
-        keys agree or O(shadowing) is not V(disable)). The module then reports C(changed), even when
-        the owned files themselves did not change, and RV(rollback) holds an entry that gives the file
-        back its name and content.
+      - V(disable) sets each such file aside: the original is renamed to C(NAME.stockade-disabled)
+        (C(NAME.stockade-disabled.N) when that name is taken), which the engine does not read (it reads only
+        C(*.conf)), so nothing of it is lost; and C(NAME) is written again, with the same mode and owner, holding
+        every key of the original except the ones that undo ours (rendered from the parsed file, opened by a
+        comment naming the original; comments and layout stay in the original), so its other keys keep
+        applying. Only when no other key is left, or when they cannot be written back exactly (the TOML writer
+        refuses, naming the key), is the file set aside whole, and the warning then names each other key that
+        stops applying (RV(disabled_files[].lost_keys)). Before anything is changed, the module checks that
+        every key that is not ours keeps its effective value, and fails otherwise.
+      - A warning names the file, the keys that undo ours, the keys kept, and how to undo it (move
+        C(NAME.stockade-disabled) back to C(NAME); the next run sets it aside again unless those keys agree or
+        O(shadowing) is not V(disable)). The module then reports C(changed), even when the owned files
+        themselves did not change, and RV(rollback) holds an entry that writes the original back to C(NAME).
       - V(ignore) reads no later file and leaves them all as they are.
       - With V(fail) or V(disable), a later file that cannot be read or parsed as TOML fails the task,
         naming the file and the problem, and nothing is changed (the engine could not read it either).
@@ -120,10 +138,10 @@ EXAMPLES = r"""
         containers: {pidns: private, ipcns: private, utsns: private, cgroupns: private}
       50-stockade-kernel-fs.conf: null  # removed: the layer no longer sets read_only
 
-- name: Podman seccomp profile, disabling a later drop-in that would set it back (99-local.conf, a rootful.conf.d file)
+- name: Podman seccomp profile, setting aside the keys of a later drop-in that would set it back
   stockade.hardening.config_dropins:
     directory: /etc/containers/containers.conf.d
-    later_directories: [/etc/containers/containers.rootful.conf.d]
+    engine: podman
     shadowing: disable
     files:
       50-stockade-seccomp.conf:
@@ -171,8 +189,9 @@ rollback:
     - The O(stockade.hardening.engine_restart#module:restore) list that undoes this change. Empty in check mode.
     - One entry with C(path) and C(backup) per changed file (C(backup) null when the file did not exist
       before); a changed existing file without a backup (O(backup=false)) cannot be restored and is left out.
-    - One entry per disabled drop-in, with its old name as C(path) and its new name as C(backup); restoring
-      it writes the file back under its old name (the renamed copy stays, and is not read by the engine).
+    - One entry per set-aside drop-in, with its name as C(path) and the original's new name as C(backup);
+      restoring it writes the original back under its name (the renamed copy stays, and is not read by the
+      engine).
   returned: always
   type: list
   elements: dict
@@ -195,197 +214,34 @@ disabled_files:
       description: The keys, as dotted paths, that it set to a value other than an owned file's.
       type: list
       elements: str
+    kept_keys:
+      description: Its other keys, written back to C(path) so that they keep applying.
+      type: list
+      elements: str
+    lost_keys:
+      description: Its other keys that could not be written back and no longer apply (the warning says why).
+      type: list
+      elements: str
   sample:
     - path: /etc/containers/containers.conf.d/99-local.conf
       disabled_as: /etc/containers/containers.conf.d/99-local.conf.stockade-disabled
       keys: [containers.seccomp_profile]
+      kept_keys: [containers.pids_limit]
+      lost_keys: []
 diff:
   description:
-    - One before/after pair per changed file, then one per disabled drop-in (its text before, empty after,
-      with an C(after_header) saying that it is disabled and its new name).
+    - One before/after pair per changed file, then one per set-aside drop-in (its text before, and after the
+      text written back with its other keys, or empty when it is set aside whole; C(after_header) says which
+      and where the original went).
   returned: in diff mode
   type: list
   elements: dict
   sample: [{before: "", after: "[containers]\nread_only = true\n", before_header: /etc/containers/containers.conf.d/50-stockade-kernel-fs.conf}]
 """
 
-import json
-import os
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
-    WriteError,
-    atomic_write,
-    make_backup,
-    clean_up_killed_writers,
-    read_bytes,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import (
-    LayeredConfig,
-    dropin_paths,
-    read_toml,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import loads
-from ansible_collections.stockade.hardening.plugins.module_utils.toml_writer import TomlWriteError, dumps
-
-NAME_PATTERN = re.compile(r"[0-9]{2}-[A-Za-z0-9_.-]+\.conf")
-LAYER_PATTERN = re.compile(r"[0-9]{2}-stockade-([A-Za-z0-9_-]+)\.conf")
-DIRECTORY_MODE = 0o755
-DISABLED_SUFFIX = ".stockade-disabled"
-
-
-def name_problem(name):
-    """Why `name` is not an acceptable drop-in file name, or None."""
-    if not isinstance(name, str) or "/" in name or ".." in name or "\0" in name:
-        return "%r: a drop-in name must be a plain file name, without '/' or '..'" % (name,)
-    if not NAME_PATTERN.fullmatch(name):
-        return ("%r: a drop-in name must look like NN-name.conf (two digits, a dash, letters, digits, "
-                "'_', '.' or '-', then .conf), so that the engine reads it in a known order" % name)
-    return None
-
-
-def owner_for(name, owner_comment):
-    if owner_comment:
-        return owner_comment
-    match = LAYER_PATTERN.fullmatch(name)
-    return "layer %s" % match.group(1).replace("-", "_") if match else name
-
-
-def plan(directory, files, owner_comment):
-    """[(name, path, before bytes or None, after bytes or None)] for the files that change."""
-    changes = []
-    for name in sorted(files):
-        data = files[name]
-        path = os.path.join(directory, name)
-        after = dumps(data, owner_for(name, owner_comment)).encode("utf-8") if data else None
-        if os.path.isdir(path):
-            raise WriteError(path, "is a directory, not a drop-in file")
-        before = read_bytes(path) if os.path.isdir(directory) else None
-        if before != after:
-            changes.append((name, path, before, after))
-    return changes
-
-
-def ensure_directory(directory):
-    if os.path.isdir(directory):
-        return False
-    try:
-        os.mkdir(directory, DIRECTORY_MODE)
-        os.chmod(directory, DIRECTORY_MODE)  # whatever the umask
-    except OSError as exc:
-        raise WriteError(directory, "cannot create the directory: %s" % (exc.strerror or exc))
-    return True
-
-
-def apply(changes, backup):
-    """Write or remove each changed file; returns {path: backup or None}."""
-    backups = {}
-    for dummy, path, before, after in changes:
-        saved = make_backup(path) if before is not None and backup else None
-        backups[path] = saved
-        if after is None:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise WriteError(path, "cannot remove: %s" % (exc.strerror or exc))
-        else:
-            atomic_write(path, after)
-    return backups
-
-
-# -- drop-ins read after the owned files (shadowing) ------------------------
-# The engine's view comes from the posture engine's own layering (the audit
-# judges the same merged result), with the owned files as this task writes them.
-
-def read_order(host, directory, files, later_directories):
-    """The drop-in paths the engine reads, in its order, from the first owned file on (earlier files
-    cannot undo ours and are not read), with the owned files where the task puts them."""
-    owned = sorted(n for n, d in files.items() if d)
-    names = sorted(set(host.list_dir(directory, ".conf")) - set(files) | set(owned))
-    paths = [os.path.join(directory, n) for n in names] + dropin_paths(host, [], later_directories)
-    return paths[names.index(owned[0]):]
-
-
-def engine_view(host, order, owned, skipped):
-    """LayeredConfig of `order` without the `skipped` paths; `owned` {path: data} replaces those files."""
-    config = LayeredConfig([])
-    for path in order:
-        if path not in skipped:
-            config.add(owned[path] if path in owned else read_toml(host, path), path)
-    return config
-
-
-def same_value(ours, theirs):
-    """Equal as TOML values: of the same type (true is not 1, 1 is not 1.0) and value."""
-    if type(ours) is not type(theirs):
-        return False
-    if isinstance(ours, list):
-        return len(ours) == len(theirs) and all(same_value(a, b) for a, b in zip(ours, theirs))
-    return ours == theirs
-
-
-def find_shadowing(directory, files, later_directories):
-    """[(later path, [(key, owned path, our value, their value)])], in the engine's order: the drop-ins to
-    take away so that every owned key takes effect. Taking one away can uncover an earlier one that
-    also differs, so this repeats until the owned files win. ConfigError names a file that cannot be read."""
-    if not any(files.values()):
-        return []
-    host = HostRoot("/")
-    order = read_order(host, directory, files, later_directories)
-    # as they will be on disk: rendered, then read back by the engine's TOML reader
-    owned = {os.path.join(directory, n): loads(dumps(d)) for n, d in files.items() if d}
-    ours = {key: (path, setting.value) for path, data in sorted(owned.items())
-            for key, setting in engine_view(host, [path], owned, ()).settings().items()}
-    found = {}
-    while True:
-        config = engine_view(host, order, owned, found)
-        uncovered = {}
-        for key, (path, value) in ours.items():
-            effective = config.get(key)
-            if effective.source not in owned and not same_value(value, effective.value):
-                uncovered.setdefault(effective.source, []).append((key, path, value, effective.value))
-        if not uncovered:
-            return [(p, found[p]) for p in order if p in found]
-        found.update(uncovered)
-
-
-def disabled_name(path):
-    """Where a disabled drop-in goes: NAME.stockade-disabled, never over an existing file."""
-    candidate = path + DISABLED_SUFFIX
-    counter = 0
-    while os.path.lexists(candidate):
-        counter += 1
-        candidate = "%s%s.%d" % (path, DISABLED_SUFFIX, counter)
-    return candidate
-
-
-def overrides(entries):
-    """'key = theirs where OWNED sets ours; ...' for one later drop-in."""
-    return "; ".join("%s = %s where %s sets %s" % (key, shown(theirs), path, shown(ours))
-                     for key, path, ours, theirs in entries)
-
-
-def shown(value):
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def disabled_warning(entry, entries, verb):
-    return ("%s %s disabled: the engine reads it after the drop-ins of stockade.hardening, and it sets %s. "
-            "It %s renamed to %s, which the engine does not read; to get it back, rename it to %s "
-            "(the next run disables it again unless those keys agree or shadowing is not 'disable')."
-            % (entry["path"], verb, overrides(entries), verb, entry["disabled_as"], entry["path"]))
-
-
-def disable(path, target):
-    try:
-        os.rename(path, target)
-    except OSError as exc:
-        raise WriteError(path, "cannot rename it to %s: %s" % (target, exc.strerror or exc))
+from ansible_collections.stockade.hardening.plugins.module_utils.config_dropins import run
 
 
 def main():
@@ -395,72 +251,13 @@ def main():
             files=dict(type="dict", required=True),
             owner_comment=dict(type="str"),
             backup=dict(type="bool", default=True),
+            engine=dict(type="str", choices=["podman"]),
             later_directories=dict(type="list", elements="path", default=[]),
             shadowing=dict(type="str", choices=["disable", "fail", "ignore"], default="fail"),
         ),
         supports_check_mode=True,
     )
-    params = module.params
-    directory = params["directory"]
-    files = params["files"]
-    problems = [p for p in (name_problem(n) for n in files) if p]
-    problems += ["%s: the data must be a dictionary of TOML tables and values, found %s"
-                 % (n, type(d).__name__) for n, d in sorted(files.items()) if d is not None and not isinstance(d, dict)]
-    if problems:
-        module.fail_json(msg="config_dropins: " + "; ".join(problems), directory=directory)
-    if os.path.lexists(directory) and not os.path.isdir(directory):
-        module.fail_json(msg="%s exists and is not a directory" % directory, directory=directory)
-
-    later_directories = params["later_directories"]
-    try:
-        changes = plan(directory, files, params["owner_comment"])
-        shadows = [] if params["shadowing"] == "ignore" else find_shadowing(directory, files, later_directories)
-    except TomlWriteError as exc:
-        module.fail_json(msg="cannot render a drop-in as TOML: %s" % exc, directory=directory)
-    except ConfigError as exc:
-        module.fail_json(msg="%s (the engine cannot read it either; nothing was changed)" % exc, directory=directory)
-    except WriteError as exc:
-        module.fail_json(msg=str(exc), directory=directory)
-
-    if shadows and params["shadowing"] == "fail":
-        module.fail_json(
-            msg="config_dropins: drop-ins that the engine reads after the files of this task set their keys to other "
-                "values, so the engine would not use ours: %s. Nothing was changed. Remove those keys or files, or "
-                "use shadowing=disable to rename the files away." % "; ".join(
-                    "%s sets %s" % (p, overrides(e)) for p, e in shadows),
-            directory=directory, shadowing_files=[dict(path=p, keys=[e[0] for e in entries]) for p, entries in shadows])
-
-    disabled = [dict(path=p, disabled_as=disabled_name(p), keys=[e[0] for e in entries]) for p, entries in shadows]
-    result = dict(changed=bool(changes or disabled), directory=directory, changed_files=[c[1] for c in changes],
-                  backups={}, rollback=[], disabled_files=disabled)
-    if module._diff:
-        result["diff"] = [dict(before=(b or b"").decode("utf-8", "replace"), after=(a or b"").decode("utf-8"),
-                               before_header=p, after_header=p) for dummy, p, b, a in changes]
-        result["diff"] += [dict(before=read_bytes(d["path"]).decode("utf-8"), after="", before_header=d["path"],
-                                after_header="%s (disabled: renamed to %s, no longer read by the engine)"
-                                % (d["path"], d["disabled_as"])) for d in disabled]
-    clean_up_killed_writers(module, [os.path.join(directory, name) for name in files], **result)
-    if module.check_mode or not (changes or disabled):
-        for entry, (dummy, entries) in zip(disabled, shadows):
-            module.warn(disabled_warning(entry, entries, "would be"))
-        module.exit_json(**result)
-
-    try:
-        needs_directory = any(c[3] is not None for c in changes)
-        if needs_directory:
-            ensure_directory(directory)
-        result["backups"] = apply(changes, params["backup"])
-        result["rollback"] = [dict(path=path, backup=result["backups"][path])
-                              for dummy, path, before, dummy2 in changes
-                              if before is None or result["backups"][path] is not None]
-        for entry, (dummy, entries) in zip(disabled, shadows):
-            disable(entry["path"], entry["disabled_as"])
-            # engine_restart's restore writes the content of `backup` back to `path`.
-            result["rollback"].append(dict(path=entry["path"], backup=entry["disabled_as"]))
-            module.warn(disabled_warning(entry, entries, "was"))
-    except WriteError as exc:
-        module.fail_json(msg=str(exc), **result)
-    module.exit_json(**result)
+    run(module)
 
 
 if __name__ == "__main__":

@@ -225,21 +225,25 @@ def test_default_is_fail_naming_file_key_and_ours_and_changes_nothing(shadow_run
     assert snapshot(directory, rootful) == before
 
 
-def test_later_name_in_the_same_directory_is_disabled_with_a_warning(shadow_run, tmp_path):
+def test_later_name_in_the_same_directory_is_set_aside_keeping_its_other_keys(shadow_run, tmp_path):
     directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
     result, failed = shadow_run(directory, shadowing="disable")
     assert not failed and result["changed"]
-    assert result["changed_files"] == []  # ours was already right: only the disabling changed something
+    assert result["changed_files"] == []  # ours was already right: only the setting aside changed something
     local = str(directory / "99-local.conf")
     disabled_as = local + ".stockade-disabled"
     assert result["disabled_files"] == [{"path": local, "disabled_as": disabled_as,
-                                         "keys": ["containers.seccomp_profile"]}]
-    assert not os.path.exists(local)
+                                         "keys": ["containers.seccomp_profile"],
+                                         "kept_keys": ["containers.log_driver"], "lost_keys": []}]
     assert open(disabled_as).read() == UNCONFINED  # nothing lost
+    assert read(local) == {"containers": {"log_driver": "journald"}}  # its other key still applies
+    assert open(local).read().startswith("# Set aside by stockade.hardening: the original is "
+                                         "99-local.conf.stockade-disabled")
     assert result["rollback"] == [{"path": local, "backup": disabled_as}]
     (warning,) = warnings_of(result)
     assert local in warning and disabled_as in warning and "containers.seccomp_profile" in warning
-    assert "rename it to %s" % local in warning
+    assert "containers.log_driver" in warning and "keep applying" in warning
+    assert "move %s back to %s" % (disabled_as, local) in warning
     # now the engine reads our value, and a second run has nothing to do
     again, failed = shadow_run(directory, shadowing="disable")
     assert not failed and not again["changed"] and again["disabled_files"] == [] and again["rollback"] == []
@@ -347,19 +351,27 @@ def test_check_mode_reports_and_changes_nothing(shadow_run, tmp_path):
                                                              str(rootful / "50-site.conf")]
     assert result["disabled_files"][1]["keys"] == ["containers.pidns"]
     assert result["rollback"] == []
-    assert len(warnings_of(result)) == 2 and all("would be disabled" in w for w in warnings_of(result))
+    assert len(warnings_of(result)) == 2 and all("would be set aside" in w for w in warnings_of(result))
     assert snapshot(directory, rootful) == before
 
 
-def test_diff_shows_the_disabled_file_going_empty(shadow_run, tmp_path):
+def test_diff_shows_what_is_kept_and_where_the_original_goes(shadow_run, tmp_path):
     directory, rootful = tree(tmp_path, **{"99-local.conf": UNCONFINED})
     result, failed = shadow_run(directory, check_mode=True, diff=True, shadowing="disable")
     assert not failed
     (diff,) = result["diff"]
     local = str(directory / "99-local.conf")
-    assert diff["before"] == UNCONFINED and diff["after"] == ""
+    assert diff["before"] == UNCONFINED
+    assert tomllib.loads(diff["after"]) == {"containers": {"log_driver": "journald"}}
     assert diff["before_header"] == local
-    assert "disabled" in diff["after_header"] and local + ".stockade-disabled" in diff["after_header"]
+    assert "set aside" in diff["after_header"] and local + ".stockade-disabled" in diff["after_header"]
+
+
+def test_a_file_with_nothing_else_is_set_aside_whole(shadow_run, tmp_path):
+    directory, rootful = tree(tmp_path, **{"99-local.conf": '[containers]\nseccomp_profile = "unconfined"\n'})
+    result, failed = shadow_run(directory, diff=True, shadowing="disable")
+    assert not failed and not (directory / "99-local.conf").exists()
+    assert result["disabled_files"][0]["kept_keys"] == [] and result["diff"][0]["after"] == ""
 
 
 def test_a_disabled_name_never_overwrites_an_earlier_one(shadow_run, tmp_path):
@@ -399,7 +411,8 @@ def test_rollback_of_a_disabled_file_restores_its_name_and_content(shadow_run, t
     os.chmod(local, 0o600)
     result, failed = shadow_run(directory, files={SECCOMP_NAME: dict(SECCOMP, engine={"events_logger": "file"})},
                                 shadowing="disable")
-    assert not failed and not local.exists()
+    assert not failed and read(local) == {"containers": {"log_driver": "journald"}}
+    assert stat.S_IMODE(os.stat(local).st_mode) == 0o600   # the kept keys' file keeps the original's mode
     assert [r["path"] for r in result["rollback"]] == [str(directory / SECCOMP_NAME), str(local)]
     for entry in result["rollback"]:
         restore(entry["path"], entry["backup"])
