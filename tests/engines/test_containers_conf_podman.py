@@ -20,6 +20,7 @@ import subprocess
 
 import pytest
 
+import podman_versions
 from ansible_collections.stockade.hardening.plugins.module_utils.posture import containers_conf_schema as schema
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
@@ -137,7 +138,8 @@ def test_roots_home_config_is_not_read_by_podman_4_3(podman_setup, tmp_path):
 
 
 WRONG = {schema.STRING: "1", schema.BOOL: '"x"', schema.INT64: '"x"', schema.UINT64: "1.5", schema.UINT32: "-1",
-         schema.UINT16: "70000", schema.STRINGS: '"x"', schema.SIZE_TEXT: "true", schema.SUBNET_POOLS: '"x"'}
+         schema.UINT16: "70000", schema.STRINGS: '"x"', schema.APPENDABLE_STRINGS: '"x"', schema.SIZE_TEXT: "true",
+         schema.SUBNET_POOLS: '"x"'}
 WRONG_ENTRY = {schema.STRING_MAP: "1", schema.STRINGS_MAP: '"x"', schema.DESTINATIONS: "1"}
 KEYS_0_50 = sorted((table, key, kind) for table, fields in schema.V0_50.items() for key, kind in fields.items())
 
@@ -155,3 +157,38 @@ def test_podman_4_3_refuses_a_wrong_type_for_every_key_of_the_schema(podman_setu
     assert result.returncode != 0, text
     write(tmp_path / "tree", {D + "10-a.conf": text}, podman_setup[1])
     assert our_profile(tmp_path / "tree") == REFUSED
+
+
+KEYS_0_62 = sorted((table, key, kind) for table, fields in schema.V0_62.items() for key, kind in fields.items())
+
+
+@pytest.fixture(scope="module")
+def podman_5_4():
+    return podman_versions.podman_5_4()
+
+
+@pytest.mark.parametrize("table, key, kind", KEYS_0_62, ids=["%s.%s" % k[:2] for k in KEYS_0_62])
+def test_podman_5_4_refuses_a_wrong_type_for_every_key_of_its_schema(podman_5_4, tmp_path, table, key, kind):
+    """Debian 13's Podman 5.4.2 (containers-common 0.62.2), unpacked: the 0.62 schema holds its keys."""
+    if kind in WRONG_ENTRY:
+        text = "[%s.%s]\nentry = %s\n" % (table, key, WRONG_ENTRY[kind])
+    else:
+        text = "[%s]\n%s = %s\n" % (table, key, WRONG[kind])
+    path = tmp_path / "containers.conf"
+    path.write_text(text)
+    verdict, stderr = podman_versions.reads(podman_5_4, path)
+    assert verdict == "reject", text
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ('[containers]\ndefault_capabilities = ["SYS_ADMIN", {append = true}]\n', "accept"),
+    ('[containers]\ndefault_capabilities = ["SYS_ADMIN", {append = 1}]\n', "reject"),
+    ('[containers]\ndefault_capabilities = ["SYS_ADMIN", {nope = true}]\n', "reject"),
+    ('[containers]\nread_only = true\n', "accept"),
+])
+def test_podman_5_4_appendable_arrays_as_our_0_62_reading(podman_5_4, tmp_path, text, verdict):
+    path = tmp_path / "containers.conf"
+    path.write_text(text)
+    assert podman_versions.reads(podman_5_4, path)[0] == verdict
+    write(tmp_path / "tree", {D + "10-a.conf": text}, "5.4.2+ds1-2")
+    assert (our_profile(tmp_path / "tree") == REFUSED) == (verdict == "reject")

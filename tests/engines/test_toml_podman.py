@@ -4,10 +4,11 @@
 """Our TOML corpus through the real consumer: Podman's own containers.conf loader.
 
 `CONTAINERS_CONF=FILE podman system connection list` makes Podman read FILE
-as its only containers.conf (containers-common 0.50.1 `systemConfigs()`:
-the variable replaces every other file) and decode it with its TOML library
-(BurntSushi/toml 1.2.0 on Debian 12), then exit 0, or 1 naming the error. It
-starts no container and touches no storage, so it is safe on a shared host.
+as its only containers.conf (containers-common `systemConfigs()`: the
+variable replaces every other file) and decode it with its TOML library
+(BurntSushi/toml 1.2.0 in Podman 4.3, Debian 12; 1.4.0 in Podman 5.4, Debian
+13, see podman_versions.py), then exit 0, or 1 naming the error. It starts no
+container and touches no storage, so it is safe on a shared host.
 
 Each document's recorded Podman verdict (tests/unit/.../toml_cases.py) must be
 what Podman says now, and toml_lite must never accept what Podman refuses
@@ -15,40 +16,31 @@ what Podman says now, and toml_lite must never accept what Podman refuses
 """
 
 import os
-import shutil
-import subprocess
 import sys
 
 import pytest
 
+import podman_versions
+
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import TomlError, loads
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "unit", "plugins", "module_utils", "posture"))
-from toml_cases import ACCEPT, DOCS  # noqa: E402  (the corpus lives with the unit tests)
+from toml_cases import DOCS  # noqa: E402  (the corpus lives with the unit tests)
 
 
-def podman_verdict(podman, path):
-    result = subprocess.run([podman, "system", "connection", "list"], capture_output=True, text=True, timeout=60,
-                            env=dict(os.environ, CONTAINERS_CONF=path), check=False)
-    return ACCEPT if result.returncode == 0 else "reject", result.stderr
-
-
-@pytest.fixture(scope="module")
-def podman_binary():
-    path = shutil.which("podman")
-    if not path:
-        if os.environ.get("STOCKADE_REQUIRE_ENGINES") == "1":
-            pytest.fail("podman not found")
-        pytest.skip("podman not found")
-    return path
+@pytest.fixture(scope="module", params=["4.3", "5.4"])
+def podman_version(request):
+    command = podman_versions.podman_4_3() if request.param == "4.3" else podman_versions.podman_5_4()
+    return request.param, command
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
-def test_podman_reads_the_document_as_recorded(doc, podman_binary, tmp_path):
+def test_podman_reads_the_document_as_recorded(doc, podman_version, tmp_path):
+    version, command = podman_version
     path = tmp_path / "containers.conf"
     path.write_bytes(doc.text.encode("utf-8"))
-    verdict, stderr = podman_verdict(podman_binary, str(path))
-    assert verdict == doc.podman, stderr
+    verdict, stderr = podman_versions.reads(command, path)
+    assert verdict == (doc.podman if version == "4.3" else doc.podman_5_4), stderr
     if verdict == "reject":
         assert "toml" in stderr, stderr   # refused for its TOML, not for something else
         with pytest.raises(TomlError):

@@ -18,8 +18,10 @@ DRIFTS = [
     ("docker-no-new-privileges",
      """sed -i 's/"no-new-privileges": true/"no-new-privileges": false/' /etc/docker/daemon.json"""
      """ && grep -q '"no-new-privileges": false' /etc/docker/daemon.json"""),
+    # a site's own key next to the one that undoes the hardening: it must keep applying after the repair
     ("podman-seccomp-no-32bit",
-     "printf '[containers]\\nseccomp_profile = \"/usr/share/containers/seccomp.json\"\\n' > %s" % LATE_DROPIN),
+     "printf '[containers]\\nseccomp_profile = \"/usr/share/containers/seccomp.json\"\\npids_limit = 4096\\n' > %s"
+     % LATE_DROPIN),
     ("host-selinux-enforcing", "setenforce 0"),
 ]
 
@@ -68,9 +70,11 @@ def test_enforce_job_repairs_every_drift(tmp_path, lab_inventory, lab_vm, guest)
     enforce(tmp_path, lab_inventory, lab_vm["instance"])
     assert guest("getenforce").stdout.strip() == "Enforcing"
     assert '"no-new-privileges": true' in guest("cat /etc/docker/daemon.json").stdout
-    # The late drop-in is set aside, not deleted: its content is still there to read.
-    assert guest("test -e %s" % LATE_DROPIN, check=False).returncode == 1
+    # The late drop-in is set aside, not deleted: the original is kept as it was, and the file is written
+    # again with its other key, which keeps applying (issue 9, item 7b).
     assert "seccomp_profile" in guest("cat %s.stockade-disabled" % LATE_DROPIN).stdout
+    kept = guest("cat %s" % LATE_DROPIN).stdout
+    assert "pids_limit = 4096" in kept and "seccomp_profile" not in kept.split("\n", 1)[1]
     result, posture = audit(tmp_path, lab_inventory, lab_vm["instance"])
     assert result.status == "successful", result.stdout.read()
     assert posture["compliant"] is True and posture["failed_controls"] == []

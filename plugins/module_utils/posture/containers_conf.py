@@ -39,7 +39,8 @@ not seen.
 Tested by tests/unit/plugins/module_utils/posture/test_containers_conf.py
 (fixture trees) and tests/engines/test_containers_conf_podman.py (the same
 layering and decoding through the real Podman 4.3 in a private mount
-namespace).
+namespace; the 0.62 key types and the append attribute through Debian 13's
+Podman 5.4.2, unpacked; 5.4's file order is read from the source only).
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ not decoded: Podman ignores it (so `[containers] read_only` does nothing
 under Podman 4.3). A value of another type makes Podman refuse to start.
 
 Held to the real Podman 4.3 by tests/engines/test_containers_conf_podman.py
-(every key of V0_50 given a value of the wrong type is refused, and one of
-the right type is taken); V0_62 is not run on this machine (Debian 12).
+(every key of V0_50 given a value of the wrong type is refused: a key
+Podman did not know it would ignore), and V0_62 to Debian 13's Podman 5.4.2
+(containers-common 0.62.2, unpacked by scripts/debian13-consumers.sh) the
+same way.
 """
 
 from __future__ import annotations

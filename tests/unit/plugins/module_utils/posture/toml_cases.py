@@ -11,18 +11,22 @@
 - `podman`: what Podman 4.3.1 (Debian 12: containers-common 0.50.1 built with
   BurntSushi/toml 1.2.0, golang-toml 1.2.0-2) did with the document as its
   only containers.conf (`CONTAINERS_CONF=FILE podman system connection list`,
-  this machine, 2026-11-29): "accept" or "reject". tests/engines/test_toml_podman.py
-  runs them again and must see the same; where Podman accepts what TOML 1.0
-  rejects, toml_lite still rejects (the audit then says `error`, never `pass`).
+  this machine, 2026-11-29): "accept" or "reject"; `podman_5_4` the same for
+  Debian 13's Podman 5.4.2 (containers-common 0.62.2, BurntSushi/toml 1.4.0,
+  unpacked by scripts/debian13-consumers.sh), given only where it differs.
+  tests/engines/test_toml_podman.py runs them again and must see the same;
+  where Podman accepts what TOML 1.0 rejects, toml_lite still rejects (the
+  audit then says `error`, never `pass`).
 """
 
 
 class Doc:
-    def __init__(self, name, text, valid, podman, tomllib_accepts=None, note=""):
+    def __init__(self, name, text, valid, podman, tomllib_accepts=None, note="", podman_5_4=None):
         self.name = name
         self.text = text
         self.valid = valid
         self.podman = podman
+        self.podman_5_4 = podman if podman_5_4 is None else podman_5_4
         self.tomllib_accepts = valid if tomllib_accepts is None else tomllib_accepts
         self.note = note
 
@@ -89,8 +93,9 @@ DOCS = [
     Doc("control-in-multiline-basic", 'a = """x\x1fy"""\n', False, REJECT),
     Doc("nul-at-start", "\x00a = 1\n", False, REJECT),
     Doc("lone-cr", "a = 1\rb = 2\n", False, REJECT),
-    Doc("utf8-bom", "\ufeffa = 1\n", False, REJECT,
-        note="TOML 1.0 has no BOM; BurntSushi 1.2.0 strips only the UTF-16 marks and then refuses U+FEFF"),
+    Doc("utf8-bom", "\ufeffa = 1\n", False, REJECT, podman_5_4=ACCEPT,
+        note="TOML 1.0 has no BOM; BurntSushi 1.2.0 strips only the UTF-16 marks and then refuses U+FEFF, "
+             "1.4.0 (Podman 5.4) strips a UTF-8 BOM"),
     # -- invalid: redefinitions and tables
     Doc("duplicate-key", "a = 1\na = 2\n", False, REJECT),
     Doc("duplicate-table", "[a]\n[a]\n", False, REJECT),
