@@ -141,15 +141,19 @@ WRONG = {schema.STRING: "1", schema.BOOL: '"x"', schema.INT64: '"x"', schema.UIN
          schema.UINT16: "70000", schema.STRINGS: '"x"', schema.APPENDABLE_STRINGS: '"x"', schema.SIZE_TEXT: "true",
          schema.SUBNET_POOLS: '"x"'}
 WRONG_ENTRY = {schema.STRING_MAP: "1", schema.STRINGS_MAP: '"x"', schema.DESTINATIONS: "1"}
+def wrong_type(table, key, kind):
+    """A containers.conf that gives `table.key` a value of another type than its Go field's."""
+    if kind in WRONG_ENTRY:
+        return "[%s.%s]\nentry = %s\n" % (table, key, WRONG_ENTRY[kind])
+    return "[%s]\n%s = %s\n" % (table, key, WRONG[kind])
+
+
 KEYS_0_50 = sorted((table, key, kind) for table, fields in schema.V0_50.items() for key, kind in fields.items())
 
 
 @pytest.mark.parametrize("table, key, kind", KEYS_0_50, ids=["%s.%s" % k[:2] for k in KEYS_0_50])
 def test_podman_4_3_refuses_a_wrong_type_for_every_key_of_the_schema(podman_setup, tmp_path, table, key, kind):
-    if kind in WRONG_ENTRY:
-        text = "[%s.%s]\nentry = %s\n" % (table, key, WRONG_ENTRY[kind])
-    else:
-        text = "[%s]\n%s = %s\n" % (table, key, WRONG[kind])
+    text = wrong_type(table, key, kind)
     path = tmp_path / "containers.conf"
     path.write_text(text)
     result = subprocess.run([podman_setup[0], "system", "connection", "list"], capture_output=True, text=True,
@@ -170,10 +174,7 @@ def podman_5_4():
 @pytest.mark.parametrize("table, key, kind", KEYS_0_62, ids=["%s.%s" % k[:2] for k in KEYS_0_62])
 def test_podman_5_4_refuses_a_wrong_type_for_every_key_of_its_schema(podman_5_4, tmp_path, table, key, kind):
     """Debian 13's Podman 5.4.2 (containers-common 0.62.2), unpacked: the 0.62 schema holds its keys."""
-    if kind in WRONG_ENTRY:
-        text = "[%s.%s]\nentry = %s\n" % (table, key, WRONG_ENTRY[kind])
-    else:
-        text = "[%s]\n%s = %s\n" % (table, key, WRONG[kind])
+    text = wrong_type(table, key, kind)
     path = tmp_path / "containers.conf"
     path.write_text(text)
     verdict, stderr = podman_versions.reads(podman_5_4, path)

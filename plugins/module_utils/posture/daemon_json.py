@@ -35,6 +35,7 @@ import json
 import math
 
 from .dockerd_flags import FLAGS, GO_BOOLS
+from .go_json import nesting_depth
 from .hostfs import MAX_NESTING
 
 MAX_DEPTH = 10000
@@ -203,23 +204,7 @@ def _parse(text, version, inexact):
 
 
 def _check_depth(text):
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
+    deepest = nesting_depth(text)
     if deepest > MAX_DEPTH:
         raise _Refused("exceeded max depth")
     if deepest > MAX_NESTING:

@@ -90,7 +90,13 @@ def _not_json(name):
 
 def _check_depth(text):
     """Refuse nesting deeper than the audit reads (Python's parser would recurse past its stack)."""
-    depth = 0
+    if nesting_depth(text) > MAX_NESTING:
+        raise GoJsonError("nested more than %d levels deep" % MAX_NESTING)
+
+
+def nesting_depth(text):
+    """How deep arrays and objects nest in a JSON text (strings skipped), without parsing it."""
+    depth = deepest = 0
     in_string = escaped = False
     for char in text:
         if in_string:
@@ -104,10 +110,10 @@ def _check_depth(text):
             in_string = True
         elif char in "[{":
             depth += 1
-            if depth > MAX_NESTING:
-                raise GoJsonError("nested more than %d levels deep" % MAX_NESTING)
+            deepest = max(deepest, depth)
         elif char in "]}":
             depth -= 1
+    return deepest
 
 
 def decode(value, shape, where="(top level)"):
