@@ -62,7 +62,7 @@ options:
       - The engine that reads O(directory), so that the drop-ins it reads after the owned files are found in its
         own order and merged as it merges them (the posture audit's reading).
       - V(podman) reads containers.conf as the host's Podman version does (containers-common 0.50, Podman 4.3,
-        or 0.62, Podman 5.4, from dpkg's record): every C(*.conf) of O(directory), dot files included, and for
+        or 0.62, Podman 5.4, from dpkg's record), reading every C(*.conf) of O(directory), dot files included, and for
         Podman 5.4 then root's C(~/.config/containers/containers.conf) and its C(.d), then
         C(CONTAINERS_CONF_OVERRIDE) from C(/etc/environment); keys match case-insensitively, as Podman's TOML
         decoder matches them.
@@ -92,7 +92,7 @@ options:
         replaces, is left alone. Taking a file away can uncover an earlier one that differs too; it is
         taken away in the same run. A file of O(files) given as null owns no keys.
       - V(fail) fails, naming each such file, its keys and the owned file, and changes nothing.
-      - V(disable) sets each such file aside: the original is renamed to C(NAME.stockade-disabled)
+      - V(disable) sets each such file aside. The original is renamed to C(NAME.stockade-disabled)
         (C(NAME.stockade-disabled.N) when that name is taken), which the engine does not read (it reads only
         C(*.conf)), so nothing of it is lost; and C(NAME) is written again, with the same mode and owner, holding
         every key of the original except the ones that undo ours (rendered from the parsed file, opened by a
