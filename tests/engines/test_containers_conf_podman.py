@@ -141,6 +141,8 @@ WRONG = {schema.STRING: "1", schema.BOOL: '"x"', schema.INT64: '"x"', schema.UIN
          schema.UINT16: "70000", schema.STRINGS: '"x"', schema.APPENDABLE_STRINGS: '"x"', schema.SIZE_TEXT: "true",
          schema.SUBNET_POOLS: '"x"'}
 WRONG_ENTRY = {schema.STRING_MAP: "1", schema.STRINGS_MAP: '"x"', schema.DESTINATIONS: "1"}
+
+
 def wrong_type(table, key, kind):
     """A containers.conf that gives `table.key` a value of another type than its Go field's."""
     if kind in WRONG_ENTRY:
