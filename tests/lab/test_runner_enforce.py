@@ -10,8 +10,10 @@ Tests run in file order and build on each other (one VM, minutes per step)."""
 
 from runner_jobs import published, run_job
 
-# The maintenance window's permissions for the selinux layer on this AppArmor host.
-ENFORCE_VARS = {"stockade_selinux_switch_from_apparmor": True, "stockade_selinux_reboot_allowed": True}
+# The maintenance window's permissions for the selinux layer on this AppArmor host,
+# and for hiding the lab's throwaway docker images behind userns-remap.
+ENFORCE_VARS = {"stockade_selinux_switch_from_apparmor": True, "stockade_selinux_reboot_allowed": True,
+                "stockade_userns_docker_remap_hide_existing": True}
 LATE_DROPIN = "/etc/containers/containers.conf.d/99-local-drift.conf"
 # Each hand-made change, and the one control the audit must name for it.
 DRIFTS = [
