@@ -116,12 +116,14 @@ def test_per_container_cis_controls_on_real_containers(start_dockerd, monkeypatc
             "device": ["--device", "/dev/null:/dev/xnull"],
             "socket": ["-v", "%s:/engine" % socket_dir],
             "always": ["--restart", "always"],
+            "hostpid": ["--pid", "host"],
         }
         for name, options in started.items():
             daemon.docker("run", "-d", "--name", name, "--network", "none", *options, IMAGE, *SLEEP)
         monkeypatch.setenv("DOCKER_HOST", "unix://" + daemon.sock)
         try:
             report = run_audit("/", live="auto")
+            view = live.query_docker(HostRoot("/"), docker_api.Endpoint("unix", daemon.sock, "test"))
         finally:
             daemon.docker("rm", "-f", *started, check=False)
     results = {e["id"]: e for e in report["controls"] if e["engine"] == "docker"}
@@ -145,6 +147,9 @@ def test_per_container_cis_controls_on_real_containers(start_dockerd, monkeypatc
     for control_id in ("docker-containers-mount-propagation", "docker-containers-no-sshd",
                        "docker-containers-cgroup-parent"):
         assert results[control_id]["status"] == "pass", (control_id, results[control_id]["evidence"])
+    # a --pid host container's processes are those of its cgroup, not every host process (docker-bench's
+    # `docker exec ps` in it lists the host's, sshd included)
+    assert _by_name(view)["hostpid"].process_names == ["busybox"]
 
 
 def test_data_root_bind_mounted_onto_itself_is_not_a_partition(start_dockerd, monkeypatch, workdir):

@@ -6,9 +6,8 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
-from . import (audit_rules, container_probe, docker_api, docker_daemon, docker_listeners, engine_version,
+from . import (accounts, audit_rules, container_probe, docker_daemon, docker_listeners, engine_version,
                layered_config, live, selinux_state, subids)
 from ..probe import host_abi
 from .hostfs import ConfigError, HostRoot
@@ -113,12 +112,14 @@ class AuditContext:
             jobs["podman"] = lambda: live.query_podman(self.host, binary)
         self._pending = {}
         if jobs:
+            from concurrent.futures import ThreadPoolExecutor  # live audits only
             with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
                 self._pending = {engine: pool.submit(job) for engine, job in jobs.items()}
                 # leaving the block waits for both; the futures keep their results
 
     def docker_endpoint(self):
         """(docker_api.Endpoint or None, reason) for the daemon under this root."""
+        from . import docker_api  # live audits only: it imports http.client
         try:
             config = self.docker
             listeners = docker_listeners.listeners(self.host, config)
@@ -209,3 +210,7 @@ class AuditContext:
     @_Lazy
     def audit_kernel_watches(self):
         return audit_rules.kernel_watches()
+
+    @_Lazy
+    def owner_names(self):
+        return accounts.owner_names(self.host)

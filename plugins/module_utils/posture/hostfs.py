@@ -162,6 +162,7 @@ class HostRoot:
         self._text_cache = {}
         self._listing_cache = {}
         self._resolved = {}
+        self._links = {}
 
     def resolve(self, path):
         """Map an absolute host path to a path on this machine, following
@@ -182,11 +183,11 @@ class HostRoot:
                 continue
             candidate = resolved + [part]
             local = self._local(candidate)
-            if os.path.islink(local):
+            target = self._link_target(local)
+            if target is not None:
                 hops += 1
                 if hops > _MAX_SYMLINKS:
                     raise ConfigError(path, "too many levels of symbolic links")
-                target = os.readlink(local)
                 if target.startswith("/"):
                     resolved = []
                 parts = [p for p in target.split("/") if p and p != "."] + parts
@@ -197,7 +198,15 @@ class HostRoot:
     def _local(self, parts):
         if not parts:
             return self.root
-        return os.path.join(self.root, *parts)
+        return self.root.rstrip("/") + "/" + "/".join(parts)
+
+    def _link_target(self, local):
+        """readlink of `local`, or None when it is not a symlink; remembered,
+        since most paths an audit reads share their leading directories
+        (one lstat each costs tens of microseconds on an emulated host)."""
+        if local not in self._links:
+            self._links[local] = os.readlink(local) if os.path.islink(local) else None
+        return self._links[local]
 
     def exists(self, path):
         """Whether `path` exists; ConfigError when that cannot be told (a

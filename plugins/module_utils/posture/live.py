@@ -15,9 +15,8 @@ is what really confines it.
 from __future__ import annotations
 
 import posixpath
-from concurrent.futures import ThreadPoolExecutor
 
-from . import docker_api, podman_containers
+from . import podman_containers
 from .hostfs import ConfigError
 
 INSPECT_THREADS = 8
@@ -258,6 +257,10 @@ def _containers(host, documents):
 
 def query_docker(host, endpoint, reason=None):
     """dockerd's /info and running containers over its API `endpoint`."""
+    # imported here: an offline audit needs neither (http.client alone takes
+    # half a second to import on a slow host)
+    from concurrent.futures import ThreadPoolExecutor
+    from . import docker_api
     if endpoint is None:
         return LiveEngine("docker", reason=reason or "no dockerd endpoint")
     api = docker_api.DockerApi(endpoint)
@@ -279,6 +282,7 @@ def query_docker(host, endpoint, reason=None):
 
 def _inspect_running(api, container_id):
     """The inspect document, or None when the container went away meanwhile."""
+    from . import docker_api
     try:
         return api.get("/containers/%s/json" % container_id)
     except docker_api.ApiError as exc:

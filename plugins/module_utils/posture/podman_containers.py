@@ -8,7 +8,10 @@ slow host, so the audit does not ask it for the list: it reads the list that
 containers/storage keeps itself (`<graphroot>/<driver>-containers/
 containers.json`, and `volatile-containers.json` under the run root for
 `--rm` containers; containers/storage 1.43, Podman 4.3; same files in 5.x),
-and then runs one `podman container inspect` for all of them. Containers in
+leaves out those whose conmon (the monitor every Podman container runs
+under, its pid in `<runroot>/<driver>-containers/<id>/userdata/conmon.pid`,
+kept after the container exits) is no longer alive, and runs one `podman
+container inspect` for the rest, or none when none is left. Containers in
 the store that Podman does not manage (Buildah's, CRI-O's) make podman print
 "no such container" for those ids and inspect the others: that is expected.
 
@@ -65,8 +68,9 @@ def storage_roots(host, environ):
     return graphroot, runroot, [driver] if driver else list(DRIVERS), path
 
 
-def stored_container_ids(host, environ):
-    """Ids of every container in the store (running or not, any manager)."""
+def stored_container_ids(host, environ, running_only=False):
+    """Ids of every container in the store (running or not, any manager);
+    with `running_only`, without those whose conmon is known to be gone."""
     graphroot, runroot, drivers, dummy = storage_roots(host, environ)
     ids = []
     for driver in drivers:
@@ -79,8 +83,30 @@ def stored_container_ids(host, environ):
                 raise ConfigError(path, "expected a JSON list of containers")
             for entry in entries:
                 if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                    ids.append(entry["id"])
+                    if not running_only or not _conmon_gone(host, runroot, driver, entry["id"]):
+                        ids.append(entry["id"])
     return ids
+
+
+def _conmon_gone(host, runroot, driver, container_id):
+    """True only when the container's conmon.pid names a process that is not
+    its conmon any more (exited, or the pid reused): then the container is
+    not running. Anything unknown (no pid file, unreadable) is not gone."""
+    path = posixpath.join(runroot, "%s-containers" % driver, container_id, "userdata", "conmon.pid")
+    try:
+        text = host.read_text(path)
+    except ConfigError:
+        return False
+    if text is None or not text.strip().isdigit():
+        return False
+    try:
+        cmdline = host.read_text("/proc/%d/cmdline" % int(text.strip()))
+    except ConfigError:
+        return False
+    if cmdline is None:
+        return True  # no such process
+    words = cmdline.split("\x00")
+    return not (words and posixpath.basename(words[0]) == "conmon" and container_id in words)
 
 
 def _only_unknown_ids(stderr):
@@ -119,6 +145,6 @@ def inspect(binary, ids, environ=None):
 def running_containers(host, binary, environ=None):
     """The inspect documents of Podman's running containers (one podman call)."""
     environ = os.environ if environ is None else environ
-    documents = inspect(binary, stored_container_ids(host, environ), dict(environ))
+    documents = inspect(binary, stored_container_ids(host, environ, running_only=True), dict(environ))
     return [doc for doc in documents
             if isinstance(doc, dict) and (doc.get("State") or {}).get("Running") is True]

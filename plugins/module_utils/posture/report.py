@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from xml.sax.saxutils import escape, quoteattr
 
 from .model import ENGINES, ERROR, LAYERS, NOT_APPLICABLE, PASS
 
@@ -170,6 +169,9 @@ def render_json(report):
 
 def render_junit(report):
     """One testsuite per layer, one testcase per control."""
+    # imported here: xml.sax.saxutils pulls in urllib.request, half a second
+    # of start-up on a slow host for every other format
+    from xml.sax.saxutils import escape, quoteattr
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     controls = report["controls"]
     out.append('<testsuites name="stockade" tests="%d">' % len(controls))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import stat as stat_module
 
-from ..accounts import owner_names
 from ..model import judged, not_applicable
 
 
@@ -24,7 +23,7 @@ def _present(ctx, paths):
 
 
 def describe(ctx, path, info):
-    users, groups = owner_names(ctx.host)
+    users, groups = ctx.owner_names
     return "%s: %s:%s, mode %04o" % (path, users.get(info.st_uid, info.st_uid),
                                      groups.get(info.st_gid, info.st_gid), stat_module.S_IMODE(info.st_mode))
 

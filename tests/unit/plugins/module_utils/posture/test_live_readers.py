@@ -89,6 +89,21 @@ def test_podman_store_lists_every_container(tmp_path):
     assert podman_containers.stored_container_ids(root, {}) == ["a" * 64, "b" * 64]
 
 
+def test_podman_containers_whose_conmon_is_gone_are_not_asked_about(tmp_path):
+    """conmon.pid stays after a container exits; podman is asked only about
+    containers whose conmon still runs, or whose state cannot be told."""
+    run = "run/containers/storage/overlay-containers/%s/userdata/conmon.pid"
+    alive, exited, reused, unknown = ("a" * 64, "b" * 64, "c" * 64, "d" * 64)
+    store = {"var/lib/containers/storage/overlay-containers/containers.json":
+             [{"id": alive}, {"id": exited}, {"id": reused}, {"id": unknown}],
+             run % alive: "4001\n", "proc/4001/cmdline": "/usr/bin/conmon\x00--api-version\x001\x00-c\x00%s\x00" % alive,
+             run % exited: "4002\n",
+             run % reused: "4003\n", "proc/4003/cmdline": "/usr/sbin/sshd\x00-D\x00"}
+    root = host(tmp_path, store)
+    assert podman_containers.stored_container_ids(root, {}, running_only=True) == [alive, unknown]
+    assert len(podman_containers.stored_container_ids(root, {})) == 4
+
+
 def test_podman_store_conf_from_the_environment_only(tmp_path):
     """containers/storage reads one storage.conf: CONTAINERS_STORAGE_CONF
     replaces /etc/containers/storage.conf, it is not merged with it."""
