@@ -145,6 +145,8 @@ def probe(params, root="/"):
         "config_type": state.policy_type,
         "next_boot": _next_boot_mode(host, state),
         "modules": sorted(modules or ()),
+        "disabled_modules": selinux_state.disabled_modules(host, params["policy_type"]),
+        "shipped_modules": selinux_state.shipped_modules(host, params["policy_type"]),
         "missing_packages": missing_packages(params.get("package_tool"), params["packages"]),
         "root_labelled": all(_label(p) for p in params["label_witnesses"]),
         "autorelabel_pending": os.path.exists("/.autorelabel"),

@@ -107,6 +107,17 @@ modules:
   returned: always
   type: list
   elements: str
+disabled_modules:
+  description: Policy modules of O(policy_type) installed but disabled.
+  returned: always
+  type: list
+  elements: str
+shipped_modules:
+  description:
+    - Modules the policy package ships ready to install, name to file (C(/usr/share/selinux/POLICY/NAME.pp[.bz2])).
+  returned: always
+  type: dict
+  sample: {container: /usr/share/selinux/default/container.pp.bz2}
 missing_packages:
   description: O(packages) not installed.
   returned: always

@@ -184,6 +184,28 @@ def installed_modules(host, policy_type):
     return names - disabled
 
 
+def disabled_modules(host, policy_type):
+    """Names of the modules installed but disabled (`semodule -d`) in the module store."""
+    return sorted(host.list_dir(posixpath.join(MODULE_STORE, policy_type, "active", "modules", "disabled")))
+
+
+# Where the policy package keeps its modules ready to install: Debian's
+# selinux-policy-default has NAME.pp (2:2.20221101) or NAME.pp.bz2 (2:2.20250213).
+SHIPPED_MODULES_DIR = "/usr/share/selinux"
+
+
+def shipped_modules(host, policy_type):
+    """{name: file} of the modules the policy package ships (Debian 13's includes
+    container, docker and podman; Debian 12's does not)."""
+    directory = posixpath.join(SHIPPED_MODULES_DIR, policy_type)
+    shipped = {}
+    for name in sorted(host.list_dir(directory)):
+        for ext in (".pp", ".pp.bz2"):
+            if name.endswith(ext):
+                shipped[name[:-len(ext)]] = posixpath.join(directory, name)
+    return shipped
+
+
 def boolean_values(host, policy_type, names):
     """{name: (runtime 0/1 or None, persisted 0/1 or None)} for booleans the policy has."""
     local_file = posixpath.join(MODULE_STORE, policy_type, "active", "booleans.local")
