@@ -4,7 +4,10 @@
 #
 # The main job: run harden.yml against a target and show its audit.
 #   make harden                       build (or reuse) the lab image, boot a disposable
-#                                     lab VM, harden it, print its audit, stop it
+#                                     Debian 13 lab VM, harden it, print its audit, stop it
+#   STOCKADE_IA32_OFF=1 make harden   also switch the kernel's 32-bit ABI off (ia32_emulation=0,
+#                                     vsyscall=none; Linux 6.7+) and let the kernel layer reboot for it
+#   STOCKADE_LAB_SUITE=bookworm make harden   a Debian 12 lab VM instead
 #   INVENTORY=hosts.ini make harden   harden your own hosts instead (nothing is booted)
 #   STOCKADE_KEEP_VM=1 make harden    leave the lab VM running afterwards
 #                                     (lab/vm.sh ssh stockade-main CMD; lab/vm.sh stop stockade-main)
@@ -21,15 +24,17 @@ if [[ -n ${INVENTORY:-} ]]; then
 fi
 
 instance=stockade-main
-lab/build-image.sh
+suite=${STOCKADE_LAB_SUITE:-trixie}
+lab/build-image.sh "$suite"
 if [[ ${STOCKADE_KEEP_VM:-0} != 1 ]]; then
     trap 'lab/vm.sh stop "$instance"' EXIT
 fi
-instance_json=$(lab/vm.sh start "$instance")
+instance_json=$(lab/vm.sh start "$instance" "$suite")
 inventory="$STOCKADE_CACHE/lab-inventory.yml"
-python3 - "$instance_json" "$inventory" <<'PY'
+python3 - "$instance_json" "$inventory" "${STOCKADE_IA32_OFF:-0}" <<'PY'
 import json, sys
 vm = json.loads(sys.argv[1])
+ia32_off = sys.argv[3] == "1"
 with open(sys.argv[2], "w") as handle:
     handle.write(
         "all:\n  hosts:\n    %s:\n      ansible_host: %s\n      ansible_port: %d\n"
@@ -39,9 +44,13 @@ with open(sys.argv[2], "w") as handle:
         # AppArmor and reboot it, as an operator would allow in a window
         "      stockade_selinux_switch_from_apparmor: true\n"
         "      stockade_selinux_reboot_allowed: true\n"
+        "      stockade_kernel_reboot_allowed: true\n"
+        "      stockade_kernel_ia32_emulation_disabled: %s\n"
+        "      stockade_kernel_vsyscall_none: %s\n"
         "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
         " -o ServerAliveInterval=5 -o ServerAliveCountMax=3\n"
-        % (vm["instance"], vm["address"], vm["port"], vm["user"], vm["identity_file"]))
+        % (vm["instance"], vm["address"], vm["port"], vm["user"], vm["identity_file"],
+           str(ia32_off).lower(), str(ia32_off).lower()))
 PY
 status=0
 ansible-playbook -i "$inventory" harden.yml "${extra_args[@]}" || status=$?

@@ -6,7 +6,7 @@
 # stage and prints the time it took. Any failing stage fails the run.
 #   STOCKADE_STAGES="unit lint"  run only some stages (default: all, in order)
 #   STOCKADE_STAGES=lab          only the lab VM stage (make lab): Molecule scenario and lab tests
-# The lab stage boots qemu VMs (TCG): it needs root, loop devices and ~30 min;
+# The lab stage boots qemu VMs (TCG): it needs root, loop devices and ~50 min;
 # when it cannot run it fails, it is never skipped.
 # shellcheck disable=SC2317 # the stage_* functions are called by name
 set -uo pipefail
@@ -25,35 +25,9 @@ stage_agent() { python -m pytest -q tests/integration; }
 stage_lint() { ansible-lint --profile production --offline && antsibull-changelog lint; }
 stage_engines() { STOCKADE_REQUIRE_ENGINES=1 python -m pytest -q tests/engines; }
 
-# The lab VMs: the whole Molecule scenario (its own VM, destroyed at the end)
-# and, beside it, tests/lab (agent, ansible-runner jobs, drift) on a
-# throw-away VM of their own; two TCG guests share the cores, which is
-# faster than one after the other (each waits on reboots, timers and ssh).
-# STOCKADE_LAB_REQUIRED=1 turns every "no lab VM" skip in tests/lab into a failure.
-lab_tests() {
-    local name=stockade-labtests status started=$SECONDS
-    lab/vm.sh start "$name" > /dev/null || { lab/vm.sh stop "$name"; return 1; }
-    STOCKADE_LAB_REQUIRED=1 \
-    STOCKADE_LAB_INSTANCE="${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}/instances/$name/instance.json" \
-        python -m pytest -q -rs --durations=0 tests/lab
-    status=$?
-    lab/vm.sh stop "$name"
-    echo "tests/lab: exit $status in $(( SECONDS - started )) s"
-    return "$status"
-}
-
-stage_lab() {
-    lab/build-image.sh > /dev/null || return 1
-    local log="$STOCKADE_CACHE/lab-tests.log" tests_pid status=0 started=$SECONDS
-    lab_tests > "$log" 2>&1 &
-    tests_pid=$!
-    molecule test || status=1
-    echo "molecule test: $( ((status == 0)) && echo ok || echo FAILED ) in $(( SECONDS - started )) s"
-    wait "$tests_pid" || status=1
-    echo "--- tests/lab ($log)"
-    cat "$log"
-    return "$status"
-}
+# The lab VMs: Debian 13 and 12, each booted and hardened once for the
+# Molecule scenario and every lab test (scripts/lab_stage.sh has the phases).
+stage_lab() { scripts/lab_stage.sh; }
 
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as
 # files it can own: copy what git tracks (plus new files not ignored).

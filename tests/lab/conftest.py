@@ -1,19 +1,46 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tests against a running lab VM (lab/vm.sh start NAME). STOCKADE_LAB_INSTANCE
-names the VM's instance.json; without it every test here is skipped.
-The VM is changed by these tests: use a throw-away one."""
+"""Tests against a running lab VM (lab/vm.sh start NAME [SUITE]).
+STOCKADE_LAB_INSTANCE names the VM's instance.json; without it every test here
+is skipped. The VM is changed by these tests: use a throw-away one.
+
+Where a test goes (scripts/lab_stage.sh runs the phases, see lab/README.md):
+  stock/     on the stock Debian 13 guest, after Molecule's prepare, before
+             anything is hardened;
+  hardened/  on each guest after Molecule's verify: hardened by harden.yml
+             with the scenario's variables (lab_vars), rebooted, verified.
+A test runs on every guest unless marked @pytest.mark.lab_suites("trixie"):
+mark the slow ones whose proof does not depend on the Debian release (what
+runs on the controller, ansible-runner, the agent) so that the older guest
+skips them. Batch what you check: guest_batch runs many commands over one ssh
+connection (each ssh call costs seconds under TCG)."""
 
 import json
 import os
+import shlex
 import subprocess
 
 import pytest
+import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Under TCG (and several VMs on two cores) sshd can take long to answer.
 SSH_TIMEOUT = 120
+SCENARIO = os.path.join(REPO, "molecule", "default", "molecule.yml")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "lab_suites(*suites): run only on lab guests of these Debian suites")
+
+
+@pytest.fixture(autouse=True)
+def _only_on_marked_suites(request):
+    marker = request.node.get_closest_marker("lab_suites")
+    if marker:
+        suite = request.getfixturevalue("lab_vm").get("suite", "bookworm")
+        if suite not in marker.args:
+            pytest.skip("runs on the %s guest only; this guest is %s" % (" and ".join(marker.args), suite))
 
 
 def no_lab(reason):
@@ -36,17 +63,35 @@ def lab_vm():
 
 
 @pytest.fixture(scope="session")
-def lab_inventory(lab_vm, tmp_path_factory):
+def lab_vars(lab_vm):
+    """The variables the Molecule scenario hardens this guest with (its group_vars for
+    `all` and for the groups of the platform of this suite): a job that runs harden.yml
+    again must ask for the same layers, or it would undo some (a boot parameter)."""
+    with open(SCENARIO, encoding="utf-8") as handle:
+        scenario = yaml.safe_load(handle)
+    group_vars = scenario["provisioner"]["inventory"]["group_vars"]
+    suite = lab_vm.get("suite", "bookworm")
+    groups = [g for p in scenario["platforms"] if p["suite"] == suite for g in p.get("groups", [])]
+    merged = dict(group_vars.get("all", {}))
+    for group in groups:
+        merged.update(group_vars.get(group, {}))
+    return merged
+
+
+@pytest.fixture(scope="session")
+def lab_inventory(lab_vm, lab_vars, tmp_path_factory):
     path = tmp_path_factory.mktemp("lab") / "inventory.yml"
-    path.write_text(
-        "all:\n  hosts:\n    %s:\n      ansible_host: %s\n      ansible_port: %d\n"
-        "      ansible_user: %s\n      ansible_ssh_private_key_file: %s\n"
-        "      ansible_python_interpreter: /usr/bin/python3\n"
+    host = {
+        "ansible_host": lab_vm["address"], "ansible_port": lab_vm["port"], "ansible_user": lab_vm["user"],
+        "ansible_ssh_private_key_file": lab_vm["identity_file"],
+        "ansible_python_interpreter": "/usr/bin/python3",
         # A connection open while the guest reboots (the enforce job's SELinux
         # reboot) must fail fast rather than hang: ServerAlive*.
-        "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
-        " -o ServerAliveInterval=5 -o ServerAliveCountMax=3\n"
-        % (lab_vm["instance"], lab_vm["address"], lab_vm["port"], lab_vm["user"], lab_vm["identity_file"]))
+        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
+                                   " -o ServerAliveInterval=5 -o ServerAliveCountMax=3",
+    }
+    host.update(lab_vars)
+    path.write_text(yaml.safe_dump({"all": {"hosts": {lab_vm["instance"]: host}}}, default_flow_style=False))
     return str(path)
 
 
@@ -64,15 +109,41 @@ def ansible_env():
 @pytest.fixture(scope="session")
 def guest(lab_vm):
     """guest(command) -> CompletedProcess of a shell command run as root in the VM."""
-    def run(command, check=True, timeout=600):
+    def run(command, check=True, timeout=600, stdin=None):
         done = subprocess.run(
             ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
              "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ConnectTimeout=%d" % SSH_TIMEOUT,
              "-o", "IdentitiesOnly=yes", "-i", lab_vm["identity_file"], "-p", str(lab_vm["port"]),
              "%s@%s" % (lab_vm["user"], lab_vm["address"]), command],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout, check=False)
+            input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout,
+            check=False)
         if check and done.returncode != 0:
             raise AssertionError("guest command failed (%d): %s\n%s%s" % (
                 done.returncode, command, done.stdout, done.stderr))
         return done
+    return run
+
+
+# Run in the guest by guest_batch: each command of the JSON list on stdin, its
+# result as one JSON list on stdout.
+_BATCH = r"""
+import json, subprocess, sys
+out = []
+for command in json.load(sys.stdin):
+    done = subprocess.run(["/bin/sh", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, errors="replace")
+    out.append([done.returncode, done.stdout, done.stderr])
+json.dump(out, sys.stdout)
+"""
+
+
+@pytest.fixture(scope="session")
+def guest_batch(guest):
+    """guest_batch({name: command}) -> {name: (returncode, stdout, stderr)}: many shell commands,
+    in order, over one ssh connection and one python3 start in the guest."""
+    def run(commands, timeout=600):
+        names = list(commands)
+        done = guest("python3 -c %s" % shlex.quote(_BATCH), timeout=timeout,
+                     stdin=json.dumps([commands[name] for name in names]))
+        return dict(zip(names, (tuple(result) for result in json.loads(done.stdout))))
     return run

@@ -4,6 +4,7 @@
 """The agent role in the lab VM: installs, its timer fires on its own, the fact
 appears and Ansible sees it, hand-made drift is reported (journal line + hook)
 by the timer, and a second run of the role changes nothing.
+Runs on the guest Molecule hardened (docker-no-new-privileges passes there).
 Tests run in file order and build on each other (one VM, minutes per step)."""
 
 import json
@@ -12,7 +13,11 @@ import re
 import subprocess
 import time
 
+import pytest
+
 from conftest import REPO
+
+pytestmark = pytest.mark.lab_suites("trixie")  # the agent is the collection's audit on a timer: release-independent
 
 PLAYBOOK = os.path.join(REPO, "tests", "lab", "playbooks", "agent.yml")
 HOOK_LOG = "/root/stockade-drift-hook.log"
@@ -23,6 +28,11 @@ AGENT_VARS = {
 }
 # One timer period plus an audit under TCG on a loaded machine.
 TIMER_WAIT = 240
+DAEMON_JSON = "/etc/docker/daemon.json"
+# The hand-made drift: dockerd's no-new-privileges switched off in the hardened daemon.json.
+DRIFT = ("""sed -i 's/"no-new-privileges": true/"no-new-privileges": false/' %s"""
+         """ && grep -q '"no-new-privileges": false' %s""" % (DAEMON_JSON, DAEMON_JSON))
+UNDO_DRIFT = """sed -i 's/"no-new-privileges": false/"no-new-privileges": true/' %s""" % DAEMON_JSON
 
 
 def apply_role(lab_inventory, ansible_env, *extra):
@@ -102,14 +112,13 @@ def test_ansible_sees_the_fact_as_ansible_local(lab_inventory, ansible_env, lab_
 
 
 def test_hand_made_drift_is_reported_by_the_timer(guest):
-    # Known state first: no_new_privs on for Docker (configuration only; dockerd need not restart).
-    guest("""printf '{"no-new-privileges": true}\\n' > /etc/docker/daemon.json""")
+    # Known state first: the hardened host passes docker-no-new-privileges.
     since = guest_now(guest)
     wait_for_line(guest, since, lambda l: "COMPLIANT" in l and "docker-no-new-privileges" not in failing_of(l),
                   "docker-no-new-privileges passing")
     guest("rm -f %s" % HOOK_LOG)
-    # The drift, by hand.
-    guest("""printf '{"no-new-privileges": false}\\n' > /etc/docker/daemon.json""")
+    # The drift, by hand (configuration only; dockerd need not restart).
+    guest(DRIFT)
     since = guest_now(guest)
     lines = wait_for_line(guest, since, lambda l: l.startswith("drift hook exited"), "drift and its hook")
     drift = [l for l in lines if re.search(r"new: [^;]*docker-no-new-privileges", l)]
@@ -125,6 +134,7 @@ def test_hand_made_drift_is_reported_by_the_timer(guest):
     since = guest_now(guest)
     wait_for_line(guest, since + 1, lambda l: "COMPLIANT" in l and "new: none" in l, "a further run without new drift")
     assert guest("grep -c . %s" % HOOK_LOG).stdout.strip() == "1"
+    guest(UNDO_DRIFT)  # the tests after this one start from the hardened host
 
 
 def test_second_run_changes_nothing(lab_inventory, ansible_env):

@@ -4,13 +4,13 @@
 """The agent role's enforce mode (stockade_agent_pull_url): ansible-pull on a systemd
 timer, run by the host itself from a git repository, repairs hand-made drift.
 
-Runs after test_agent.py and test_runner_*.py on the same VM, which by then is
+Runs after test_agent.py and test_runner_*.py on the same VM, which is
 hardened (SELinux enforcing, every layer compliant). The pulled repository is
 made here from this checkout: local.yml imports stockade.hardening.harden, and
 the collection and ansible.posix sit under collections/ next to it (ansible-pull
 installs no collections). It is pushed over ssh into a bare repository in the
 guest, so that nothing needs the guest's network. The guest runs the
-ansible-core and git of Debian 12 (2.14), which the lab image must carry.
+ansible-core and git of Debian 13 (2.19), which the lab image must carry.
 Tests run in file order and build on each other (one VM, minutes per step)."""
 
 import json
@@ -22,15 +22,14 @@ import subprocess
 import pytest
 
 from conftest import REPO, SSH_TIMEOUT
-from test_agent import apply_role, guest_now
+from test_agent import DAEMON_JSON, DRIFT, apply_role, guest_now
+
+pytestmark = pytest.mark.lab_suites("trixie")  # ansible-pull of the guest's own ansible-core 2.19 (Debian 13)
 
 BARE_REPO = "/srv/stockade-pull.git"
 PULL_URL = "file://" + BARE_REPO
 PULL_DIR = "/var/lib/stockade/pull"
 UNITS = ["stockade-pull.service", "stockade-pull.timer"]
-DAEMON_JSON = "/etc/docker/daemon.json"
-DRIFT = ("""sed -i 's/"no-new-privileges": true/"no-new-privileges": false/' %s"""
-         """ && grep -q '"no-new-privileges": false' %s""" % (DAEMON_JSON, DAEMON_JSON))
 PULL_VARS = {
     "stockade_agent_interval": "hourly",        # test_agent.py's minutely audit would compete with the pull run
     "stockade_agent_pull_url": PULL_URL,
@@ -40,7 +39,8 @@ PULL_VARS = {
     # The whole harden.yml, as the timer runs it: on a converged host only the drift changes.
     "stockade_agent_pull_args": [],
 }
-# ansible-pull of the whole harden.yml with ansible-core 2.14 under TCG.
+BOOT_VARS = ("stockade_kernel_ia32_emulation_disabled", "stockade_kernel_vsyscall_none")
+# ansible-pull of the whole harden.yml with the guest's ansible-core under TCG.
 PULL_TIMEOUT = 3600
 LOCAL_YML = """---
 # Enforce mode: ansible-pull runs this on the host itself (stockade_agent_pull_url).
@@ -121,9 +121,16 @@ def test_pull_repository_reaches_the_guest(tmp_path, ansible_env, lab_vm, guest)
     assert guest("git --git-dir=%s rev-parse main" % BARE_REPO).stdout.strip() == commit
 
 
-def test_role_installs_the_pull_timer(lab_inventory, ansible_env, guest):
+def pull_vars(lab_vars):
+    """PULL_VARS, the run asking for the boot parameters the scenario hardened this guest with
+    (harden.yml with the kernel role's defaults would take them out again)."""
+    boot = ["%s=%s" % (name, str(lab_vars[name]).lower()) for name in BOOT_VARS if name in lab_vars]
+    return dict(PULL_VARS, stockade_agent_pull_args=[arg for pair in boot for arg in ("-e", pair)])
+
+
+def test_role_installs_the_pull_timer(lab_inventory, lab_vars, ansible_env, guest):
     guest("rm -rf %s" % PULL_DIR)
-    changed, out = apply_role(lab_inventory, ansible_env, "-e", json.dumps(PULL_VARS))
+    changed, out = apply_role(lab_inventory, ansible_env, "-e", json.dumps(pull_vars(lab_vars)))
     assert changed > 0, out
     unit = guest("cat /etc/systemd/system/stockade-pull.service").stdout
     # An inventory of its own: without one, ansible-pull's playbook run matches no host for `hosts: all`.
@@ -157,8 +164,9 @@ def test_pull_run_repairs_hand_made_drift(guest):
     assert re.search(after_task("Fail the hosts where a required layer does not hold", "skipping"), output), output
 
 
-def test_pull_mode_off_removes_the_units(lab_inventory, ansible_env, guest):
-    changed, out = apply_role(lab_inventory, ansible_env, "-e", json.dumps(dict(PULL_VARS, stockade_agent_pull_url=None)))
+def test_pull_mode_off_removes_the_units(lab_inventory, lab_vars, ansible_env, guest):
+    changed, out = apply_role(lab_inventory, ansible_env, "-e",
+                              json.dumps(dict(pull_vars(lab_vars), stockade_agent_pull_url=None)))
     assert changed > 0, out
     for unit in UNITS:
         assert guest("test -e /etc/systemd/system/%s" % unit, check=False).returncode == 1, unit

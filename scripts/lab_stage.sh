@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# The lab stage of scripts/test.sh (make lab): one VM per Debian release of
+# molecule/default (Debian 13 and 12), each booted once and hardened once,
+# and every lab test runs on those VMs in its phase. Under TCG a boot, a
+# reboot and the SELinux switch cost minutes each: sharing them is what fits
+# both releases into CI's time.
+#
+#   phase     VMs                   what
+#   images    -                     build or reuse both suites' images (side by side)
+#   create    both                  molecule destroy, create (boot), prepare (the stock probe)
+#   stock     Debian 13             pytest tests/lab/stock: the stock host
+#   check ... both                  molecule check (--check changes nothing), converge (harden.yml),
+#   verify                          idempotence (changed=0), side-effect (reboot), verify (testinfra)
+#   hardened  each, side by side    pytest tests/lab/hardened (a test marked lab_suites("trixie")
+#                                   runs on Debian 13 only); a VM stops as soon as its tests are done
+#   destroy   both                  molecule destroy
+#
+# A new lab test goes into tests/lab/stock or tests/lab/hardened (see
+# tests/lab/conftest.py); it needs no change here. Each phase prints its time.
+# Logs: $STOCKADE_CACHE/lab-*.log. The stage fails, never skips, when a VM cannot run.
+# shellcheck disable=SC2317 # the phase functions are called through phase()
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here/.." || exit 1
+: "${STOCKADE_CACHE:?source scripts/setup.sh first}"
+LAB_CACHE=${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}
+PLATFORMS=(stockade-trixie stockade-bookworm)   # molecule/default's platforms, Debian 13 first
+STOCK_PLATFORM=stockade-trixie
+declare -A took
+order=()
+
+# phase NAME CMD...: run CMD, record its time; a failing phase ends the stage.
+phase() {
+    local name=$1 started=$SECONDS status
+    shift
+    echo "--- lab phase $name"
+    "$@"
+    status=$?
+    took[$name]=$((SECONDS - started))
+    order+=("$name")
+    echo "--- lab phase $name: $( ((status == 0)) && echo ok || echo "FAILED ($status)") in ${took[$name]} s"
+    return "$status"
+}
+
+instance_json() { echo "$LAB_CACHE/instances/$1/instance.json"; }
+
+# lab_pytest VM DIR LOG: the tests of DIR against VM, output to LOG.
+lab_pytest() {
+    local vm=$1 dir=$2 log=$3
+    STOCKADE_LAB_REQUIRED=1 STOCKADE_LAB_INSTANCE=$(instance_json "$vm") \
+        python -m pytest -q -rs --durations=0 -p no:cacheprovider "$dir" > "$log" 2>&1
+}
+
+build_images() {
+    local pids=() suite status=0
+    for suite in trixie bookworm; do
+        lab/build-image.sh "$suite" > "$STOCKADE_CACHE/lab-image-$suite.log" 2>&1 &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+    grep -h -e "ready" -e "reusing" -e ERROR "$STOCKADE_CACHE"/lab-image-*.log
+    return "$status"
+}
+
+stock_tests() {
+    local log="$STOCKADE_CACHE/lab-stock.log" status
+    lab_pytest "$STOCK_PLATFORM" tests/lab/stock "$log"
+    status=$?
+    cat "$log"
+    return "$status"
+}
+
+# Each VM's hardened tests side by side; a VM is stopped when its own are done.
+hardened_tests() {
+    local vm pids=() status=0 i
+    for vm in "${PLATFORMS[@]}"; do
+        ( lab_pytest "$vm" tests/lab/hardened "$STOCKADE_CACHE/lab-hardened-$vm.log"; code=$?
+          lab/vm.sh stop "$vm" > /dev/null 2>&1; exit "$code" ) &
+        pids+=($!)
+    done
+    for i in "${!PLATFORMS[@]}"; do
+        wait "${pids[$i]}" || status=1
+        echo "... ${PLATFORMS[$i]}: $STOCKADE_CACHE/lab-hardened-${PLATFORMS[$i]}.log"
+        cat "$STOCKADE_CACHE/lab-hardened-${PLATFORMS[$i]}.log"
+    done
+    return "$status"
+}
+
+status=0
+phase images build_images &&
+    phase create bash -c 'molecule destroy && molecule create' &&
+    phase stock stock_tests &&
+    phase check molecule check &&
+    phase converge molecule converge &&
+    phase idempotence molecule idempotence &&
+    phase side-effect molecule side-effect &&
+    phase verify molecule verify &&
+    phase hardened hardened_tests || status=1
+phase destroy molecule destroy || status=1
+
+echo
+echo "lab phase    seconds"
+for name in "${order[@]}"; do printf '%-12s %s\n' "$name" "${took[$name]}"; done
+exit "$status"
