@@ -21,14 +21,17 @@
 # A new lab test goes into tests/lab/stock or tests/lab/hardened (see
 # tests/lab/conftest.py); it needs no change here. Each phase prints its time.
 # Logs: $STOCKADE_CACHE/lab-*.log. The stage fails, never skips, when a VM cannot run.
+# STOCKADE_LAB_PREFIX (default stockade) prefixes the VM names, for two checkouts at once.
 # shellcheck disable=SC2317 # the phase functions are called through phase()
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here/.." || exit 1
 : "${STOCKADE_CACHE:?source scripts/setup.sh first}"
 LAB_CACHE=${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}
-PLATFORMS=(stockade-trixie stockade-bookworm)   # molecule/default's platforms, Debian 13 first
-STOCK_PLATFORM=stockade-trixie
+# molecule/default's platforms, Debian 13 first (STOCKADE_LAB_PREFIX names them apart)
+prefix=${STOCKADE_LAB_PREFIX:-stockade}
+PLATFORMS=("$prefix-trixie" "$prefix-bookworm")
+STOCK_PLATFORM=$prefix-trixie
 declare -A took
 order=()
 
