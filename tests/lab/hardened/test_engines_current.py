@@ -7,15 +7,20 @@ on their version, recorded from the engines themselves:
 - Podman (4.3.1 on Debian 12, 5.4.2 on Debian 13) ignores `no_new_privileges`
   in containers.conf: podman-no-new-privileges stays "no engine-wide switch";
 - `dockerd --validate` (module_utils/dockerd_validate.py): Docker 26 loads the
-  configuration and says whether it would start, Docker 20.10 cannot;
+  configuration and says whether it would start, Docker 20.10 cannot; and
+  engine_restart with validate: dockerd puts a refused daemon.json back without
+  stopping the running dockerd;
 - Docker 26 reads seccomp-profile "builtin" and "unconfined" as names and
   "default" as a file (20.10 reads all three as files: tests/engines).
 Each test leaves the hardened guest as it found it."""
 
 import json
 import shlex
+import subprocess
 
 import pytest
+
+from conftest import REPO
 
 from ansible_collections.stockade.hardening.plugins.module_utils import dockerd_validate
 
@@ -130,3 +135,24 @@ def test_docker_26_seccomp_profile_names(guest_batch):
     assert seen["unconfined"]["started"] == "yes" and "profile=unconfined" in seen["unconfined"]["info"], seen
     assert seen["default"]["started"] == "no", seen
     assert "opening seccomp profile (default) failed" in seen["default"]["error"], seen
+
+
+@pytest.mark.lab_suites("trixie")  # Docker 20.10 cannot validate: the restart's rollback, tests/engines
+def test_engine_restart_puts_back_what_dockerd_refuses_without_stopping_it(lab_inventory, lab_vm, ansible_env,
+                                                                          guest):
+    daemon_json, backup = "/etc/docker/daemon.json", "/root/daemon.json.lab-backup"
+    before = guest("cp -p %s %s && cat %s && systemctl show docker -p MainPID --value" % (
+        daemon_json, backup, daemon_json)).stdout
+    guest("""python3 -c 'import json; c = json.load(open("%s")); c["no-new-privileges"] = "yes"; """
+          """json.dump(c, open("%s", "w"))'""" % (daemon_json, daemon_json))
+    args = {"name": "docker", "validate": "dockerd", "validate_config_file": daemon_json,
+            "probe": ["docker", "info"], "restore": [{"path": daemon_json, "backup": backup}]}
+    done = subprocess.run(
+        ["ansible", "-i", lab_inventory, lab_vm["instance"], "-m", "stockade.hardening.engine_restart",
+         "-a", json.dumps(args)], cwd=REPO, env=dict(ansible_env, ANSIBLE_CALLBACK_RESULT_FORMAT="json"),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False)
+    after = guest("cat %s && systemctl show docker -p MainPID --value; rm -f %s" % (daemon_json, backup)).stdout
+    assert done.returncode != 0, done.stdout
+    assert "dockerd --validate refuses the new configuration, so docker was not restarted" in done.stdout
+    assert "Config.no-new-privileges of type bool" in done.stdout
+    assert after == before  # the hardened file back, the same dockerd process still running
