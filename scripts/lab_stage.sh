@@ -28,6 +28,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here/.." || exit 1
 : "${STOCKADE_CACHE:?source scripts/setup.sh first}"
 LAB_CACHE=${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}
+# Two TCG guests booting side by side on a busy 2-core host take longer than one.
+export STOCKADE_LAB_BOOT_TIMEOUT=${STOCKADE_LAB_BOOT_TIMEOUT:-900}
 # molecule/default's platforms, Debian 13 first (STOCKADE_LAB_PREFIX names them apart)
 prefix=${STOCKADE_LAB_PREFIX:-stockade}
 PLATFORMS=("$prefix-trixie" "$prefix-bookworm")

@@ -15,11 +15,14 @@ import base64
 import json
 import subprocess
 
+import pytest
+
 from conftest import REPO
 from ansible_collections.stockade.hardening.plugins.module_utils.probe import elf
 
 PROGRAMS = {"i386": elf.i386_getpid, "int80": elf.int80_getpid, "native": elf.native_getpid}
-DIR = "/root/stockade-abi"
+# World-readable, so that a container's remapped root (userns-remap) can read the programs too.
+DIR = "/var/tmp/stockade-abi"
 
 
 def run_programs(guest_batch):
@@ -54,6 +57,28 @@ def test_32bit_code_on_the_host(guest_batch, lab_vars):
         for name in ("i386", "int80"):
             status, pid, dummy = runs[name]
             assert status == pid % 256, (kernel, name, runs[name])  # 32-bit code runs on this kernel
+
+
+@pytest.mark.lab_suites("trixie")  # needs a kernel running with ia32_emulation=0
+def test_containers_are_covered_even_under_a_profile_that_allows_i386(guest_batch):
+    """seccomp=unconfined lets every ABI through, yet the kernel itself has none but x86-64."""
+    run_programs(guest_batch)  # writes the programs
+    volume = "-v %s:/abi:ro,Z" % DIR
+    results = guest_batch({
+        # no shell in between: the runtime's execve of the ELF32 entry point fails
+        "i386": "docker run --rm --network none --security-opt seccomp=unconfined %s stockade/busybox /abi/i386"
+                % volume,
+        "int80": "docker run --rm --network none --security-opt seccomp=unconfined %s stockade/busybox /abi/int80"
+                 % volume,
+        "native": "docker run --rm --network none --security-opt seccomp=unconfined %s stockade/busybox /abi/native"
+                  % volume,
+        "seccomp": "docker run --rm --network none --security-opt seccomp=unconfined stockade/busybox "
+                   "grep Seccomp: /proc/self/status",
+    })
+    assert results["seccomp"][0] == 0 and "Seccomp:\t0" in results["seccomp"][1], results["seccomp"]
+    assert results["native"][0] not in (126, 127, 139), results["native"]  # ran, exit = its pid's low byte
+    assert results["i386"][0] != 0 and "exec format error" in results["i386"][2].lower(), results["i386"]
+    assert results["int80"][0] == elf.STATUS_KILLED_BY_SIGSEGV, results["int80"]
 
 
 def test_kernel_role_refuses_ia32_off_on_a_kernel_before_6_7(tmp_path, lab_inventory, ansible_env, guest):
