@@ -138,8 +138,8 @@ def test_docker_26_seccomp_profile_names(guest_batch):
 
 
 @pytest.mark.lab_suites("trixie")  # Docker 20.10 cannot validate: the restart's rollback, tests/engines
-def test_engine_restart_puts_back_what_dockerd_refuses_without_stopping_it(lab_inventory, lab_vm, ansible_env,
-                                                                          guest):
+def test_engine_restart_puts_back_what_dockerd_refuses_without_stopping_it(
+        lab_inventory, lab_vm, ansible_env, guest):
     daemon_json, backup = "/etc/docker/daemon.json", "/root/daemon.json.lab-backup"
     before = guest("cp -p %s %s && cat %s && systemctl show docker -p MainPID --value" % (
         daemon_json, backup, daemon_json)).stdout
