@@ -11,7 +11,7 @@
 #   phase     VMs                   what
 #   images    -                     build or reuse both suites' images (side by side)
 #   create    both                  molecule destroy, create (boot), prepare (the stock probe)
-#   stock     Debian 13             pytest tests/lab/stock: the stock host
+#   stock     each, side by side    pytest tests/lab/stock: the stock hosts
 #   check ... both                  molecule check (--check changes nothing), converge (harden.yml),
 #   verify                          idempotence (changed=0), side-effect (reboot), verify (testinfra)
 #   hardened  each, side by side    pytest tests/lab/hardened (a test marked lab_suites("trixie")
@@ -33,7 +33,6 @@ export STOCKADE_LAB_BOOT_TIMEOUT=${STOCKADE_LAB_BOOT_TIMEOUT:-900}
 # molecule/default's platforms, Debian 13 first (STOCKADE_LAB_PREFIX names them apart)
 prefix=${STOCKADE_LAB_PREFIX:-stockade}
 PLATFORMS=("$prefix-trixie" "$prefix-bookworm")
-STOCK_PLATFORM=$prefix-trixie
 declare -A took
 order=()
 
@@ -70,29 +69,28 @@ build_images() {
     return "$status"
 }
 
-stock_tests() {
-    local log="$STOCKADE_CACHE/lab-stock.log" status
-    lab_pytest "$STOCK_PLATFORM" tests/lab/stock "$log"
-    status=$?
-    cat "$log"
-    return "$status"
-}
-
-# Each VM's hardened tests side by side; a VM is stopped when its own are done.
-hardened_tests() {
-    local vm pids=() status=0 i
+# on_each_vm DIR NAME: pytest DIR against each VM side by side, then print the logs.
+# With STOP=1 a VM is stopped as soon as its own tests are done.
+on_each_vm() {
+    local dir=$1 name=$2 vm pids=() status=0 i log
     for vm in "${PLATFORMS[@]}"; do
-        ( lab_pytest "$vm" tests/lab/hardened "$STOCKADE_CACHE/lab-hardened-$vm.log"; code=$?
-          lab/vm.sh stop "$vm" > /dev/null 2>&1; exit "$code" ) &
+        log="$STOCKADE_CACHE/lab-$name-$vm.log"
+        ( lab_pytest "$vm" "$dir" "$log"; code=$?
+          if [[ ${STOP:-0} == 1 ]]; then lab/vm.sh stop "$vm" > /dev/null 2>&1; fi
+          exit "$code" ) &
         pids+=($!)
     done
     for i in "${!PLATFORMS[@]}"; do
         wait "${pids[$i]}" || status=1
-        echo "... ${PLATFORMS[$i]}: $STOCKADE_CACHE/lab-hardened-${PLATFORMS[$i]}.log"
-        cat "$STOCKADE_CACHE/lab-hardened-${PLATFORMS[$i]}.log"
+        log="$STOCKADE_CACHE/lab-$name-${PLATFORMS[$i]}.log"
+        echo "... ${PLATFORMS[$i]}: $log"
+        cat "$log"
     done
     return "$status"
 }
+
+stock_tests() { on_each_vm tests/lab/stock stock; }
+hardened_tests() { STOP=1 on_each_vm tests/lab/hardened hardened; }
 
 status=0
 phase images build_images &&

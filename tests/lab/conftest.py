@@ -6,8 +6,8 @@ STOCKADE_LAB_INSTANCE names the VM's instance.json; without it every test here
 is skipped. The VM is changed by these tests: use a throw-away one.
 
 Where a test goes (scripts/lab_stage.sh runs the phases, see lab/README.md):
-  stock/     on the stock Debian 13 guest, after Molecule's prepare, before
-             anything is hardened;
+  stock/     on each stock guest, after Molecule's prepare, before anything
+             is hardened (and without a reboot: the check step comes next);
   hardened/  on each guest after Molecule's verify: hardened by harden.yml
              with the scenario's variables (lab_vars), rebooted, verified.
 A test runs on every guest unless marked @pytest.mark.lab_suites("trixie"):

@@ -7,7 +7,11 @@ per-host results and the set_stats data, which ansible-runner puts into the
 playbook_on_stats event as event_data.artifact_data (AWX copies exactly that
 into the job's artifacts)."""
 
+import pytest
+
 from runner_jobs import published, run_job, task_results
+
+pytestmark = pytest.mark.lab_suites("trixie")  # ansible-runner and the playbooks: the same on every release
 
 
 LAYERS = ["seccomp", "kernel_fs", "capabilities", "selinux", "no_new_privs",

@@ -16,7 +16,7 @@ with the reload's and the start's): measured on the shared 2-core host
 under TCG at load 11-16, 60-85 s on the Debian 12 guest (252) and 88 s on
 the Debian 13 guest (257; 234 s once, right after a slow boot). Run it on
 either guest (`lab/vm.sh start NAME [trixie]`); verdicts are compared by
-version.
+version. In the lab stage it runs on both stock guests (tests/lab/stock).
 """
 
 import base64
@@ -28,9 +28,9 @@ import time
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-for _path in (os.path.join(HERE, os.pardir, "unit", "consumers"),
-              os.path.join(HERE, os.pardir, "unit", "plugins", "module_utils", "posture")):
+TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir)
+for _path in (os.path.join(TESTS, "unit", "consumers"),
+              os.path.join(TESTS, "unit", "plugins", "module_utils", "posture")):
     sys.path.insert(0, os.path.abspath(_path))
 
 from env_reader import reader_verdict, write_case  # noqa: E402

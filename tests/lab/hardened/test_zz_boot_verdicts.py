@@ -22,9 +22,10 @@ vm.dirty_ratio=21, vm.dirty_background_ratio=7, lo.log_martians=0 and
 all.log_martians=1, exactly as predicted. On a loaded machine the guest's
 reboot can take longer than vm.sh's 300 s wait for ssh (seen once).
 
-Runs last of tests/lab (file name): it reboots the guest into permissive,
-which the enforce tests before it must not see. It needs no earlier test:
-on a stock guest the drop-in's security=selinux turns SELinux on.
+Runs last of tests/lab/hardened (file name), on each hardened guest: it
+reboots the guest into permissive, which the enforce tests before it must not
+see. It needs no earlier test: on a stock guest the drop-in's
+security=selinux turns SELinux on.
 Cost: one reboot (~70-90 s under TCG), two update-grub runs and about ten ssh
 commands: about 3-4 minutes of VM time.
 """
