@@ -10,10 +10,10 @@ Where a test goes (scripts/lab_stage.sh runs the phases, see lab/README.md):
              is hardened (and without a reboot: the check step comes next);
   hardened/  on each guest after Molecule's verify: hardened by harden.yml
              with the scenario's variables (lab_vars), rebooted, verified.
-A test runs on every guest unless marked @pytest.mark.lab_suites("trixie"):
+A test runs on every guest unless marked @pytest.mark.lab_suites(SUITE...):
 mark the slow ones whose proof does not depend on the Debian release (what
-runs on the controller, ansible-runner, the agent) so that the older guest
-skips them. Batch what you check: guest_batch runs many commands over one ssh
+runs on the controller, ansible-runner, the agent) so that only one guest
+runs them, and spread them over the guests, which run side by side. Batch what you check: guest_batch runs many commands over one ssh
 connection (each ssh call costs seconds under TCG)."""
 
 import json
