@@ -11,7 +11,12 @@ import json
 import os
 import re
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pytest
+
+from conftest import REPO
+
+# auditd 3.0.9 is the consumer this was held to; seconds, on the Debian 12 guest
+pytestmark = pytest.mark.lab_suites("bookworm")
 KEY = "stockade-lab-test"
 RULES = ("-w /etc/docker -p wa -k %s" % KEY,
          "-w /usr/sbin/dockerd -p x -k %s" % KEY,
