@@ -12,7 +12,8 @@
 #      STOCKADE_LAB_CPUS (default 2), STOCKADE_LAB_MEM (MiB, default 2560)
 #      STOCKADE_LAB_ACCEL (tcg|kvm, default tcg: /dev/kvm on these hosts is PVM
 #      and cannot run a stock Debian kernel; use kvm only where it was proven)
-#      STOCKADE_LAB_BOOT_TIMEOUT (seconds until ssh must answer, default 300)
+#      STOCKADE_LAB_BOOT_TIMEOUT (seconds until ssh must answer, default 300; a VM whose
+#      ssh never answers is stopped, unless STOCKADE_KEEP_VM=1 keeps it for a look)
 set -euo pipefail
 
 CACHE=${STOCKADE_LAB_CACHE:-/var/cache/stockade-lab}
@@ -95,6 +96,8 @@ EOF
   if ! wait_ssh "$dir" "$port" "$t0"; then
     log "$name: last console lines:"
     tail -n 20 "$CACHE/logs/$name-console.log" >&2 || true
+    # a VM nobody can reach is stopped (by its pidfile), not left running
+    if [[ ${STOCKADE_KEEP_VM:-0} != 1 ]]; then cmd_stop "$name"; fi
     return 1
   fi
   cat "$dir/instance.json"
