@@ -59,8 +59,8 @@ def lived_in_docker(guest_batch, guest):
         guest("docker rm -f %s; docker volume rm %s" % (CONTAINER, VOLUME), check=False)
 
 
-def test_userns_role_refuses_to_hide_a_lived_in_docker_host(tmp_path, lab_inventory, ansible_env, guest_batch,
-                                                           lived_in_docker):
+@pytest.mark.usefixtures("lived_in_docker")
+def test_userns_role_refuses_to_hide_a_lived_in_docker_host(tmp_path, lab_inventory, ansible_env, guest_batch):
     before = _state(guest_batch)
     assert before["container"].startswith("true "), before
     play = [{"name": "The userns layer, as a user runs it", "hosts": "all", "gather_facts": False,
