@@ -69,7 +69,8 @@ def test_userns_role_refuses_to_hide_a_lived_in_docker_host(tmp_path, lab_invent
     playbook = tmp_path / "userns.yml"
     playbook.write_text(json.dumps(play))
     done = subprocess.run(
-        ["ansible-playbook", "-i", str(lab_inventory), str(playbook)], cwd=REPO, env=ansible_env,
+        ["ansible-playbook", "-i", str(lab_inventory), str(playbook)], cwd=REPO,
+        env=dict(ansible_env, ANSIBLE_CALLBACK_RESULT_FORMAT="json"),  # the message on one line, not folded
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=1800, check=False)
     assert done.returncode == 2, done.stdout
     assert "refusing to set dockerd's userns-remap to default" in done.stdout, done.stdout
