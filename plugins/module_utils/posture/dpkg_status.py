@@ -24,7 +24,12 @@ _FIELD = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$")
 
 def installed_packages(host):
     """{package: version} of the installed packages ({} without a status file);
-    ConfigError naming the file when a line is neither a field nor a continuation."""
+    ConfigError naming the file when a line is neither a field nor a continuation.
+    Parsed once per host object (several controls ask); callers must not change it."""
+    return host.derived("dpkg installed packages", lambda: _parse(host))
+
+
+def _parse(host):
     text = host.read_text(DPKG_STATUS)
     if text is None:
         return {}

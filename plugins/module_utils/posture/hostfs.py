@@ -163,6 +163,23 @@ class HostRoot:
         self._listing_cache = {}
         self._resolved = {}
         self._links = {}
+        self._derived = {}
+
+    def derived(self, key, compute):
+        """compute() once per HostRoot for `key`: what a reader builds from files
+        this object caches (such as dpkg's parsed status), so that several
+        controls asking for it parse the file once. A ConfigError is remembered
+        and raised again, like read_text's."""
+        value = self._derived.get(key, _MISSING)
+        if value is _MISSING:
+            try:
+                value = compute()
+            except ConfigError as exc:
+                value = exc
+            self._derived[key] = value
+        if isinstance(value, ConfigError):
+            raise value
+        return value
 
     def resolve(self, path):
         """Map an absolute host path to a path on this machine, following
