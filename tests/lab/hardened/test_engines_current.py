@@ -32,11 +32,12 @@ PODMAN_NNP = "podman run --rm -t --network none stockade/busybox grep NoNewPrivs
 def test_podman_ignores_no_new_privileges_in_containers_conf(guest_batch):
     results = guest_batch({
         "version": "podman version --format '{{.Client.Version}}'",
-        # a string where a boolean belongs: a key Podman knew would be refused (see read_only below)
+        # a string where a boolean belongs: a key Podman knew would be refused (see pids_limit below)
         "unknown": "printf '[containers]\\nno_new_privileges = \"yes\"\\n' > %s && %s" % (DROPIN, PODMAN_NNP),
         "true": "printf '[containers]\\nno_new_privileges = true\\n' > %s && %s" % (DROPIN, PODMAN_NNP),
-        # the same drop-in is read: a known key with the wrong type stops podman, naming the file
-        "known": "printf '[containers]\\nread_only = \"yes\"\\n' > %s && %s" % (DROPIN, PODMAN_NNP),
+        # the same drop-in is read: a key both releases know (read_only is new in 5.x, and unknown
+        # keys are ignored) with the wrong type stops podman, naming the file
+        "known": "printf '[containers]\\npids_limit = \"yes\"\\n' > %s && %s" % (DROPIN, PODMAN_NNP),
         "cleanup": "rm -f %s" % DROPIN,
     })
     version = results["version"][1].strip()
@@ -45,7 +46,7 @@ def test_podman_ignores_no_new_privileges_in_containers_conf(guest_batch):
         code, out, err = results[case]
         assert code == 0 and "NoNewPrivs:\t0" in out, (version, case, results[case])
     code, out, err = results["known"]
-    assert code != 0 and DROPIN in out + err and "read_only" in out + err, (version, results["known"])
+    assert code != 0 and DROPIN in out + err and "pids_limit" in out + err, (version, results["known"])
     assert results["cleanup"][0] == 0
 
 
