@@ -27,6 +27,11 @@ import yaml
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Under TCG (and several VMs on two cores) sshd can take long to answer.
 SSH_TIMEOUT = 120
+# The lab image's busybox as Docker's stockade/busybox:latest, imported when Docker's
+# current storage root lacks it (userns-remap gives dockerd a new, empty one).
+BUSYBOX_IMAGE = "stockade/busybox:latest"
+DOCKER_BUSYBOX = ("docker image inspect {0} >/dev/null 2>&1 || "
+                  "docker import /opt/stockade/busybox-rootfs.tar {0} >/dev/null").format(BUSYBOX_IMAGE)
 SCENARIO = os.path.join(REPO, "molecule", "default", "molecule.yml")
 
 

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import DOCKER_BUSYBOX, REPO
 from ansible_collections.stockade.hardening.plugins.module_utils.probe import elf
 
 PROGRAMS = {"i386": elf.i386_getpid, "int80": elf.int80_getpid, "native": elf.native_getpid}
@@ -65,6 +65,7 @@ def test_containers_are_covered_even_under_a_profile_that_allows_i386(guest_batc
     run_programs(guest_batch)  # writes the programs
     volume = "-v %s:/abi:ro,Z" % DIR
     results = guest_batch({
+        "image": DOCKER_BUSYBOX,
         # no shell in between: the runtime's execve of the ELF32 entry point fails
         "i386": "docker run --rm --network none --security-opt seccomp=unconfined %s stockade/busybox /abi/i386"
                 % volume,
@@ -75,6 +76,7 @@ def test_containers_are_covered_even_under_a_profile_that_allows_i386(guest_batc
         "seccomp": "docker run --rm --network none --security-opt seccomp=unconfined stockade/busybox "
                    "grep Seccomp: /proc/self/status",
     })
+    assert results["image"][0] == 0, results["image"]
     assert results["seccomp"][0] == 0 and "Seccomp:\t0" in results["seccomp"][1], results["seccomp"]
     assert results["native"][0] not in (126, 127, 139), results["native"]  # ran, exit = its pid's low byte
     assert results["i386"][0] != 0 and "exec format error" in results["i386"][2].lower(), results["i386"]

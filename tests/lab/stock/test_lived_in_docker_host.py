@@ -22,13 +22,12 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import BUSYBOX_IMAGE as IMAGE, DOCKER_BUSYBOX, REPO
 
 pytestmark = pytest.mark.lab_suites("bookworm")
 
 CONTAINER = "lived-in-web"
 VOLUME = "lived-in-data"
-IMAGE = "stockade/busybox:latest"
 # What must be the same before and after the refused run, read in one guest call.
 DOCKER_STATE = {
     "files": "sha256sum /etc/subuid /etc/subgid /etc/passwd /etc/group /etc/shadow 2>&1; "
@@ -47,8 +46,7 @@ def _state(guest_batch):
 @pytest.fixture
 def lived_in_docker(guest_batch, guest):
     made = guest_batch({
-        "image": "docker image inspect %s >/dev/null 2>&1 || docker import /opt/stockade/busybox-rootfs.tar %s"
-                 % (IMAGE, IMAGE),
+        "image": DOCKER_BUSYBOX,
         "volume": "docker volume create %s" % VOLUME,
         "container": "docker run -d --name %s --network none -v %s:/data %s sleep 3600" % (CONTAINER, VOLUME, IMAGE),
     })
