@@ -70,14 +70,14 @@ def test_the_status_file_is_parsed_once_per_host_and_an_error_stays_an_error(tmp
     real_parse = dpkg_status._parse
     monkeypatch.setattr(dpkg_status, "_parse", lambda host: parsed.append(host) or real_parse(host))
     host = HostRoot(str(tmp_path))
-    for _ in range(3):
+    for dummy in range(3):
         assert dpkg_status.installed_version(host, "podman") == "4.3.1+ds1-8+deb12u1"
     assert engine_version.from_packages("podman", host).numbers == (4, 3, 1)
     assert len(parsed) == 1
     # a malformed file: every caller gets the error naming it, never a cached empty answer
     (tmp_path / STATUS).write_text("Package: podman\nnot a field\n")
     broken = HostRoot(str(tmp_path))
-    for _ in range(2):
+    for dummy in range(2):
         with pytest.raises(ConfigError, match="/var/lib/dpkg/status"):
             dpkg_status.installed_packages(broken)
     assert len(parsed) == 2
