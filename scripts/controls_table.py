@@ -1,15 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write the catalogue's table into README.md between its markers (the
-catalogue is the single source; tests/unit checks that the README matches).
-  python3 scripts/controls_table.py          rewrite README.md
-  python3 scripts/controls_table.py --check  exit 1 when README.md is out of date"""
+"""Write the catalogue's table into docs/CONTROLS.md between its markers (the
+catalogue is the single source; tests/unit checks that the document matches).
+  python3 scripts/controls_table.py          rewrite docs/CONTROLS.md
+  python3 scripts/controls_table.py --check  exit 1 when docs/CONTROLS.md is out of date"""
 
 import os
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCUMENT = os.path.join("docs", "CONTROLS.md")
 sys.path.insert(0, os.path.join(REPO, "plugins"))
 
 from module_utils.posture.catalogue import all_controls  # noqa: E402
@@ -29,24 +30,24 @@ def table():
     return "\n".join(rows)
 
 
-def render(readme_text):
-    head, sep, rest = readme_text.partition(BEGIN)
+def render(text):
+    head, sep, rest = text.partition(BEGIN)
     if not sep:
-        raise SystemExit("README.md has no %s marker" % BEGIN)
+        raise SystemExit("%s has no %s marker" % (DOCUMENT, BEGIN))
     sep, tail = rest.partition(END)[1:]
     if not sep:
-        raise SystemExit("README.md has no %s marker" % END)
+        raise SystemExit("%s has no %s marker" % (DOCUMENT, END))
     return head + BEGIN + "\n" + table() + "\n" + END + tail
 
 
 def main():
-    path = os.path.join(REPO, "README.md")
+    path = os.path.join(REPO, DOCUMENT)
     with open(path, encoding="utf-8") as handle:
         current = handle.read()
     wanted = render(current)
     if "--check" in sys.argv[1:]:
         if wanted != current:
-            sys.stderr.write("README.md control table is out of date: run scripts/controls_table.py\n")
+            sys.stderr.write("%s control table is out of date: run scripts/controls_table.py\n" % DOCUMENT)
             return 1
         return 0
     with open(path, "w", encoding="utf-8") as handle:
