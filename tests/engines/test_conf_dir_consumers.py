@@ -36,7 +36,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered
 import engine_helpers
 
 # systemd-sysctl and podman answer a plain file in < 0.1 s on an idle machine, but podman took over 3 s
-# once with lab VMs booting beside it (CI): a consumer is judged hung only after 10 s.
+# once in a clean-clone CI run on this 2-core machine: a consumer is judged hung only after 10 s.
 HANG_S = 10
 DOCKERD_HANG_S = 8  # dockerd answers its API within ~2 s here
 SYSTEMD_SYSCTL = "/lib/systemd/systemd-sysctl"
