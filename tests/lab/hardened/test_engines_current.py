@@ -26,7 +26,7 @@ from conftest import REPO
 from ansible_collections.stockade.hardening.plugins.module_utils import dockerd_validate
 
 DROPIN = "/etc/containers/containers.conf.d/99-lab-version-check.conf"
-# -t: without a tty, output of a container under enforcing SELinux can vanish over ssh (lab/README.md)
+# -t: without a tty, the output of a short-lived container under enforcing SELinux can vanish over ssh
 PODMAN_NNP = "podman run --rm -t --network none stockade/busybox grep NoNewPrivs /proc/self/status"
 
 

@@ -72,7 +72,8 @@ def test_enforce_job_repairs_every_drift(tmp_path, lab_inventory, lab_vm, guest)
     kept = guest("cat %s" % LATE_DROPIN).stdout
     assert "pids_limit = 4096" in kept and "seccomp_profile" not in kept.split("\n", 1)[1]
     # ...and Podman applies it: a new container's pids cgroup has that limit
-    pids_max = guest("podman run --rm --network none stockade/busybox cat /sys/fs/cgroup/pids.max").stdout
+    # -t as in test_engines_current.py: without a tty this short-lived container printed nothing over ssh
+    pids_max = guest("podman run --rm -t --network none stockade/busybox cat /sys/fs/cgroup/pids.max").stdout
     assert pids_max.strip() == "4096", pids_max
     result, posture = audit(tmp_path, lab_inventory, lab_vm["instance"])
     assert result.status == "successful", result.stdout.read()
