@@ -22,7 +22,8 @@ def run_in_namespace(script, payload):
     returns the JSON it prints."""
     if os.geteuid() != 0:
         pytest.fail("the differential tests against real consumers need root (unshare -m)")
-    prelude = "import json, os, subprocess, sys\nPAYLOAD = json.loads(sys.argv[1])\n"
+    prelude = ("import json, os, subprocess, sys\nPAYLOAD = json.loads(sys.argv[1])\n"
+               "sys.path.insert(0, %r)\n" % os.path.dirname(os.path.abspath(__file__)))
     completed = subprocess.run(
         ["unshare", "-m", "--propagation", "private", sys.executable, "-c", prelude + script,
          json.dumps(payload)],

@@ -17,11 +17,11 @@ systemd-sysctl applies the rest). A symlink to
 hostile-corpus cases instead: they cannot be run to a verdict.
 """
 
-import os
 
 import pytest
 
 from namespace import run_in_namespace
+from tree_files import write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.sysctl import persisted_values
 
@@ -89,18 +89,8 @@ for case in PAYLOAD:
     with open(scratch, "w") as handle:
         handle.write(conf or "")
     subprocess.run(["mount", "--bind", scratch, "/etc/sysctl.conf"], check=True)
-    for path, content in case["files"].items():
-        if path == "etc/sysctl.conf":
-            continue
-        full = "/" + path
-        if isinstance(content, dict):
-            if "symlink" in content:
-                os.symlink(content["symlink"], full)
-            else:
-                os.makedirs(full)
-        else:
-            with open(full, "wb") as handle:
-                handle.write(content.encode("latin-1"))
+    from tree_files import write_tree
+    write_tree("/", {path: content for path, content in case["files"].items() if path != "etc/sysctl.conf"})
     for key in case["keys"]:
         full = "/proc/sys/" + key
         os.makedirs(os.path.dirname(full), exist_ok=True)
@@ -128,26 +118,12 @@ def systemd_sysctl():
     return run_in_namespace(SYSTEMD_SYSCTL, payload)
 
 
-def _write(root, files):
-    for path, content in files.items():
-        full = os.path.join(str(root), path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        if isinstance(content, dict):
-            if "symlink" in content:
-                os.symlink(content["symlink"], full)
-            else:
-                os.makedirs(full)
-        else:
-            with open(full, "wb") as handle:
-                handle.write(content.encode("latin-1"))
-
-
 @pytest.mark.parametrize("name,files,expected,status", CASES, ids=[c[0] for c in CASES])
 def test_sysctl_reader_is_systemd_sysctl(systemd_sysctl, tmp_path, name, files, expected, status):
     real = systemd_sysctl[[c[0] for c in CASES].index(name)]
     assert real == {"exit": status, "values": {_key_path(k): v for k, v in expected.items()}}, \
         "systemd-sysctl here differs from the recorded verdict"
-    _write(tmp_path, files)
+    write_tree(str(tmp_path), files)
     settings = persisted_values(HostRoot(str(tmp_path)))
     assert {k: (settings.get(k) or (None,))[0] for k in expected} == expected
     assert bool(settings.failures) == (status != 0), settings.failures
