@@ -22,8 +22,10 @@ machine, tests/unit/consumers/test_systemd_sysctl.py) and, from its source,
   starting with `#` or `;` are comments; a line without `=` is ignored and
   makes systemd-sysctl fail (exit 1) while it applies the rest, and so does a
   directory or a socket of a winning name: the reader notes these failures
-  (SysctlSettings.failures) and reads on; `-key` only means "ignore a
-  failure to write";
+  (SysctlSettings.failures) and reads on; `-key = value` means "ignore a
+  failure to write" (blanks after the `-` are cut too), and a `-key` line
+  without `=` is a negative match: that key is not written at all, neither
+  by an earlier assignment nor by any glob;
 - a key is a path under /proc/sys: if its first separator is a dot, dots and
   slashes swap (`net.ipv4.conf.eth0/1.rp_filter` is
   `net/ipv4/conf/eth0.1/rp_filter`);
@@ -70,10 +72,12 @@ class SysctlSettings:
         self.failures = []    # "file: why" lines systemd-sysctl ignores, exiting 1
 
     def get(self, name):
-        """(value, file) systemd-sysctl writes to `name`, or None."""
+        """(value, file) systemd-sysctl writes to `name`, or None (also when a
+        negative match keeps it from writing anything)."""
         key = normalize(name)
         if key in self.explicit:
-            return self.explicit[key]
+            setting = self.explicit[key]
+            return None if setting[0] is None else setting
         found = None
         for pattern, setting in self.globs.items():
             if _glob_match(pattern, key):
@@ -166,8 +170,12 @@ def _parse(text, path, settings):
             continue
         key, sep, value = line.partition("=")
         key = key.strip(_BLANKS)
-        if key.startswith("-"):
-            key = key[1:]
+        negative = key.startswith("-")
+        if negative:
+            key = key[1:].strip(_BLANKS)
+        if not sep and negative and normalize(key) and not _GLOB.search(normalize(key)):
+            settings.assign(normalize(key), None, path)   # negative match: never written
+            continue
         if not sep:
             settings.failures.append("%s: line %d is not an assignment, systemd-sysctl ignores it and "
                                      "fails: %r" % (path, number, line[:60]))

@@ -74,6 +74,14 @@ CASES = [
     ("debian-99-sysctl-symlink", {"etc/sysctl.conf": "kernel.x = 9\n",
                                   E + "99-sysctl.conf": {"symlink": "../sysctl.conf"}}, {"kernel.x": "9"}, 0),
     ("no-final-newline", {E + "10-a.conf": "kernel.x = 4"}, {"kernel.x": "4"}, 0),
+    # blanks after the "ignore failures" dash are cut: the later file still sets the key
+    ("dash-then-blank", {"usr/lib/sysctl.d/10-a.conf": "kernel.x = 0\n", E + "99-b.conf": "- kernel.x = 1\n"},
+     {"kernel.x": "1"}, 0),
+    # a dash without "=" is a negative match: no glob and no earlier assignment writes the key
+    ("negative-match-beats-glob", {"usr/lib/sysctl.d/10-a.conf": "kernel.* = 1\n", E + "99-b.conf": "-kernel.x\n"},
+     {"kernel.x": None, "kernel.y": "1"}, 0),
+    ("negative-match-drops-earlier", {"usr/lib/sysctl.d/10-a.conf": "kernel.x = 2\n", E + "99-b.conf": "-kernel.x\n"},
+     {"kernel.x": None}, 0),
 ]
 
 SYSTEMD_SYSCTL = r"""
