@@ -79,11 +79,14 @@ def _next_arg(args):
 
 
 def last_value(params, name, accept=None):
-    """The value the kernel ends up with for `name`: the last occurrence that
-    `accept` (the handler's own validation) takes; None when never given."""
+    """The value the kernel ends up with for `name=`: the last occurrence that
+    `accept` (the handler's own validation) takes; None when never given.
+    A bare `name` without `=` changes nothing: a `__setup("name=")` handler
+    never sees it (it goes to init), and the early_param handlers of the
+    parameters read here (ia32_emulation, vsyscall) refuse a missing value."""
     found = None
     for key, value in params:
-        if key == name and (accept is None or accept(value)):
+        if key == name and value is not None and (accept is None or accept(value)):
             found = value
     return found
 

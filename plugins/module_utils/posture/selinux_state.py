@@ -149,6 +149,11 @@ def next_boot_mode(host, state):
     if lsm != "selinux":
         return BootMode("disabled", evidence + ["the kernel will run %s, not SELinux" % (lsm or "no major LSM")])
     from_cmdline = kernel_cmdline.libselinux_enforcing(line.text)
+    if from_cmdline is not None and from_cmdline < 0:
+        # selinux_init_load_policy(): only `secmdline >= 0` overrides the config file
+        evidence.append("enforcing=%d on the command line is negative: libselinux takes %s instead"
+                        % (from_cmdline, CONFIG))
+        from_cmdline = None
     if from_cmdline is not None:
         evidence.append("enforcing=%d on the command line overrides %s (libselinux)" % (from_cmdline, CONFIG))
     if state.config_mode == "disabled":

@@ -7,7 +7,8 @@ kernel, and what the kernel and libselinux make of it.
 Verdicts are read from the sources named in each case (GRUB 2.06
 grub-core/normal/menu.c and script lexer, Linux 6.12 kernel/params.c,
 lib/cmdline.c and security/security.c, libselinux 3.4 load_policy.c); the
-lab test tests/lab/test_consumer_verdicts.py boots one of them for real."""
+lab test tests/lab/hardened/test_zz_boot_verdicts.py boots one such line
+(enforcing=0 enforcing=1) for real, the others are not booted."""
 
 from corpus import Case
 from hosttree import KERNEL_RELEASE, grub_cfg
@@ -47,6 +48,11 @@ CASES = [
     boot("security-apparmor", "security=apparmor ia32_emulation=0 vsyscall=none", SEL, "fail", LSM),
     boot("lsm-overrides-security", GOOD + " lsm=landlock,lockdown,yama,apparmor", SEL, "fail",
          LSM + ": lsm= supersedes security="),
+    boot("bare-lsm-keeps-the-earlier-order", GOOD + " lsm=landlock,lockdown,yama,apparmor lsm", SEL, "fail",
+         PARAMS + ": a word without = never reaches __setup(\"lsm=\"); " + LSM),
+    boot("enforcing-negative-falls-back-to-config", GOOD + " enforcing=-1", SEL, "fail",
+         ENFORCING + ": only secmdline >= 0 overrides the config file (permissive here)",
+         extra={"etc/selinux/config": "SELINUX=permissive\nSELINUXTYPE=default\n"}),
     boot("lsm-with-selinux-first", "lsm=lockdown,yama,selinux,apparmor ia32_emulation=0 vsyscall=none", SEL,
          "pass", LSM + ": the first enabled exclusive LSM runs"),
     boot("apparmor-off-builtin-order", "apparmor=0 ia32_emulation=0 vsyscall=none", SEL, "pass",
