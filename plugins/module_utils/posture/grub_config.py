@@ -266,11 +266,16 @@ def _commands(words):
 def _pick(menu, part):
     if not menu:
         raise GrubError("the menu is empty")
-    digits = re.match(r"\s*\+?(0[xX][0-9a-fA-F]+|[0-9]+)", part)
+    # get_entry_number(): grub_strtoul(val, 0, 0) reads the longest number at the start (base 0: 0x hex,
+    # 0 octal, else decimal; what follows is ignored) and only when it finds no digit at all ("0x" alone
+    # included) is the value a title or an id.
+    number = re.match(r"\s*\+?(?:0[xX]([0-9a-fA-F]*)|(0[0-7]*)|([1-9][0-9]*))", part)
+    hexadecimal, octal, decimal = number.groups() if number else ("", None, None)
     index = None
-    if digits:
-        text = digits.group(1)
-        index = int(text, 16) if text[:2].lower() == "0x" else int(text, 8 if text.startswith("0") and len(text) > 1 else 10)
+    if hexadecimal:
+        index = int(hexadecimal, 16)
+    elif octal or decimal:
+        index = int(octal, 8) if octal else int(decimal)
     else:
         for position, item in enumerate(menu):
             if part in (item.title, item.id):
