@@ -71,6 +71,8 @@ for content in PAYLOAD["files"]:
     if run.returncode != 0 and run.stderr.strip() == b"Error fetching ranges":
         results.append([])
         continue
+    if run.returncode != 0:   # any other failure is the harness's, never "no ranges"
+        raise SystemExit("getsubids failed (%d): %r" % (run.returncode, run.stderr))
     ranges = []
     for line in run.stdout.decode().splitlines():
         _index, _owner, start, count = line.split()
