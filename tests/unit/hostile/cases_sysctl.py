@@ -11,7 +11,6 @@ from hosttree import HARDENED, Symlink
 CONTROL = "host-sysctl-kptr-restrict"
 STOCKADE = "etc/sysctl.d/90-stockade.conf"
 RUN = "systemd 252 systemd-sysctl (this machine, tests/unit/consumers/test_systemd_sysctl.py)"
-SOURCE = "systemd 252 systemd-sysctl (source; the same rule is run in test_systemd_sysctl.py)"
 # entries systemd-sysctl cannot be run to a verdict on in a namespace: run with a timeout instead
 HANGS = "systemd 252 systemd-sysctl (this machine, tests/engines/test_conf_dir_consumers.py, with a timeout)"
 BAD = "kernel.kptr_restrict = 0\n"
