@@ -203,7 +203,8 @@ def problems(ranges, real_ids, owners, user_ids):
 
 def owner_problems(ranges, owner, user_ids):
     """Why `owner` (by name or uid) has no usable range of MIN_RANGE ids, if so."""
-    mine = [r for r in ranges if r.owner in (owner, str(user_ids.get(owner)))]
+    names = {owner} | ({str(user_ids[owner])} if owner in user_ids else set())   # an unknown owner has no uid
+    mine = [r for r in ranges if r.owner in names]
     if not mine:
         return ["%s has no range" % owner]
     if not any(r.count >= MIN_RANGE and r.end <= ID_LIMIT for r in mine[:RANGES_USED]):

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.subids import (
-    SubidRange, file_problems, read_ranges)
+    SubidRange, file_problems, owner_problems, read_ranges)
 
 
 def pairwise_overlapping(ranges, users):
@@ -58,3 +58,9 @@ def test_comments_blank_lines_and_extra_fields(tmp_path):
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc" / "subuid").write_text("# c\n\n  \ndockremap:100000:65536\n")
     assert [repr(r) for r in read_ranges(HostRoot(str(tmp_path)), "/etc/subuid")] == ["dockremap:100000:65536"]
+
+
+def test_an_owner_missing_from_passwd_is_not_a_user_named_none():
+    ranges = [SubidRange("None", 100000, 65536, "/etc/subuid", 1)]
+    assert owner_problems(ranges, "dockremap", {}) == ["dockremap has no range"]
+    assert owner_problems([SubidRange("998", 100000, 65536, "/etc/subuid", 1)], "dockremap", {"dockremap": 998}) == []
