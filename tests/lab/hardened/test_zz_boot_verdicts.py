@@ -142,6 +142,7 @@ def test_one_reboot_boots_what_the_readers_predict(guest, lab_vm, odd_boot):
     subprocess.run([os.path.join(REPO, "lab", "vm.sh"), "reboot", lab_vm["instance"]], check=True, timeout=900,
                    stdout=subprocess.DEVNULL)
     after = guest("cat /proc/cmdline; getenforce; " + "; ".join("sysctl -n " + k for k in KEYS)).stdout.splitlines()
+    assert len(after) == 2 + len(KEYS), after   # one line per key: none silently dropped by zip below
     assert "enforcing=0 enforcing=1" in after[0]
     assert after[1].lower() == predicted["mode"], (after, predicted)
     for key, value in zip(KEYS, after[2:]):
