@@ -5,7 +5,7 @@
 connection, check mode): the job's status, the set_stats summary in the
 playbook_on_stats event's artifact_data (what AWX shows as the job's
 artifacts) and the posture_matrix callback's table in stdout. The same
-against the lab VM is tests/lab/test_runner_audit.py."""
+against the lab VM is tests/lab/stock/test_runner_audit.py."""
 
 import json
 import os

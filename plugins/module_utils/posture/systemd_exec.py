@@ -6,7 +6,7 @@
 Mirrors systemd 252 (Debian 12) and 257 (Debian 13), which agree on all of
 this (load time checked against both with `systemd --test`, see
 tests/engines/test_systemd_consumer.py; exec time against both as PID 1 in
-the lab guests, tests/lab/test_systemd_environment.py):
+the lab guests, tests/lab/stock/test_systemd_environment.py):
 
 - At load time (config_parse_exec): words are split and unquoted with C
   escapes (systemd_syntax.split_words); the first word carries the prefixes

@@ -22,7 +22,7 @@ then ignores the setting (a warning) or refuses the whole unit.
 - Environment files (parse_env_file): shell-like but not a shell: no
   `export`, no expansion; see read_environment_file. Values may hold any
   UTF-8, control characters included. Checked with systemd 252 and 257 as
-  PID 1 in the lab guests (tests/lab/test_systemd_environment.py).
+  PID 1 in the lab guests (tests/lab/stock/test_systemd_environment.py).
 """
 
 from __future__ import annotations

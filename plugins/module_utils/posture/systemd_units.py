@@ -10,7 +10,7 @@ run. This mirrors the system service manager of systemd 252 (Debian 12) and
 (tests/engines/test_systemd_consumer.py: search path, drop-ins, parsing) and
 against both as PID 1 in the lab guests for what happens at start: variable
 expansion, Environment=, EnvironmentFile=, UnsetEnvironment=, the manager's
-PATH (tests/lab/test_systemd_environment.py, the argv each service really
+PATH (tests/lab/stock/test_systemd_environment.py, the argv each service really
 got):
 
 - Unit search path, highest priority first (`systemd-analyze unit-paths`):

@@ -4,7 +4,7 @@
 """What posture.systemd_units says a systemd_env_cases case executes, in the
 terms of the lab test: ("ran", argv after argv[0]), ("start-fails", None),
 or ("error", None) when the audit cannot tell (shared by the unit test and
-tests/lab/test_systemd_environment.py)."""
+tests/lab/stock/test_systemd_environment.py)."""
 
 import os
 

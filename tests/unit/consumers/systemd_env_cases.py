@@ -6,7 +6,7 @@ UnsetEnvironment=, each with the argv the real systemd executed.
 
 `systemd --test` shows a command line before variable expansion, which
 happens at start; so these verdicts come from systemd as PID 1 in the lab
-VM: tests/lab/test_systemd_environment.py installs every case as a
+VM: tests/lab/stock/test_systemd_environment.py installs every case as a
 Type=oneshot unit under /run/systemd/system whose ExecStart= runs a script
 that writes its own argv, reloads once, starts them all and reads the argv
 files back. A verdict is ("ran", [argv after argv[0]]) or ("start-fails",

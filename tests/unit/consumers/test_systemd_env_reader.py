@@ -4,7 +4,7 @@
 """posture.systemd_units expands ExecStart= and reads Environment=,
 EnvironmentFile= and UnsetEnvironment= as systemd did at start in the lab VM
 (recorded in systemd_env_cases.py; re-taken by
-tests/lab/test_systemd_environment.py)."""
+tests/lab/stock/test_systemd_environment.py)."""
 
 import os
 

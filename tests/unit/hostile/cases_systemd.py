@@ -11,7 +11,7 @@ recorded one by one), then dockerd 20.10 started here / 26.1 --validate for
 what dockerd makes of that argv (tests/unit/consumers/dockerd_cases.py).
 Variable expansion and environment files, which systemd handles at start:
 systemd 252.39 and 257.13 as PID 1 in the Debian 12 and 13 lab guests (the
-argv each service got, tests/lab/test_systemd_environment.py, recorded one
+argv each service got, tests/lab/stock/test_systemd_environment.py, recorded one
 by one in tests/unit/consumers/systemd_env_cases.py); the two differ on a
 comment ending in a backslash (254 changed it).
 """
@@ -27,9 +27,9 @@ NO_NNP = dict(HARDENED, **{"etc/docker/daemon.json": {
 SYSTEMD = "systemd 252.38 and 257.13 (systemd --test on this machine)"
 SYSTEMD_DOCKERD = SYSTEMD + ", then dockerd 20.10 (real start here) and 26.1 (--validate)"
 # Variable expansion and environment files happen at start: systemd as PID 1 in the lab guest.
-LAB_252 = "systemd 252.39 as PID 1 in the Debian 12 lab guest (tests/lab/test_systemd_environment.py)"
-LAB_257 = "systemd 257.13 as PID 1 in the Debian 13 lab guest (tests/lab/test_systemd_environment.py)"
-LAB_BOTH = "systemd 252.39 and 257.13 as PID 1 in the lab guests (tests/lab/test_systemd_environment.py)"
+LAB_252 = "systemd 252.39 as PID 1 in the Debian 12 lab guest (tests/lab/stock/test_systemd_environment.py)"
+LAB_257 = "systemd 257.13 as PID 1 in the Debian 13 lab guest (tests/lab/stock/test_systemd_environment.py)"
+LAB_BOTH = "systemd 252.39 and 257.13 as PID 1 in the lab guests (tests/lab/stock/test_systemd_environment.py)"
 LAB_DOCKERD = LAB_BOTH + ", then dockerd 20.10 (real start here) and 26.1 (--validate)"
 DEFAULT_DOCKER = "etc/default/docker"
 

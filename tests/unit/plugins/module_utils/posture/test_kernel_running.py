@@ -6,7 +6,7 @@ host-ia32-emulation-off by running 32-bit code on the host (probe/host_abi.py),
 host-vsyscall-none by the audit's own address space. On this machine (kernel
 6.18, IA32 emulation on, vsyscall mapped) both must fail with that evidence;
 the pass on a kernel booted with ia32_emulation=0 vsyscall=none is proven in
-the lab (tests/lab/test_kernel_ia32.py, Debian 13)."""
+the lab (tests/lab/hardened/test_kernel_ia32.py, Debian 13)."""
 
 import platform
 

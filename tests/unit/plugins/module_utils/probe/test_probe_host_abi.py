@@ -6,7 +6,7 @@ the probes run from a memfd on this host as its kernel decides. This machine's
 kernel has IA32 emulation on, so here the 32-bit program runs; a seccomp filter
 that kills it must not be mistaken for the kernel refusing it. The refusal by a
 kernel booted with ia32_emulation=0 is proven in the lab (Debian 13, 6.12):
-tests/lab/test_kernel_ia32.py."""
+tests/lab/hardened/test_kernel_ia32.py."""
 
 import json
 import os
