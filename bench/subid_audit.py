@@ -30,8 +30,8 @@ from hosttree import HARDENED, write_tree  # noqa: E402
 from module_utils.posture.audit import run_audit  # noqa: E402
 from module_utils.posture.catalogue import all_controls  # noqa: E402
 from module_utils.posture.context import AuditContext  # noqa: E402
-from module_utils.posture.hostfs import HostRoot  # noqa: E402
-from module_utils.posture.subids import problems, read_ids, read_ranges  # noqa: E402
+from module_utils.posture.readers.hostfs import HostRoot  # noqa: E402
+from module_utils.posture.readers.subids import problems, read_ids, read_ranges  # noqa: E402
 
 
 def big_subid_file(lines):

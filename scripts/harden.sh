@@ -56,7 +56,7 @@ status=0
 ansible-playbook -i "$inventory" harden.yml "${extra_args[@]}" || status=$?
 echo
 echo "== audit of the lab VM after harden.yml (run inside the guest by the same engine)"
-tar -C "$STOCKADE_ROOT" -cf - bin/stockade-audit plugins/module_utils/posture plugins/module_utils/probe \
+tar -C "$STOCKADE_ROOT" -cf - bin/stockade-audit plugins/module_utils/posture \
     | lab/vm.sh ssh "$instance" "rm -rf /tmp/stockade && mkdir -p /tmp/stockade && tar -C /tmp/stockade -xf - && /tmp/stockade/bin/stockade-audit" \
     || true
 exit $status

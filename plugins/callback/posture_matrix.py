@@ -30,7 +30,7 @@ requirements:
 
 from ansible.plugins.callback import CallbackBase
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.html_report import layer_verdicts
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.html import layer_verdicts
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
 
 # What a host's row shows when no report came back for it (unreachable, or failed before the audit).

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import with_suggestion
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    with_suggestion,
+)
 
 # Tags ansible itself gives a meaning.
 SPECIAL_TAGS = ("all", "always", "never", "tagged", "untagged")

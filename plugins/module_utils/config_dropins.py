@@ -5,7 +5,7 @@
 its documentation, argument spec and one call to run()).
 
 The engine's view comes from the posture engine's own layering
-(posture/layered_config.py and, for Podman, posture/containers_conf.py): the
+(posture/engines/layered_config.py and, for Podman, posture/readers/containers_conf.py): the
 files are read in the engine's order with its TOML reader and merged as it
 merges them, so the writer and the audit judge the same effective value.
 
@@ -26,11 +26,13 @@ import os
 import re
 
 from .config_files import WriteError, atomic_write, clean_up_killed_writers, make_backup, read_bytes
-from .posture.containers_conf import ETC_FILE, USR_FILE, conf_entries, file_order, login_environment, reading_for
-from .posture.go_json import fold
-from .posture.hostfs import ConfigError, HostRoot
-from .posture.layered_config import LayeredConfig, dropin_paths, read_toml
-from .posture.toml_lite import loads
+from .posture.readers.containers_conf import (
+    ETC_FILE, USR_FILE, conf_entries, file_order, login_environment, reading_for,
+)
+from .posture.readers.go_json import fold
+from .posture.readers.hostfs import ConfigError, HostRoot
+from .posture.engines.layered_config import LayeredConfig, dropin_paths, read_toml
+from .posture.readers.toml_lite import loads
 from .toml_writer import TomlWriteError, dumps
 
 NAME_PATTERN = re.compile(r"[0-9]{2}-[A-Za-z0-9_.-]+\.conf")

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import posixpath
 
-from .posture import docker_api, docker_daemon, docker_listeners
-from .posture.hostfs import ConfigError, HostRoot
-from .posture.subids import read_ids, read_ranges
+from .posture.engines import docker_api, docker_daemon, docker_listeners
+from .posture.readers.hostfs import ConfigError, HostRoot
+from .posture.readers.subids import read_ids, read_ranges
 
 DEFAULT_DATA_ROOT = "/var/lib/docker"
 SHOWN = 20   # names listed per kind in a message; the result has them all

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.container_probe import ProbeRequest
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.container import ProbeRequest
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
 
 AUDIT_ARGUMENT_SPEC = dict(

@@ -14,9 +14,12 @@ only (plus AnsibleModule): runs on the managed host.
 
 from __future__ import annotations
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.selinux_state import (
-    ENFORCE, MODULE_STORE, boolean_values, read_config)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.selinux_state import (
+    ENFORCE, MODULE_STORE, boolean_values, read_config,
+)
 
 ARGUMENT_SPEC = {
     "enabled": {"type": "list", "elements": "str", "default": []},

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Render engine drop-in files (containers.conf.d, crio.conf.d) as TOML.
 
-The counterpart of posture/toml_lite.py, the one TOML reader: every text this
+The counterpart of posture/readers/toml_lite.py, the one TOML reader: every text this
 writes is read back with it before it is returned, and a text that would not
 read back as exactly the data given (same keys, same types, same values) is
 refused with TomlWriteError naming the key, so a writer never puts on disk a
@@ -27,7 +27,7 @@ import datetime
 import math
 import re
 
-from .posture.toml_lite import TomlError, loads
+from .posture.readers.toml_lite import TomlError, loads
 
 COLLECTION = "stockade.hardening"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

@@ -81,7 +81,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.container_probe import ProbeRequest
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.container import ProbeRequest
 
 
 def main():

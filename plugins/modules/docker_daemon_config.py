@@ -141,7 +141,9 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.daemon_json_writer import ARGUMENT_SPEC, run_module
+from ansible_collections.stockade.hardening.plugins.module_utils.docker_daemon_config import (
+    ARGUMENT_SPEC, run_module,
+)
 
 
 def main():

@@ -184,7 +184,9 @@ validation:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.service_restart import ARGUMENT_SPEC, run_module
+from ansible_collections.stockade.hardening.plugins.module_utils.engine_restart import (
+    ARGUMENT_SPEC, run_module,
+)
 
 
 def main():

@@ -71,7 +71,9 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import apply, validate
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    apply, validate,
+)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture_module import (
     AUDIT_ARGUMENT_SPEC,
     audit_from_params,

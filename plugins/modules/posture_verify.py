@@ -135,12 +135,10 @@ summary:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import (
-    PolicyError,
-    apply,
-    validate,
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    PolicyError, apply, validate,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import failure_message
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.render import failure_message
 from ansible_collections.stockade.hardening.plugins.module_utils.posture_module import (
     AUDIT_ARGUMENT_SPEC,
     audit_from_params,

@@ -131,9 +131,11 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     clean_up_killed_writers,
     read_bytes,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.seccomp import analyse, exact_profile
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import harden_profile
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import ConfigError
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.seccomp import (
+    analyse, exact_profile,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import harden_profile
 
 CONTAINERS_COMMON_PROFILE = "/usr/share/containers/seccomp.json"
 BASELINE = "baseline"

@@ -167,7 +167,9 @@ unverified_labels:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.selinux_host_probe import ARGUMENT_SPEC, run_module
+from ansible_collections.stockade.hardening.plugins.module_utils.selinux_host_info import (
+    ARGUMENT_SPEC, run_module,
+)
 
 
 def main():

@@ -130,13 +130,17 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     clean_up_killed_writers,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.userns import STORAGE_CONF
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import LayeredConfig
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.subids import read_ids, read_ranges
-from ansible_collections.stockade.hardening.plugins.module_utils.subid_allocation import (
-    ID_LIMIT,
-    AllocationError,
-    plan,
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    LayeredConfig,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
+    read_ids, read_ranges,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.subid_ranges import (
+    ID_LIMIT, AllocationError, plan,
 )
 
 SUBID_FILES = ("/etc/subuid", "/etc/subgid")

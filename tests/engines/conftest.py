@@ -18,9 +18,8 @@ import tempfile
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.rootfs import probe_rootfs_tar
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import (
-    harden_profile)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.rootfs import probe_rootfs_tar
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import harden_profile
 
 import engine_helpers
 

@@ -17,10 +17,11 @@ import socket
 import subprocess
 import time
 
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.elf import (
-    STATUS_ENOSYS, STATUS_KILLED_BY_SIGSYS)
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.inside import parse_report
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.rootfs import INSIDE_SCRIPT
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi.programs import (
+    STATUS_ENOSYS, STATUS_KILLED_BY_SIGSYS,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.inside import parse_report
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.rootfs import INSIDE_SCRIPT
 
 IMAGE = "stockade-probe:test"
 COMMAND_TIMEOUT = 60

@@ -30,8 +30,12 @@ import time
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    containers_conf,
+)
 
 import engine_helpers
 

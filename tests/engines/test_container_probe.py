@@ -11,7 +11,7 @@ import pytest
 from engine_helpers import PODMAN_RUN_OPTIONS
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.container_probe import ProbeRequest
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.container import ProbeRequest
 
 PROBE_CONTROLS = [c for c in all_controls() if c.probe]
 # this machine's podman needs runc and explicit ulimits (see tests/engines/README.md)
@@ -88,7 +88,9 @@ def test_probe_of_an_unreachable_engine_is_not_applicable(monkeypatch):
 
 
 def test_static_busybox_is_recognised():
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.container_probe import is_static_elf
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.container import (
+        is_static_elf,
+    )
     assert is_static_elf("/bin/busybox")          # busybox-static
     assert not is_static_elf("/bin/ls")           # dynamically linked
     assert not is_static_elf("/etc/hostname")     # not an ELF file

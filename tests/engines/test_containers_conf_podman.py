@@ -21,9 +21,15 @@ import subprocess
 import pytest
 
 import podman_versions
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import containers_conf_schema as schema
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import (
+    containers_conf_schema as schema,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    containers_conf,
+)
 
 REFUSED = "refused"
 PROFILE = '[containers]\nseccomp_profile = "%s"\n'

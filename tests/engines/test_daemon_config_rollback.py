@@ -23,8 +23,10 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import atomic_write, make_backup
 from ansible_collections.stockade.hardening.plugins.modules import docker_daemon_config
-from ansible_collections.stockade.hardening.plugins.module_utils import daemon_json_writer
-from ansible_collections.stockade.hardening.plugins.module_utils.service_restart import restart_with_rollback
+from ansible_collections.stockade.hardening.plugins.module_utils import (
+    docker_daemon_config as daemon_json_writer,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.engine_restart import restart_with_rollback
 
 import engine_helpers
 

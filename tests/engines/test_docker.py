@@ -10,8 +10,8 @@ import platform
 import pytest
 
 from engine_helpers import IMAGE, DockremapGuard, outcome
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.rootfs import PROBE_DIR
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import harden_profile
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.rootfs import PROBE_DIR
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import harden_profile
 
 IDENTITY_UID_MAP = "0 0 4294967295"
 

@@ -19,10 +19,12 @@ import subprocess
 import pytest
 
 from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import docker_api, docker_listeners, live
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import (
+    docker_api, docker_listeners, live,
+)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.context import AuditContext
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
 
 SLEEP = ["/bin/busybox", "sleep", "600"]
 INFO_FIELDS = ("SecurityOptions", "Driver", "LoggingDriver", "DockerRootDir", "LiveRestoreEnabled",

@@ -37,11 +37,11 @@ import subprocess
 import pytest
 
 import engine_helpers
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.seccomp import analyse
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.inside import parse_report
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.rootfs import INSIDE_SCRIPT
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import harden_profile
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import ConfigError
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.seccomp import analyse
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.inside import parse_report
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.rootfs import INSIDE_SCRIPT
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import harden_profile
 
 RUN_TIMEOUT = 30
 REFUSED = "refused"

@@ -24,8 +24,9 @@ for _path in (os.path.join(HERE, os.pardir, "unit", "consumers"),
               os.path.join(HERE, os.pardir, "unit", "plugins", "module_utils", "posture")):
     sys.path.insert(0, os.path.abspath(_path))
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import (  # noqa: E402
-    UNIT_SEARCH_PATH)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.systemd_units import (  # noqa: E402
+    UNIT_SEARCH_PATH,
+)
 
 import systemd_oracle  # noqa: E402
 from systemd_unit_cases import CASES  # noqa: E402

@@ -22,7 +22,9 @@ import pytest
 
 import podman_versions
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import TomlError, loads
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.toml_lite import (
+    TomlError, loads,
+)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "unit", "plugins", "module_utils", "posture"))
 from toml_cases import DOCS  # noqa: E402  (the corpus lives with the unit tests)

@@ -21,9 +21,13 @@ sys.path.insert(0, os.path.join(REPO, "tests", "unit", "plugins", "module_utils"
 from hosttree import HARDENED, STOCK, write_tree  # noqa: E402
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit  # noqa: E402
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls  # noqa: E402
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.html_report import render_fleet_html  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.html import (  # noqa: E402
+    render_fleet_html,
+)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS  # noqa: E402
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import apply, validate  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (  # noqa: E402
+    apply, validate,
+)
 
 OUTPUT = os.path.join(REPO, "tests", "output", "html-report")
 # Lines of Chromium's own log that say something about the page.

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import harden_profile
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import harden_profile
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASELINE = os.path.join(REPO, "roles", "seccomp", "files", "baseline-seccomp.json")

@@ -15,7 +15,9 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.stockade.hardening.plugins.module_utils import selinux_host_probe
+from ansible_collections.stockade.hardening.plugins.module_utils import (
+    selinux_host_info as selinux_host_probe,
+)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.selinux import CONTAINER_BOOLEANS
 

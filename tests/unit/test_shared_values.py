@@ -18,14 +18,18 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.containers_conf import ETC_FILE
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.containers_conf import (
+    ETC_FILE,
+)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.capabilities import (
     CRIO_DEFAULT_CAPS)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.kernel import SYSCTLS
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.running_containers import (
     PODMAN_DEFAULT_CAPS)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import crio_conf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    crio_conf,
+)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

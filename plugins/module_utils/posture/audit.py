@@ -11,9 +11,9 @@ import socket
 from . import __version__
 from .catalogue import all_controls
 from .context import AuditContext
-from .hostfs import ConfigError
+from .readers.hostfs import ConfigError
 from .model import ERROR, Outcome, not_applicable
-from .toml_lite import TomlError
+from .readers.toml_lite import TomlError
 
 
 def _run_one(ctx, control):

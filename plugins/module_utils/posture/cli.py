@@ -14,12 +14,12 @@ from . import __version__
 from .atomic_files import WriteError, atomic_write
 from .audit import run_audit
 from .catalogue import all_controls
-from .container_probe import ProbeRequest
+from .probe.container import ProbeRequest
 from .model import LAYERS
-from .policy import PolicyError, apply, validate
-from .policy_file import read_policy_file
-from .report import printable, render_json, render_junit, render_table
-from .sarif import render_sarif
+from .policy.evaluation import PolicyError, apply, validate
+from .policy.policy_file import read_policy_file
+from .reports.render import printable, render_json, render_junit, render_table
+from .reports.sarif import render_sarif
 
 EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 RENDERERS = {"table": render_table, "json": render_json, "junit": render_junit, "sarif": render_sarif}

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 
-from . import (accounts, audit_rules, container_probe, docker_daemon, docker_listeners, engine_version,
-               layered_config, live, selinux_state, subids)
-from ..probe import host_abi
-from .hostfs import ConfigError, HostRoot
-from .sysctl import persisted_values
+from .readers import accounts, audit_rules, selinux_state, subids
+from .probe import container as container_probe
+from .engines import docker_daemon, docker_listeners, engine_version, layered_config, live
+from .abi import host_test as host_abi
+from .readers.hostfs import ConfigError, HostRoot
+from .readers.sysctl import persisted_values
 
 # How the audit decides that an engine is installed under the root.
 ENGINE_BINARIES = {"docker": "dockerd", "podman": "podman", "crio": "crio"}
@@ -119,7 +120,7 @@ class AuditContext:
 
     def docker_endpoint(self):
         """(docker_api.Endpoint or None, reason) for the daemon under this root."""
-        from . import docker_api  # live audits only: it imports http.client
+        from .engines import docker_api  # live audits only: it imports http.client
         try:
             config = self.docker
             listeners = docker_listeners.listeners(self.host, config)

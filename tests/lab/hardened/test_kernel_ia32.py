@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The kernel-wide 32-bit cut, seen from the host itself (no container, no
-seccomp): the programs of plugins/module_utils/probe/elf.py are copied into
+seccomp): the programs of plugins/module_utils/posture/abi/programs.py are copied into
 the guest and run by its shell as root.
 
 Debian 13 (6.12), hardened with stockade_kernel_ia32_emulation_disabled and reboots
@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from conftest import DOCKER_BUSYBOX, REPO
-from ansible_collections.stockade.hardening.plugins.module_utils.probe import elf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import programs as elf
 
 PROGRAMS = {"i386": elf.i386_getpid, "int80": elf.int80_getpid, "native": elf.native_getpid}
 # World-readable, so that a container's remapped root (userns-remap) can read the programs too.

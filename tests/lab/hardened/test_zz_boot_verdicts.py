@@ -74,7 +74,7 @@ print(json.dumps(out))
 PREDICT = r"""
 import json, sys
 sys.path.insert(0, "%s")
-from module_utils.posture.hostfs import HostRoot
+from module_utils.posture.readers.hostfs import HostRoot
 from module_utils.posture import selinux_state, sysctl
 host = HostRoot("/")
 state = selinux_state.read_state(host)
@@ -108,7 +108,9 @@ def _quote(text):
 
 
 def test_guest_libselinux_reads_config_files_as_the_reader(guest):
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.selinux_state import enforce_mode
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.selinux_state import (
+        enforce_mode,
+    )
     guest("cp -p /etc/selinux/config /root/selinux-config.stockade-lab")
     try:
         seen = python_in_guest(guest, GETENFORCEMODE, json.dumps(CONFIGS))

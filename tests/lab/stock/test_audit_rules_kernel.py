@@ -43,7 +43,7 @@ def _auditctl_paths(listing):
 
 
 def test_kernel_watches_match_auditctl(guest):
-    with open(os.path.join(REPO, "plugins", "module_utils", "posture", "audit_rules.py"), "rb") as handle:
+    with open(os.path.join(REPO, "plugins", "module_utils", "posture", "readers", "audit_rules.py"), "rb") as handle:
         module = base64.b64encode(handle.read()).decode()
     # audit_rules imports .hostfs only for ConfigError: a stand-in package keeps it one file
     guest("mkdir -p /tmp/stockade-audit-rules && cd /tmp/stockade-audit-rules && "

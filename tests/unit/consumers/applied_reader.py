@@ -7,10 +7,10 @@ docker.service and its bytes as /etc/docker/daemon.json (shared by the unit
 test and tests/engines/test_dockerd_applied.py)."""
 
 from hosttree import write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import docker_daemon
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import docker_daemon
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.docker_daemon_checks import (
     effective_value)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
 
 DEBIAN_12_DOCKER = "Package: docker.io\nStatus: install ok installed\nVersion: 20.10.24+dfsg1-1+deb12u1\n\n"
 

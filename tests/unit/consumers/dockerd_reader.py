@@ -4,8 +4,12 @@
 """Whether posture's readers say dockerd starts with a case's daemon.json
 and flags (shared by the unit test and the engine test)."""
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import daemon_json, dockerd_flags
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import DockerDaemonConfig
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import (
+    daemon_json, dockerd_flags,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import (
+    DockerDaemonConfig,
+)
 
 
 def reader_verdict(case, version):

@@ -9,9 +9,12 @@ tests/lab/stock/test_systemd_environment.py)."""
 import os
 
 from hosttree import DIRECTORY, write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import (
-    UnitNotRunnable, service_command)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.systemd_units import (
+    UnitNotRunnable, service_command,
+)
 
 # Where the reader finds the host's systemd version (libsystemd-shared-N.so).
 SYSTEMD_LIBDIR = "usr/lib/x86_64-linux-gnu/systemd"

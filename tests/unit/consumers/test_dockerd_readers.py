@@ -8,7 +8,9 @@ dockerd applies."""
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import daemon_json, dockerd_flags
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import (
+    daemon_json, dockerd_flags,
+)
 
 from dockerd_cases import CASES
 from dockerd_reader import reader_verdict

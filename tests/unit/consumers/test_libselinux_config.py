@@ -14,8 +14,9 @@ namespace). libselinux 3.8 (Debian 13) has the same code but for
 import pytest
 
 from namespace import run_in_namespace
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.selinux_state import (
-    config_policy_type, enforce_mode)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.selinux_state import (
+    config_policy_type, enforce_mode,
+)
 
 LONG = b"#" + b"x" * 4094   # one fgets() buffer of 4095 bytes: the rest of the line is a new chunk
 

@@ -16,7 +16,9 @@ only in refusing negative numbers (str2ul), read from its source, not run.
 import pytest
 
 from namespace import run_in_namespace
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.subids import shadow_lines, shadow_parse
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
+    shadow_lines, shadow_parse,
+)
 
 OWNER, UID = "dockremap", 998
 PASSWD = "root:x:0:0:root:/root:/bin/sh\ndockremap:x:998:998::/:/usr/sbin/nologin\n"

@@ -22,8 +22,10 @@ import pytest
 
 from namespace import run_in_namespace
 from tree_files import write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.sysctl import persisted_values
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.sysctl import (
+    persisted_values,
+)
 
 E, R, L, U = "etc/sysctl.d/", "run/sysctl.d/", "usr/local/lib/sysctl.d/", "usr/lib/sysctl.d/"
 NULL = {"symlink": "/dev/null"}
@@ -116,7 +118,7 @@ print(json.dumps(results))
 
 
 def _key_path(key):
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.sysctl import normalize
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.sysctl import normalize
     return normalize(key)
 
 

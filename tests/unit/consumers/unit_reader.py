@@ -6,9 +6,10 @@
 the unit test and the engine test that asks the real systemd."""
 
 from hosttree import write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import (
-    UnitNotRunnable, load_service, unit_files)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.systemd_units import (
+    UnitNotRunnable, load_service, unit_files,
+)
 
 
 def verdict(root, unit):

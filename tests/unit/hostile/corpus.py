@@ -198,7 +198,7 @@ def agent_for_user(parent):
 
 def _install_agent(installed):
     ignore = shutil.ignore_patterns("__pycache__")
-    for package in ("posture", "probe"):
+    for package in ("posture",):
         shutil.copytree(os.path.join(REPO, "plugins", "module_utils", package),
                         os.path.join(installed, "lib", "stockade", "module_utils", package), ignore=ignore)
     os.makedirs(os.path.join(installed, "bin"))

@@ -13,11 +13,11 @@ kernel applies it."""
 
 from __future__ import annotations
 
-from ..audit_rules import AuditUnavailable
-from ..hostfs import ConfigError
+from ..readers.audit_rules import AuditUnavailable
+from ..readers.hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable
 from ..registry import control
-from ..systemd_units import unit_file_paths
+from ..readers.systemd_units import unit_file_paths
 
 CONTAINERD_CONFIG = "/etc/containerd/config.toml"
 CONTAINERD_SOCKET = "/run/containerd/containerd.sock"

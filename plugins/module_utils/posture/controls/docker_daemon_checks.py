@@ -8,7 +8,7 @@ the change still runs the old setting)."""
 
 from __future__ import annotations
 
-from ..live import security_options
+from ..engines.live import security_options
 from ..model import judged
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import posixpath
 
-from ..accounts import group_members
-from ..docker_listeners import listeners, tls_enabled, tls_verified
-from ..layered_config import read_toml
+from ..readers.accounts import group_members
+from ..engines.docker_listeners import listeners, tls_enabled, tls_verified
+from ..engines.layered_config import read_toml
 from ..model import Remediation, judged, not_applicable
 from ..registry import control
-from ..subids import read_ids
-from ..systemd_units import unit_file_paths, unit_values
+from ..readers.subids import read_ids
+from ..readers.systemd_units import unit_file_paths, unit_values
 from .file_permissions import fixed_mask, mode_check, ownership_check
 
 LAYER = "engine_access"

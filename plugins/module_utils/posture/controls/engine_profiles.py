@@ -25,11 +25,11 @@ as well (seccomp.py).
 
 from __future__ import annotations
 
-from ..docker_daemon import dockerd_versions
-from ..dpkg_status import DPKG_STATUS
-from ..hostfs import ConfigError
-from ..live import security_options
-from ..seccomp import builtin_profile, load_profile
+from ..engines.docker_daemon import dockerd_versions
+from ..readers.dpkg_status import DPKG_STATUS
+from ..readers.hostfs import ConfigError
+from ..engines.live import security_options
+from ..readers.seccomp import builtin_profile, load_profile
 
 UNCONFINED = "unconfined"
 # daemon.json values whose reading depends on the dockerd version (see above)

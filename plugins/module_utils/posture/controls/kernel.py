@@ -6,12 +6,12 @@ opt-in boot parameters that remove the 32-bit syscall entry and vsyscall."""
 
 from __future__ import annotations
 
-from ..boot_params import kernel_config, next_or_running, release_version, running
-from ..kernel_cmdline import kstrtobool
-from ..hostfs import ConfigError
+from ..readers.boot_params import kernel_config, next_or_running, release_version, running
+from ..readers.kernel_cmdline import kstrtobool
+from ..readers.hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable, Outcome, ERROR, FAIL
 from ..registry import control
-from ..sysctl import running_value
+from ..readers.sysctl import running_value
 
 # (control id, sysctl, predicate over the integer value, wanted text, rationale)
 SYSCTLS = (

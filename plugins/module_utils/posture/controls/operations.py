@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..hostfs import ConfigError
+from ..readers.hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable, render_value
 from ..registry import control
 from .docker_daemon_checks import effective_value

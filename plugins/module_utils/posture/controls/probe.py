@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ...probe.elf import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
+from ..abi.programs import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
 from ..model import ERROR, NOT_APPLICABLE, Outcome, Remediation, judged
 from ..registry import control
 from .running_containers import DEFAULT_CAPS

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import posixpath
 
-from ..docker_listeners import listeners
-from ..hostfs import ConfigError
+from ..engines.docker_listeners import listeners
+from ..readers.hostfs import ConfigError
 from ..model import render_value
 from .per_container import per_container
 

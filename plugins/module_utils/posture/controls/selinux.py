@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import Remediation, judged, not_applicable, Outcome, FAIL
 from ..registry import control
-from ..selinux_state import CONFIG, boolean_values, installed_modules, next_boot_mode
+from ..readers.selinux_state import CONFIG, boolean_values, installed_modules, next_boot_mode
 from .docker_daemon_checks import daemon_flag_check
 
 # Booleans that widen what container_t may do; off in both container-selinux

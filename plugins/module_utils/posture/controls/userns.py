@@ -6,11 +6,11 @@ subordinate ranges that are long enough and collide with nothing."""
 
 from __future__ import annotations
 
-from ..hostfs import ConfigError
-from ..layered_config import LayeredConfig
+from ..readers.hostfs import ConfigError
+from ..engines.layered_config import LayeredConfig
 from ..model import Remediation, judged, not_applicable, passed
 from ..registry import control
-from ..sysctl import running_value
+from ..readers.sysctl import running_value
 from .docker_daemon_checks import running_option_evidence
 
 STORAGE_CONF = ("/usr/share/containers/storage.conf", "/etc/containers/storage.conf")

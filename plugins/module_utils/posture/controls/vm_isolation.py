@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..hostfs import ConfigError
+from ..readers.hostfs import ConfigError
 from ..model import Remediation, judged
 from ..registry import control
 

@@ -13,7 +13,9 @@ from ansible_collections.stockade.hardening.plugins.callback import posture_matr
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit  # noqa: E402
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls  # noqa: E402
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS  # noqa: E402
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import apply, validate  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (  # noqa: E402
+    apply, validate,
+)
 
 IDS = [c.id for c in all_controls()]
 

@@ -11,7 +11,7 @@ import tomllib
 import pytest
 
 from ansible_collections.stockade.hardening.plugins.module_utils import toml_writer
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import toml_lite
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import toml_lite
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "posture"))
 from toml_cases import DOCS  # noqa: E402  (the TOML corpus of the reader's tests)

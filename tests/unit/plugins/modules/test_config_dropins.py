@@ -149,8 +149,10 @@ def test_a_directory_in_place_of_a_file_fails_cleanly(run_module, tmp_path):
 
 def test_write_is_read_by_the_posture_engine(run_module, tmp_path):
     """The audit's layered reader sees exactly what the module wrote."""
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+        containers_conf,
+    )
 
     root = tmp_path / "root"
     (root / "etc" / "containers").mkdir(parents=True)
@@ -250,8 +252,10 @@ def test_later_name_in_the_same_directory_is_set_aside_keeping_its_other_keys(sh
 
 
 def test_the_audit_sees_our_value_after_the_disable(shadow_run, tmp_path):
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-    from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+        containers_conf,
+    )
 
     root = tmp_path / "root"
     etc = root / "etc" / "containers"

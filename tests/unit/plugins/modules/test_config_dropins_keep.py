@@ -18,8 +18,10 @@ import pytest
 
 from ansible_collections.stockade.hardening.plugins.module_utils import config_dropins as logic
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import restore
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    containers_conf,
+)
 from ansible_collections.stockade.hardening.plugins.modules import config_dropins
 
 OURS = {"50-stockade-seccomp.conf": {"containers": {"seccomp_profile": "/etc/stockade/seccomp/no-compat.json"}}}

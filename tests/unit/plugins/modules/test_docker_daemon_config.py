@@ -16,9 +16,13 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.stockade.hardening.plugins.module_utils import daemon_json_writer
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import command_line, dockerd_command
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils import (
+    docker_daemon_config as daemon_json_writer,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import (
+    command_line, dockerd_command,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
 from ansible_collections.stockade.hardening.plugins.modules import docker_daemon_config
 
 UNIT = "lib/systemd/system/docker.service"

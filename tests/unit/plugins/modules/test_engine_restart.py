@@ -25,8 +25,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import make_backup
 from ansible_collections.stockade.hardening.plugins.modules import engine_restart
-from ansible_collections.stockade.hardening.plugins.module_utils import service_restart
-from ansible_collections.stockade.hardening.plugins.module_utils.service_restart import Health, wait_healthy
+from ansible_collections.stockade.hardening.plugins.module_utils import engine_restart as service_restart
+from ansible_collections.stockade.hardening.plugins.module_utils.engine_restart import Health, wait_healthy
 
 SYSTEMCTL = r'''
 import json, os, sys

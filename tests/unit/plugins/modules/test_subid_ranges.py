@@ -8,8 +8,10 @@ import os
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.subids import problems, read_ids, read_ranges
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
+    problems, read_ids, read_ranges,
+)
 from ansible_collections.stockade.hardening.plugins.modules import subid_ranges
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n"

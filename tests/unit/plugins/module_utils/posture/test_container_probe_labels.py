@@ -7,7 +7,9 @@ proves that Docker then mounts it under enforcing)."""
 
 import os
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import container_probe
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe import (
+    container as container_probe,
+)
 
 
 def write(path, text):

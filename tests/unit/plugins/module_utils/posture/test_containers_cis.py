@@ -22,8 +22,9 @@ import pytest
 from hosttree import HARDENED, Mode, write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import by_id
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.context import AuditContext
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.live import (
-    Container, KernelView, LiveEngine)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.live import (
+    Container, KernelView, LiveEngine,
+)
 
 INSPECT = os.path.join(os.path.dirname(__file__), "inspect")
 LIMITS = {"Memory": 67108864, "NanoCpus": 500000000, "PidsLimit": 100,

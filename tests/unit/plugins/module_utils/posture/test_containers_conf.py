@@ -13,10 +13,15 @@ import os
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.containers_conf import (
-    COMMON_0_50, COMMON_0_62, file_order, login_environment, reading_for)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import containers_conf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.containers_conf import (
+    COMMON_0_50, COMMON_0_62, file_order, login_environment, reading_for,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    containers_conf,
+)
 from hosttree import HARDENED, Symlink, write_tree
 
 DPKG_PODMAN_43 = ("Package: podman\nStatus: install ok installed\nVersion: 4.3.1+ds1-8+deb12u1+b3\n\n"

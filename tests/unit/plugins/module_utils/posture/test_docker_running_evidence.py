@@ -9,7 +9,7 @@ a file, and name=no-new-privileges when that is on; Docker 20.10.24 (Debian 12)
 names its default profile "default" and never lists no-new-privileges."""
 
 from hosttree import HARDENED, write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import live
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import live
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.context import AuditContext
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls import engine_profiles
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import by_id

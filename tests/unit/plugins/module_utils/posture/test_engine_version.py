@@ -15,8 +15,11 @@ import subprocess
 import pytest
 
 from hosttree import HARDENED
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import dpkg_status, engine_version
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import dpkg_status
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import engine_version
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
 
 STATUS = "var/lib/dpkg/status"
 

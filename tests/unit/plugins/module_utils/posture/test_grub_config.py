@@ -9,9 +9,11 @@ import os
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import grub_config
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.boot_params import next_boot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import grub_config
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.boot_params import next_boot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, "data", "grub")
 UUID = "9b803c68-35d6-49b8-97ee-32fa9106db35"

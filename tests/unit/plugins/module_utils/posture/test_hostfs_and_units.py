@@ -6,9 +6,13 @@ import os
 import pytest
 
 from hosttree import Symlink, write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import dockerd_flags
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.systemd_units import service_command
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import dockerd_flags
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.systemd_units import (
+    service_command,
+)
 
 
 def test_absolute_symlink_cannot_escape_the_root(tmp_path):

@@ -12,8 +12,10 @@ import stat
 import pytest
 
 from hosttree import Symlink, write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import hostfs
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import hostfs
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
 
 
 def _tree(tmp_path, **entries):

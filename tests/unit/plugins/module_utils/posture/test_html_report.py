@@ -13,12 +13,13 @@ import pytest
 from hosttree import HARDENED, STOCK, write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.html_report import (
-    layer_verdicts,
-    render_fleet_html,
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.html import (
+    layer_verdicts, render_fleet_html,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import apply, validate
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    apply, validate,
+)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
 FLEET_REPORT = os.path.join(REPO, "bin", "stockade-fleet-report")

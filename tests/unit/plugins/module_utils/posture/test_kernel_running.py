@@ -15,7 +15,9 @@ import pytest
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.context import AuditContext
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls import kernel, probe
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ERROR, FAIL, PASS
-from ansible_collections.stockade.hardening.plugins.module_utils.probe import elf, host_abi
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import (
+    programs as elf, host_test as host_abi,
+)
 
 
 def _cmdline():

@@ -13,9 +13,13 @@ import struct
 import pytest
 
 from hosttree import HARDENED, write_tree
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import (
-    audit_rules, docker_api, docker_daemon, docker_listeners, live, podman_containers)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import audit_rules
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import (
+    docker_api, docker_daemon, docker_listeners, live, podman_containers,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
 
 DROPIN = "etc/systemd/system/docker.service.d/h.conf"
 

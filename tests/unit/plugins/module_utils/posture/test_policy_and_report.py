@@ -11,15 +11,11 @@ from hosttree import HARDENED, STOCK, write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ENGINES, LAYERS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import PolicyError, apply, validate
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import (
-    failure_line,
-    failure_message,
-    matrix,
-    render_json,
-    render_junit,
-    render_table,
-    verdict,
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    PolicyError, apply, validate,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.render import (
+    failure_line, failure_message, matrix, render_json, render_junit, render_table, verdict,
 )
 
 IDS = [c.id for c in all_controls()]

@@ -17,10 +17,16 @@ from jsonschema import Draft4Validator
 from hosttree import HARDENED, STOCK, daemon_json, write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import DaemonSetting
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.layered_config import Setting
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import apply, validate
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.sarif import evidence_files, render_sarif
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import (
+    DaemonSetting,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import Setting
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    apply, validate,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.sarif import (
+    evidence_files, render_sarif,
+)
 
 IDS = [c.id for c in all_controls()]
 

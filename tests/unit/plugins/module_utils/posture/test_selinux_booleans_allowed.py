@@ -16,12 +16,10 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture import 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.selinux import CONTAINER_BOOLEANS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy import (
-    PolicyError,
-    apply,
-    validate,
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
+    PolicyError, apply, validate,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.report import failure_line
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.render import failure_line
 
 IDS = [c.id for c in all_controls()]
 CONTROL = "host-selinux-container-booleans"

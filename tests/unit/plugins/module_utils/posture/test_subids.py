@@ -8,9 +8,12 @@ import random
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.subids import (
-    SubidRange, file_problems, owner_problems, read_ranges)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
+    SubidRange, file_problems, owner_problems, read_ranges,
+)
 
 
 def pairwise_overlapping(ranges, users):

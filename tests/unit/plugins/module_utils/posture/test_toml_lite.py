@@ -20,8 +20,9 @@ import tomllib
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.toml_lite import (
-    MAX_NESTING, TomlError, loads)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.toml_lite import (
+    MAX_NESTING, TomlError, loads,
+)
 from toml_cases import DOCS
 from toml_documents import random_document, mutations
 

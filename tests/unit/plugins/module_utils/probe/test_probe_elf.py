@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.probe import elf
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import programs as elf
 
 x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the probes are x86-64 programs")
 

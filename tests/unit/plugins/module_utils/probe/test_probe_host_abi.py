@@ -16,7 +16,9 @@ import struct
 import pytest
 
 from test_probe_elf import _native_only_seccomp
-from ansible_collections.stockade.hardening.plugins.module_utils.probe import elf, host_abi
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import (
+    programs as elf, host_test as host_abi,
+)
 
 x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the probes are x86-64 programs")
 

@@ -13,9 +13,15 @@ import tarfile
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.elf import PROBES, STATUS_ENOSYS
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.inside import INSIDE_SH, parse_report
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.rootfs import INSIDE_SCRIPT, probe_rootfs_tar
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi.programs import (
+    PROBES, STATUS_ENOSYS,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.inside import (
+    INSIDE_SH, parse_report,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.rootfs import (
+    INSIDE_SCRIPT, probe_rootfs_tar,
+)
 
 
 def _status_field(name):

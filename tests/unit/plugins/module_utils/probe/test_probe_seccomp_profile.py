@@ -11,9 +11,10 @@ import os
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.seccomp import analyse
-from ansible_collections.stockade.hardening.plugins.module_utils.probe.seccomp_profile import (
-    DENY_ERRNO, harden_profile)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.seccomp import analyse
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import (
+    DENY_ERRNO, harden_profile,
+)
 
 CONTAINERS_COMMON_PROFILE = "/usr/share/containers/seccomp.json"
 

@@ -17,9 +17,9 @@ import json
 import re
 from urllib.parse import quote
 
-from . import __version__
-from .model import ERROR, FAIL
-from .report import verdict
+from .. import __version__
+from ..model import ERROR, FAIL
+from .render import verdict
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 ROOT_BASE_ID = "AUDITROOT"

@@ -29,7 +29,7 @@ import os
 import posixpath
 import subprocess
 
-from .hostfs import ConfigError
+from ..readers.hostfs import ConfigError
 from .layered_config import read_toml
 
 STORAGE_CONF_PATHS = ("/etc/containers/storage.conf", "/usr/share/containers/storage.conf")

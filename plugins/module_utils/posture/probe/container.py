@@ -19,10 +19,10 @@ import shutil
 import subprocess
 import tempfile
 
-from . import __version__
-from ..probe.elf import PROBES
-from ..probe.inside import INSIDE_SH, parse_report
-from ..probe.rootfs import probe_rootfs_tar
+from .. import __version__
+from ..abi.programs import PROBES
+from .inside import INSIDE_SH, parse_report
+from .rootfs import probe_rootfs_tar
 
 PROBE_IMAGE = "localhost/stockade-probe:%s" % __version__
 MOUNT_PROGRAMS = "/stockade-probe"

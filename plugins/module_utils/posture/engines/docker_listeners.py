@@ -14,8 +14,8 @@ read the listeners from here, on top of the daemon.json/unit reader."""
 
 from __future__ import annotations
 
-from .hostfs import ConfigError
-from .systemd_units import unit_values
+from ..readers.hostfs import ConfigError
+from ..readers.systemd_units import unit_values
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 SOCKET_UNIT = "docker.socket"

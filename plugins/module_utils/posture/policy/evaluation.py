@@ -20,9 +20,9 @@ import datetime
 import difflib
 import re
 
-from .controls.selinux import CONTAINER_BOOLEANS
-from .model import ERROR, FAIL, LAYERS
-from .report import verdict_counts
+from ..controls.selinux import CONTAINER_BOOLEANS
+from ..model import ERROR, FAIL, LAYERS
+from ..reports.render import verdict_counts
 
 POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed")
 WAIVER_KEYS = ("control", "justification", "expires")

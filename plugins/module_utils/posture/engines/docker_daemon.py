@@ -21,11 +21,11 @@ from __future__ import annotations
 import posixpath
 import re
 
-from . import daemon_json, dockerd_flags
-from .dpkg_status import DPKG_STATUS, installed_packages
-from .hostfs import ConfigError
-from .model import render_value
-from .systemd_units import service_command
+from ..readers import daemon_json, dockerd_flags
+from ..readers.dpkg_status import DPKG_STATUS, installed_packages
+from ..readers.hostfs import ConfigError
+from ..model import render_value
+from ..readers.systemd_units import service_command
 
 DEFAULT_DAEMON_JSON = "/etc/docker/daemon.json"
 DOCKER_UNIT = "docker.service"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 
-from .posture.subids import ID_LIMIT, RANGES_USED, read_ranges, split_lines
+from .posture.readers.subids import ID_LIMIT, RANGES_USED, read_ranges, split_lines
 
 # shadow-utils' SUB_UID_MIN / SUB_GID_MIN: where useradd and dockerd start.
 DEFAULT_START = 100000

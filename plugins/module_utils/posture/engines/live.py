@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 
 from . import podman_containers
-from .hostfs import ConfigError
+from ..readers.hostfs import ConfigError
 
 INSPECT_THREADS = 8
 

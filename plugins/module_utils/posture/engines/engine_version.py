@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .dpkg_status import DPKG_STATUS, installed_packages
+from ..readers.dpkg_status import DPKG_STATUS, installed_packages
 
 # Debian's, Docker Inc.'s and Fedora-style names of the engine packages.
 PACKAGES = {"docker": ("docker.io", "docker-ce", "moby-engine"), "podman": ("podman",)}

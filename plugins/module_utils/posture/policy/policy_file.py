@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 
-from .hostfs import nesting_depth, read_regular
-from .policy import PolicyError
+from ..readers.hostfs import nesting_depth, read_regular
+from .evaluation import PolicyError
 
 # A policy nests three levels (mapping > waivers > waiver); this leaves room.
 MAX_POLICY_NESTING = 20

@@ -20,8 +20,12 @@ import os
 import shutil
 import subprocess
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import boot_params, selinux_state
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import (
+    boot_params, selinux_state,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
 
 ARGUMENT_SPEC = {
     "policy_type": {"type": "str", "required": True},

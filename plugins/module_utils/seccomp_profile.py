@@ -15,9 +15,9 @@ from __future__ import annotations
 import copy
 import json
 
-from ..posture.hostfs import ConfigError
-from ..posture.seccomp import exact_profile
-from ..posture.seccomp_arches import compat_arches, native_arch
+from .posture.readers.hostfs import ConfigError
+from .posture.readers.seccomp import exact_profile
+from .posture.readers.seccomp_arches import compat_arches, native_arch
 
 # errno returned for the syscalls the caller asks to deny (EPERM), the value
 # Docker's and containers-common's profiles use for their own explicit denials.

@@ -21,7 +21,7 @@ import resource
 import signal
 import subprocess
 
-from .elf import i386_getpid, int80_getpid, native_getpid
+from .programs import i386_getpid, int80_getpid, native_getpid
 
 # memfd_create's MFD_EXEC (Linux 6.3+): executable even where vm.memfd_noexec
 # seals new memfds against exec by default. Older kernels reject the flag.

@@ -15,8 +15,8 @@ import datetime
 import html
 import json
 
-from .model import ENGINES, LAYERS
-from .report import CELL_ORDER, matrix, printable, verdict
+from ..model import ENGINES, LAYERS
+from .render import CELL_ORDER, matrix, printable, verdict
 
 
 def escape(text):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import tarfile
 
-from .elf import PROBES
+from ..abi.programs import PROBES
 from .inside import INSIDE_SH
 
 # Where the probes live inside the image; run PROBE_DIR + "/inside.sh".

@@ -25,16 +25,16 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     parse_mode,
     read_bytes,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture import daemon_json
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.docker_daemon import (
-    MERGED_KEYS,
-    command_line,
-    config_path,
-    dockerd_command,
-    dockerd_versions,
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import daemon_json
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import (
+    MERGED_KEYS, command_line, config_path, dockerd_command, dockerd_versions,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.dockerd_flags import NOT_SETTINGS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.dockerd_flags import (
+    NOT_SETTINGS,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
+    ConfigError, HostRoot,
+)
 
 ARGUMENT_SPEC = dict(
     path=dict(type="path"),

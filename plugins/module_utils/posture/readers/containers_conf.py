@@ -53,7 +53,7 @@ from . import containers_conf_schema as schema
 from .dpkg_status import installed_version
 from .go_json import field_for
 from .hostfs import ConfigError
-from .model import render_value
+from ..model import render_value
 
 USR_FILE = "/usr/share/containers/containers.conf"
 ETC_FILE = "/etc/containers/containers.conf"

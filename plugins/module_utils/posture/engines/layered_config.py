@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import posixpath
 
-from . import containers_conf as podman_reading
-from .go_json import fold
-from .hostfs import ConfigError
-from .model import render_value
-from .toml_lite import TomlError, loads
+from ..readers import containers_conf as podman_reading
+from ..readers.go_json import fold
+from ..readers.hostfs import ConfigError
+from ..model import render_value
+from ..readers.toml_lite import TomlError, loads
 
 
 class Setting:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from .model import ENGINES, ERROR, LAYERS, NOT_APPLICABLE, PASS
+from ..model import ENGINES, ERROR, LAYERS, NOT_APPLICABLE, PASS
 
 # Cell verdicts, worst first: what a layer x engine cell shows.
 CELL_ORDER = ("ERROR", "FAIL", "warn", "waived", "reboot", "pass", "n/a")
