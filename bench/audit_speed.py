@@ -35,9 +35,9 @@ sys.path.insert(0, os.path.join(REPO, "tests", "unit", "plugins", "module_utils"
 
 from hosttree import HARDENED, write_tree  # noqa: E402
 from module_utils.posture.audit import run_audit  # noqa: E402
-from module_utils.posture.context import AuditContext  # noqa: E402
+from module_utils.posture.context import AuditContext, remembered  # noqa: E402
 from module_utils.posture.catalogue import all_controls  # noqa: E402
-from module_utils.posture import live  # noqa: E402
+from module_utils.posture.engines import live  # noqa: E402
 
 
 def median_seconds(action, repeat):
@@ -85,17 +85,17 @@ def _cli_query(host, name):
 
 def _asked_one_after_the_other(ctx):
     """Before, each engine was asked when its first control needed it, one after the other."""
-    if ctx._pending is None:
-        ctx._pending = {}
-        for engine in ("docker", "podman"):
-            if ctx.engine_binary(engine):
-                done = Future()
-                done.set_result(_cli_query(ctx.host, engine))
-                ctx._pending[engine] = done
+    asked = {}
+    for engine in ("docker", "podman"):
+        if ctx.engine_binary(engine):
+            done = Future()
+            done.set_result(_cli_query(ctx.host, engine))
+            asked[engine] = done
+    return asked
 
 
 def live_audit_the_old_way():
-    with mock.patch.object(AuditContext, "start_live_queries", _asked_one_after_the_other):
+    with mock.patch.object(AuditContext, "start_live_queries", remembered(_asked_one_after_the_other)):
         return run_audit("/", live="auto")
 
 

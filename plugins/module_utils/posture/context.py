@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 from .readers import accounts, audit_rules, selinux_state, subids
 from .probe import container as container_probe
 from .engines import docker_daemon, docker_listeners, engine_version, layered_config, live
-from .abi import host_test as host_abi
+from .abi import host_test
 from .readers.hostfs import ConfigError, HostRoot
 from .readers.sysctl import persisted_values
 
@@ -19,27 +20,44 @@ ENGINE_BINARIES = {"docker": "dockerd", "podman": "podman", "crio": "crio"}
 LIVE_ENGINES = ("docker", "podman")
 
 
-class _Lazy:
-    """A per-context cache that also remembers errors, so a broken file is
-    read once and reported by every control that depends on it."""
+class Answers:
+    """What one audit has worked out, by question and argument. An error is
+    kept like an answer and raised again to each control that asks, so a
+    broken file is read once and reported by every control that depends on it."""
 
-    def __init__(self, loader):
-        self.loader = loader
-        self.name = loader.__name__
+    def __init__(self):
+        self._kept = {}
 
-    def __get__(self, ctx, owner=None):
-        if ctx is None:
-            return self
-        cache = ctx.__dict__.setdefault("_lazy", {})
-        if self.name not in cache:
+    def get(self, question, args, work):
+        key = (question,) + tuple(args)
+        if key not in self._kept:
             try:
-                cache[self.name] = (True, self.loader(ctx))
+                self._kept[key] = (True, work())
             except Exception as exc:  # re-raised to each control that asks
-                cache[self.name] = (False, exc)
-        ok, value = cache[self.name]
+                self._kept[key] = (False, exc)
+        ok, value = self._kept[key]
         if not ok:
             raise value
         return value
+
+    def keep(self, question, args, value):
+        """Take `value` as the answer, whatever was worked out before."""
+        self._kept[(question,) + tuple(args)] = (True, value)
+
+    def kept(self, question, args):
+        """The answer if a control already asked and it was not an error, else None."""
+        ok, value = self._kept.get((question,) + tuple(args), (False, None))
+        return value if ok else None
+
+
+def remembered(method):
+    """The one cache of AuditContext: `method(ctx, *args)` runs once per
+    context and arguments; its answer, or its error, is kept in ctx.answers.
+    Under @property it caches an attribute."""
+    @functools.wraps(method)
+    def answer(ctx, *args):
+        return ctx.answers.get(method.__name__, args, lambda: method(ctx, *args))
+    return answer
 
 
 class AuditContext:
@@ -52,58 +70,43 @@ class AuditContext:
             self.live_enabled = self.host.is_live
         else:
             self.live_enabled = bool(live_mode) and self.host.is_live
-        self._live = {}
-        self._pending = None  # {engine: future of its live view}, once the queries started
-        self._binaries = {}
+        self.answers = Answers()
         self.probe_request = probe      # a container_probe.ProbeRequest, or None
         self._may_import = may_import
-        self._probes = {}
-        self._host_abi = None
-        self._versions = {}
 
+    @remembered
     def engine_binary(self, engine):
-        """Path of the engine's binary under the root, or None."""
+        """Path of the engine's binary under the root, or None (a ConfigError
+        when it cannot be told: every control of the engine says why)."""
         if engine == "host":
             return "/"
-        if engine not in self._binaries:
-            try:
-                self._binaries[engine] = self.host.which(ENGINE_BINARIES[engine])
-            except ConfigError as exc:  # cannot tell: every control of the engine says why
-                self._binaries[engine] = exc
-        found = self._binaries[engine]
-        if isinstance(found, ConfigError):
-            raise found
-        return found
+        return self.host.which(ENGINE_BINARIES[engine])
 
+    @remembered
     def live(self, engine):
         """The engine's live view, or a LiveEngine whose reason says why not."""
-        if engine not in self._live:
-            if not self.live_enabled:
-                reason = ("live checks need the audited root to be / (root is %s)" % self.host.root
-                          if not self.host.is_live else "live checks were turned off")
-                self._live[engine] = live.LiveEngine(engine, reason=reason)
-            elif engine not in LIVE_ENGINES:
-                self._live[engine] = live.LiveEngine(engine, reason="no live query for %s" % engine)
-            else:
-                self.start_live_queries()
-                future = self._pending.get(engine)
-                self._live[engine] = future.result() if future else live.LiveEngine(
-                    engine, reason="%s is not installed" % engine)
-        return self._live[engine]
+        if not self.live_enabled:
+            reason = ("live checks need the audited root to be / (root is %s)" % self.host.root
+                      if not self.host.is_live else "live checks were turned off")
+            return live.LiveEngine(engine, reason=reason)
+        if engine not in LIVE_ENGINES:
+            return live.LiveEngine(engine, reason="no live query for %s" % engine)
+        future = self.start_live_queries().get(engine)
+        return future.result() if future else live.LiveEngine(engine, reason="%s is not installed" % engine)
 
     def use_live_view(self, view):
         """Judge `view` (a live.LiveEngine) as the running engine of this root,
         instead of asking one: replays recorded engine answers (tests, benchmarks)."""
         self.live_enabled = True
-        if self._pending is None:
-            self._pending = {}
-        self._live[view.name] = view
+        if self.answers.kept("start_live_queries", ()) is None:
+            self.answers.keep("start_live_queries", (), {})  # ask no real engine
+        self.answers.keep("live", (view.name,), view)
 
+    @remembered
     def start_live_queries(self):
         """Ask every installed engine at once, in the background: Docker over
-        its API socket while Podman's one call starts up."""
-        if self._pending is not None or not self.live_enabled:
-            return
+        its API socket while Podman's one call starts up. Once per audit;
+        {engine: future of its live view}."""
         jobs = {}
         if self.engine_binary("docker"):
             endpoint, reason = self.docker_endpoint()
@@ -111,12 +114,13 @@ class AuditContext:
         if self.engine_binary("podman"):
             binary = self.host.resolve(self.engine_binary("podman"))
             jobs["podman"] = lambda: live.query_podman(self.host, binary)
-        self._pending = {}
-        if jobs:
-            from concurrent.futures import ThreadPoolExecutor  # live audits only
-            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-                self._pending = {engine: pool.submit(job) for engine, job in jobs.items()}
-                # leaving the block waits for both; the futures keep their results
+        if not jobs:
+            return {}
+        from concurrent.futures import ThreadPoolExecutor  # live audits only
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            pending = {engine: pool.submit(job) for engine, job in jobs.items()}
+            # leaving the block waits for both; the futures keep their results
+        return pending
 
     def docker_endpoint(self):
         """(docker_api.Endpoint or None, reason) for the daemon under this root."""
@@ -134,84 +138,87 @@ class AuditContext:
             return endpoint, reason
         return docker_api.choose_endpoint(listeners, daemon_tls=tls)
 
+    @remembered
     def probe_view(self, engine):
         """The inside view of a probe container on `engine` (run once per audit)."""
-        if engine not in self._probes:
-            view = self.live(engine)
-            if self.probe_request is None:
-                self._probes[engine] = container_probe.ProbeView(
-                    engine, reason="container probe not requested (stockade-audit --probe)")
-            elif not view.available:
-                self._probes[engine] = container_probe.ProbeView(engine, reason=view.reason)
-            else:
-                self._probes[engine] = container_probe.run_probe(
-                    engine, self.probe_request, may_import=self._may_import)
-        return self._probes[engine]
+        view = self.live(engine)
+        if self.probe_request is None:
+            return container_probe.ProbeView(
+                engine, reason="container probe not requested (stockade-audit --probe)")
+        if not view.available:
+            return container_probe.ProbeView(engine, reason=view.reason)
+        return container_probe.run_probe(engine, self.probe_request, may_import=self._may_import)
 
     def probe_view_if_run(self, engine):
         """The probe view if a control already asked for it, else None."""
-        return self._probes.get(engine)
+        return self.answers.kept("probe_view", (engine,))
 
     def live_view_if_asked(self, engine):
         """The live view if a control already asked for it, else None."""
-        return self._live.get(engine)
+        return self.answers.kept("live", (engine,))
 
+    @remembered
     def engine_version(self, engine):
         """engine_version.EngineVersion of `engine` ('docker' or 'podman'), or None when
         neither the running engine nor the package database says. Raises ConfigError
         (each time it is asked) when the package database cannot be read."""
-        if engine not in self._versions:
-            view = self.live(engine)
-            try:
-                found = engine_version.from_info(engine, view.info) if view.available else None
-                self._versions[engine] = found or engine_version.from_packages(engine, self.host)
-            except ConfigError as exc:
-                self._versions[engine] = exc
-        found = self._versions[engine]
-        if isinstance(found, ConfigError):
-            raise found
-        return found
+        view = self.live(engine)
+        found = engine_version.from_info(engine, view.info) if view.available else None
+        return found or engine_version.from_packages(engine, self.host)
 
-    def host_abi(self):
-        """The running kernel's treatment of 32-bit code (probe/host_abi.py), run once
-        per audit; None unless live checks run on an x86-64 host whose root is /
+    def host_abi_test(self):
+        """The running kernel's own treatment of 32-bit code (abi/host_test.py), run
+        once per audit; None unless live checks run on an x86-64 host whose root is /
         (replayed engine answers, use_live_view, do not make a tree live)."""
-        if self._host_abi is None and self.live_enabled and self.host.is_live and self.machine == "x86_64":
-            self._host_abi = host_abi.probe_host()
-        return self._host_abi
+        if self.live_enabled and self.host.is_live and self.machine == "x86_64":
+            return self._run_host_abi_test()
+        return None
 
-    @_Lazy
+    @remembered
+    def _run_host_abi_test(self):
+        return host_test.probe_host()
+
+    @property
+    @remembered
     def docker(self):
         return docker_daemon.load(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def podman(self):
         return layered_config.containers_conf(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def crio(self):
         return layered_config.crio_conf(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def selinux(self):
         return selinux_state.read_state(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def subids(self):
         return subids.SubidFiles(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def persisted_sysctls(self):
         return persisted_values(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def audit_file_watches(self):
         return audit_rules.file_watches(self.host)
 
-    @_Lazy
+    @property
+    @remembered
     def audit_kernel_watches(self):
         return audit_rules.kernel_watches()
 
-    @_Lazy
+    @property
+    @remembered
     def owner_names(self):
         return accounts.owner_names(self.host)

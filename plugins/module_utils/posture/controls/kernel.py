@@ -189,7 +189,7 @@ def vsyscall_decision(line, kconfig):
                                  "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"))
 def check_ia32_emulation(ctx):
     ok_now, ok_next, evidence = boot_setting(ctx, ia32_decision)
-    abi = ctx.host_abi()
+    abi = ctx.host_abi_test()
     if abi is not None:
         now = running(ctx.host)
         return _judge_running_kernel(abi, ok_next, evidence, now.release if now else None)

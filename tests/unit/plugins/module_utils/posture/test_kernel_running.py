@@ -43,7 +43,7 @@ def test_offline_tree_runs_no_program(tmp_path):
     (tmp_path / "proc").mkdir()
     (tmp_path / "proc" / "cmdline").write_text("root=/dev/vda1 ia32_emulation=0\n")
     ctx = AuditContext(str(tmp_path))
-    assert ctx.host_abi() is None
+    assert ctx.host_abi_test() is None
     assert not any(line.startswith("host:") for line in kernel.check_ia32_emulation(ctx).evidence)
 
 
