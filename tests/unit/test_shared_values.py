@@ -22,10 +22,8 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers
     ETC_FILE,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.capabilities import (
-    CRIO_DEFAULT_CAPS)
+    CRIO_DEFAULT_CAPS, PODMAN_DEFAULT_CAPS)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.kernel import SYSCTLS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.running_containers import (
-    PODMAN_DEFAULT_CAPS)
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
     crio_conf,

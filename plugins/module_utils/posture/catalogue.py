@@ -6,11 +6,14 @@ that Ansible bundles them into modules, in the order reports list them."""
 
 from __future__ import annotations
 
-# The layer modules are imported for the controls they declare.
+# The layer modules are imported for the controls they declare, one per layer
+# (model.LAYERS); operations is a package cut by CIS section.
 from .controls import (  # noqa: F401 pylint: disable=unused-import
     seccomp, kernel_fs, capabilities, selinux, no_new_privs, namespaces, userns,
-    vm_isolation, kernel, engine_access, operations, audit_watches, running_containers,
-    container_operations, probe,
+    vm_isolation, kernel, engine_access,
+)
+from .controls.operations import (  # noqa: F401 pylint: disable=unused-import
+    host_configuration, daemon_configuration, container_runtime,
 )
 from .model import ENGINES, LAYERS
 from .registry import registered

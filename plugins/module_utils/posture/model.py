@@ -46,15 +46,29 @@ class Remediation:
                 "text": self.text}
 
 
+# Where a control's verdict comes from. The report's `live` and `probe` keys
+# are derived from it (Control.metadata).
+EVIDENCE = (
+    "config",   # files under the audited root: an offline tree is judged fully
+                # (a running engine that answers is compared too)
+    "kernel",   # the host kernel's state (/proc, /sys, audit rules, mounts) where the
+                # root is /, with the files that set it at the next boot
+    "live",     # the running engine: not applicable without one
+    "probe",    # a probe container started for the audit (stockade-audit --probe)
+)
+
+
 class Control:
     """One auditable fact about the host, with its metadata and check."""
 
-    def __init__(self, check, id, layer, engine, title, rationale, remediation,
-                 cis=None, required=True, live=False, probe=False):
+    def __init__(self, *, id, layer, engine, title, rationale, remediation, check,
+                 cis=None, required=True, evidence="config"):
         if layer not in LAYERS:
             raise ValueError("control %s: unknown layer %r" % (id, layer))
         if engine not in ENGINES:
             raise ValueError("control %s: unknown engine %r" % (id, engine))
+        if evidence not in EVIDENCE:
+            raise ValueError("control %s: unknown evidence %r" % (id, evidence))
         self.check = check
         self.id = id
         self.layer = layer
@@ -64,8 +78,17 @@ class Control:
         self.remediation = remediation
         self.cis = cis
         self.required = required    # required by the default policy
-        self.live = live or probe   # needs a running engine on the audited host
-        self.probe = probe          # runs a probe container (only when asked for)
+        self.evidence = evidence
+
+    @property
+    def live(self):
+        """Needs a running engine on the audited host."""
+        return self.evidence in ("live", "probe")
+
+    @property
+    def probe(self):
+        """Runs a probe container (only when asked for)."""
+        return self.evidence == "probe"
 
     def metadata(self):
         return {"id": self.id, "layer": self.layer, "engine": self.engine,

@@ -1,15 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The shape shared by dockerd settings checks: read the effective value
-(daemon.json or unit flag), report flag/file conflicts, and, on a live host,
-compare with what the running daemon reports (a daemon not restarted since
-the change still runs the old setting)."""
+"""Helper, not a layer: the shape shared by dockerd settings checks, whatever
+their layer: read the effective value (daemon.json or unit flag), report
+flag/file conflicts, and, on a live host, compare with what the running
+daemon reports (a daemon not restarted since the change still runs the old
+setting)."""
 
 from __future__ import annotations
 
 from ..engines.live import security_options
 from ..model import judged
+
+
+def running_info(ctx):
+    """What the running dockerd reports (/info), or None when it does not answer."""
+    view = ctx.live("docker")
+    return view.info if view.available else None
 
 
 def running_option_evidence(ctx, option, since=None):
@@ -52,5 +59,4 @@ def daemon_flag_check(key, expected, default, running_option=None, running_since
                 evidence.append("dockerd has not been restarted since the change")
                 ok = False
         return judged(ok, evidence)
-    check.__name__ = "check_docker_%s" % key.replace("-", "_")
     return check

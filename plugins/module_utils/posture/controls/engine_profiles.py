@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The seccomp profile each engine really applies to a default container.
+"""Helper of the seccomp layer, declaring no control: the seccomp profile
+each engine really applies to a default container.
 
 How each engine reads its setting (seen on this machine unless said otherwise):
 - dockerd 20.10.24 (Debian 12), daemon.json "seccomp-profile": unset or ""
@@ -20,7 +21,7 @@ How each engine reads its setting (seen on this machine unless said otherwise):
   path (not run here); "unconfined" is taken as no seccomp, the weaker of the
   two readings.
 A profile file that decodes to no default action and no rules is seccomp off
-as well (seccomp.py).
+as well (readers/seccomp.py).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The shape of ownership and mode checks: which files, who may own them,
-which permission bits they may have. Modes are compared bit by bit (a mode
-is "644 or more restrictive" when it has no bit outside 0644), never as
-decimal numbers: 0606 is world-writable although 606 < 644."""
+"""Helper, not a layer: the factories of ownership and mode checks (which
+files, who may own them, which permission bits they may have). Modes are
+compared bit by bit (a mode is "644 or more restrictive" when it has no bit
+outside 0644), never as decimal numbers: 0606 is world-writable although
+606 < 644."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ opt-in boot parameters that remove the 32-bit syscall entry and vsyscall."""
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from ..readers.boot_params import kernel_config, next_or_running, release_version, running
 from ..readers.kernel_cmdline import kstrtobool
 from ..readers.hostfs import ConfigError
@@ -13,26 +15,29 @@ from ..model import Remediation, judged, not_applicable, Outcome, ERROR, FAIL
 from ..registry import control
 from ..readers.sysctl import running_value
 
-# (control id, sysctl, predicate over the integer value, wanted text, rationale)
+LAYER = "kernel"
+
+# One audited sysctl: `ok` judges its integer value, `wanted` says it in words.
+Sysctl = namedtuple("Sysctl", ("id", "name", "ok", "wanted", "rationale"))
 SYSCTLS = (
-    ("host-sysctl-ptrace-scope", "kernel.yama.ptrace_scope", lambda v: v >= 1, ">= 1",
-     "Restricts ptrace to descendants, so a compromised process cannot read its siblings."),
-    ("host-sysctl-kptr-restrict", "kernel.kptr_restrict", lambda v: v == 2, "= 2",
-     "Hides kernel addresses that make exploits reliable."),
-    ("host-sysctl-dmesg-restrict", "kernel.dmesg_restrict", lambda v: v == 1, "= 1",
-     "Keeps the kernel log, with its addresses and hints, from unprivileged users."),
-    ("host-sysctl-perf-event-paranoid", "kernel.perf_event_paranoid", lambda v: v >= 2, ">= 2",
-     "perf_event_open is a large, often exploited kernel interface."),
-    ("host-sysctl-protected-symlinks", "fs.protected_symlinks", lambda v: v == 1, "= 1",
-     "Stops symlink races in world-writable sticky directories."),
-    ("host-sysctl-protected-hardlinks", "fs.protected_hardlinks", lambda v: v == 1, "= 1",
-     "Stops hard links to files the user cannot read or write."),
-    ("host-sysctl-protected-fifos", "fs.protected_fifos", lambda v: v == 2, "= 2",
-     "Stops opening FIFOs owned by others in sticky directories."),
-    ("host-sysctl-protected-regular", "fs.protected_regular", lambda v: v == 2, "= 2",
-     "Stops opening regular files owned by others in sticky directories."),
-    ("host-sysctl-suid-dumpable", "fs.suid_dumpable", lambda v: v == 0, "= 0",
-     "Core dumps of setuid programs leak secrets."),
+    Sysctl(id="host-sysctl-ptrace-scope", name="kernel.yama.ptrace_scope", ok=lambda v: v >= 1, wanted=">= 1",
+           rationale="Restricts ptrace to descendants, so a compromised process cannot read its siblings."),
+    Sysctl(id="host-sysctl-kptr-restrict", name="kernel.kptr_restrict", ok=lambda v: v == 2, wanted="= 2",
+           rationale="Hides kernel addresses that make exploits reliable."),
+    Sysctl(id="host-sysctl-dmesg-restrict", name="kernel.dmesg_restrict", ok=lambda v: v == 1, wanted="= 1",
+           rationale="Keeps the kernel log, with its addresses and hints, from unprivileged users."),
+    Sysctl(id="host-sysctl-perf-event-paranoid", name="kernel.perf_event_paranoid", ok=lambda v: v >= 2,
+           wanted=">= 2", rationale="perf_event_open is a large, often exploited kernel interface."),
+    Sysctl(id="host-sysctl-protected-symlinks", name="fs.protected_symlinks", ok=lambda v: v == 1, wanted="= 1",
+           rationale="Stops symlink races in world-writable sticky directories."),
+    Sysctl(id="host-sysctl-protected-hardlinks", name="fs.protected_hardlinks", ok=lambda v: v == 1, wanted="= 1",
+           rationale="Stops hard links to files the user cannot read or write."),
+    Sysctl(id="host-sysctl-protected-fifos", name="fs.protected_fifos", ok=lambda v: v == 2, wanted="= 2",
+           rationale="Stops opening FIFOs owned by others in sticky directories."),
+    Sysctl(id="host-sysctl-protected-regular", name="fs.protected_regular", ok=lambda v: v == 2, wanted="= 2",
+           rationale="Stops opening regular files owned by others in sticky directories."),
+    Sysctl(id="host-sysctl-suid-dumpable", name="fs.suid_dumpable", ok=lambda v: v == 0, wanted="= 0",
+           rationale="Core dumps of setuid programs leak secrets."),
 )
 
 
@@ -74,30 +79,33 @@ def judge_sysctl(ctx, name, ok_for, must_persist=True):
     return judged(ok_now and ok_boot, evidence)
 
 
-def _sysctl_check(name, predicate):
+def sysctl_check(name, ok):
+    """The check that sysctl `name` is `ok` now and at the next boot."""
     def check(ctx):
-        return judge_sysctl(ctx, name, predicate)
-    check.__name__ = "check_sysctl_" + name.replace(".", "_")
+        return judge_sysctl(ctx, name, ok)
     return check
 
 
-for _id, _name, _predicate, _wanted, _why in SYSCTLS:
-    control(id=_id, layer="kernel", engine="host",
-            title="%s %s" % (_name, _wanted), rationale=_why,
-            remediation=Remediation("kernel", {"stockade_kernel_sysctls": {_name: _wanted.split()[-1]}},
-                                    "set %s %s in /etc/sysctl.d and apply it" % (_name, _wanted)),
-            )(_sysctl_check(_name, _predicate))
+for _sysctl in SYSCTLS:
+    control(id=_sysctl.id, layer=LAYER, engine="host",
+            title="%s %s" % (_sysctl.name, _sysctl.wanted), rationale=_sysctl.rationale,
+            remediation=Remediation("kernel", {"stockade_kernel_sysctls": {_sysctl.name: _sysctl.wanted.split()[-1]}},
+                                    "set %s %s in /etc/sysctl.d and apply it" % (_sysctl.name, _sysctl.wanted)),
+            check=sysctl_check(_sysctl.name, _sysctl.ok), evidence="kernel")
 
 
-@control(id="host-ip-forward-kept", layer="kernel", engine="host", required=False,
-         title="IPv4 forwarding is left on for container networking",
-         rationale="Generic hardening sets net.ipv4.ip_forward = 0, which silently breaks "
-                   "bridged container networking; Stockade never does and warns when it finds it.",
-         remediation=Remediation("kernel", {}, "remove net.ipv4.ip_forward = 0 from sysctl.d"))
 def check_ip_forward(ctx):
     if not any(ctx.engine_binary(e) for e in ("docker", "podman", "crio")):
         return not_applicable("no container engine installed")
     return judge_sysctl(ctx, "net.ipv4.ip_forward", lambda v: v == 1, must_persist=False)
+
+
+control(id="host-ip-forward-kept", layer=LAYER, engine="host", required=False,
+        title="IPv4 forwarding is left on for container networking",
+        rationale="Generic hardening sets net.ipv4.ip_forward = 0, which silently breaks "
+                  "bridged container networking; Stockade never does and warns when it finds it.",
+        remediation=Remediation("kernel", {}, "remove net.ipv4.ip_forward = 0 from sysctl.d"),
+        check=check_ip_forward, evidence="kernel")
 
 
 def boot_setting(ctx, decide):
@@ -181,12 +189,6 @@ def vsyscall_decision(line, kconfig):
     return none, ["no valid vsyscall=; kernel default %s" % ("none" if none else "xonly")]
 
 
-@control(id="host-ia32-emulation-off", layer="kernel", engine="host", required=False,
-         title="The kernel refuses 32-bit programs and syscalls (ia32_emulation=0)",
-         rationale="Removes the i386 syscall entry for the whole host, containers or not "
-                   "(kernel 6.7+); seccomp then has one ABI fewer to police.",
-         remediation=Remediation("kernel", {"stockade_kernel_ia32_emulation_disabled": True},
-                                 "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"))
 def check_ia32_emulation(ctx):
     ok_now, ok_next, evidence = boot_setting(ctx, ia32_decision)
     abi = ctx.host_abi_test()
@@ -194,6 +196,15 @@ def check_ia32_emulation(ctx):
         now = running(ctx.host)
         return _judge_running_kernel(abi, ok_next, evidence, now.release if now else None)
     return boot_verdict(ok_now, ok_next, evidence)
+
+
+control(id="host-ia32-emulation-off", layer=LAYER, engine="host", required=False,
+        title="The kernel refuses 32-bit programs and syscalls (ia32_emulation=0)",
+        rationale="Removes the i386 syscall entry for the whole host, containers or not "
+                  "(kernel 6.7+); seccomp then has one ABI fewer to police.",
+        remediation=Remediation("kernel", {"stockade_kernel_ia32_emulation_disabled": True},
+                                "add ia32_emulation=0 to the kernel command line and reboot (kernel 6.7+)"),
+        check=check_ia32_emulation, evidence="kernel")
 
 
 def _judge_running_kernel(abi, ok_next, evidence, release):
@@ -206,11 +217,6 @@ def _judge_running_kernel(abi, ok_next, evidence, release):
     return boot_verdict(abi.refuses_32bit, ok_next, evidence)
 
 
-@control(id="host-vsyscall-none", layer="kernel", engine="host", required=False,
-         title="The legacy vsyscall page is removed (vsyscall=none)",
-         rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
-         remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
-                                 "add vsyscall=none to the kernel command line and reboot"))
 def check_vsyscall(ctx):
     ok_now, ok_next, evidence = boot_setting(ctx, vsyscall_decision)
     # On a live host the running kernel maps the page into every process unless
@@ -221,3 +227,11 @@ def check_vsyscall(ctx):
         evidence = evidence + ["/proc/self/maps: %s" % ("no [vsyscall] page (running kernel)" if ok_now
                                                         else "the [vsyscall] page is mapped")]
     return boot_verdict(ok_now, ok_next, evidence)
+
+
+control(id="host-vsyscall-none", layer=LAYER, engine="host", required=False,
+        title="The legacy vsyscall page is removed (vsyscall=none)",
+        rationale="The vsyscall page sits at a fixed address, a gift to exploit writers.",
+        remediation=Remediation("kernel", {"stockade_kernel_vsyscall_none": True},
+                                "add vsyscall=none to the kernel command line and reboot"),
+        check=check_vsyscall, evidence="kernel")

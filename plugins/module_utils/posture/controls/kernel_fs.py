@@ -2,33 +2,122 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Layer kernel_fs: containers cannot write the kernel's file systems or their
-own root file system. /proc and /sys masking is judged per running container
-(running_containers.py); the engines' read-only rootfs defaults are here."""
+own root file system: the engines' read-only rootfs defaults, every running
+container's /proc, /sys, bind mounts and devices, and a probe container's view."""
 
 from __future__ import annotations
 
+import posixpath
+
 from ..model import Remediation, judged
 from ..registry import control
+from .per_container import ContainerControl, declare_container_controls, path_under
+from .probe_checks import ProbeControl, declare_probe_controls
+
+LAYER = "kernel_fs"
+# CIS 5.6: host directories no container should see (read-write: nothing under them).
+SENSITIVE_DIRS = ("/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr")
 
 
-def _read_only_check(engine, key, label):
+# The engines' configuration ------------------------------------------------------------
+
+def read_only_default_check(engine, key, label):
+    """The check that the engine's boolean `key` (default false) is true."""
     def check(ctx):
         setting = getattr(ctx, engine).typed(key, bool, False)
         return judged(setting.value is True, [setting.describe(label)])
-    check.__name__ = "check_%s_read_only" % engine
     return check
 
 
-control(id="podman-read-only-rootfs", layer="kernel_fs", engine="podman", required=False,
+control(id="podman-read-only-rootfs", layer=LAYER, engine="podman",
         title="Podman runs containers with a read-only root filesystem by default",
         rationale="A read-only root stops an intruder from persisting tools inside the container.",
         remediation=Remediation("kernel_fs", {"stockade_kernel_fs_read_only_rootfs": True},
                                 "set [containers] read_only = true"),
-        )(_read_only_check("podman", "containers.read_only", "[containers] read_only"))
+        check=read_only_default_check("podman", "containers.read_only", "[containers] read_only"),
+        required=False)
 
-control(id="crio-read-only-rootfs", layer="kernel_fs", engine="crio", required=False,
+control(id="crio-read-only-rootfs", layer=LAYER, engine="crio",
         title="CRI-O runs containers with a read-only root filesystem by default",
         rationale="A read-only root stops an intruder from persisting tools inside the container.",
         remediation=Remediation("kernel_fs", {"stockade_kernel_fs_read_only_rootfs": True},
                                 "set [crio.runtime] read_only = true"),
-        )(_read_only_check("crio", "crio.runtime.read_only", "[crio.runtime] read_only"))
+        check=read_only_default_check("crio", "crio.runtime.read_only", "[crio.runtime] read_only"),
+        required=False)
+
+
+# Running containers --------------------------------------------------------------------
+
+def _kernel_fs_writable(container, ctx, engine):
+    if container.mounts:  # the kernel's view of the container's mount namespace
+        writable = [path for path in ("/sys", "/proc/sys")
+                    if "ro" not in container.mounts.get(path, [])]
+        return "%s not mounted read-only" % " and ".join(writable) if writable else None
+    if container.privileged:
+        return "--privileged mounts /sys and /proc/sys read-write"
+    if container.masked_paths == [] or container.readonly_paths == []:
+        return "no masked or read-only kernel paths (systempaths=unconfined)"
+    if container.opt("systempaths") == "unconfined" or container.opt("unmask"):
+        return "kernel paths unmasked (%s)" % (
+            "unmask=" + container.opt("unmask") if container.opt("unmask") else "systempaths=unconfined")
+    return None
+
+
+def _rootfs_writable(container, ctx, engine):
+    return None if container.readonly_rootfs else "root filesystem is writable"
+
+
+def _sensitive_mounts(container, ctx, engine):
+    found = []
+    for mount in container.engine_mounts:
+        if mount.type != "bind":
+            continue
+        source = posixpath.normpath(mount.source)
+        for directory in SENSITIVE_DIRS:
+            whole = source == directory
+            below = directory != "/" and path_under(source, directory)
+            if whole or (below and mount.rw):
+                found.append(mount.describe())
+                break
+    return "mounts %s" % ", ".join(found) if found else None
+
+
+def _devices(container, ctx, engine):
+    paths = ["%s:%s" % (d.get("PathOnHost"), d.get("PathInContainer")) for d in container.devices]
+    return "devices %s" % ", ".join(paths) if paths else None
+
+
+declare_container_controls(LAYER, (
+    ContainerControl(suffix="containers-kernel-fs", predicate=_kernel_fs_writable,
+                     title="Running containers see /proc and /sys read-only and masked",
+                     rationale="A writable /proc/sys or /sys lets a container reconfigure the host kernel.",
+                     fix="recreate the container without --privileged or systempaths=unconfined"),
+    ContainerControl(suffix="containers-read-only-rootfs", cis="5.13", required=False, predicate=_rootfs_writable,
+                     title="Running containers have a read-only root filesystem",
+                     rationale="A read-only root file system stops an intruder from persisting tools in the "
+                               "container.",
+                     fix="recreate the container with --read-only"),
+    ContainerControl(suffix="containers-sensitive-mounts", cis="5.6", predicate=_sensitive_mounts,
+                     title="No running container mounts sensitive host directories",
+                     rationale="A bind mount of /, /boot, /dev, /etc, /lib, /proc, /sys or /usr hands the host's "
+                               "own files to the container; read-write, anything below them too.",
+                     fix="recreate the container without bind mounts of host system directories"),
+    ContainerControl(suffix="containers-devices", cis="5.18", required=False, predicate=_devices,
+                     title="No running container has host devices added",
+                     rationale="A host device node inside a container talks to a kernel driver directly, "
+                               "outside what the other layers were written for.",
+                     fix="recreate the container without --device"),
+))
+
+
+# The probe container -------------------------------------------------------------------
+
+def _inside_kernel_fs(report, engine):
+    sys_mode, proc_sys = report.get("sys_mount"), report.get("proc_sys_mount")
+    return sys_mode == "ro" and proc_sys == "ro", ["inside: /sys %s, /proc/sys %s" % (sys_mode, proc_sys)]
+
+
+declare_probe_controls(LAYER, (
+    ProbeControl(suffix="probe-kernel-fs", judge=_inside_kernel_fs,
+                 title="A new container sees /sys and /proc/sys read-only"),
+))

@@ -1,35 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Layer no_new_privs: exec cannot gain privileges (setuid, file capabilities)."""
+"""Layer no_new_privs: exec cannot gain privileges (setuid, file capabilities):
+dockerd's default, every running container, and a probe container."""
 
 from __future__ import annotations
 
 from ..model import Remediation, not_applicable
 from ..registry import control
 from .docker_daemon_checks import daemon_flag_check
+from .per_container import ContainerControl, declare_container_controls
+from .probe_checks import ProbeControl, declare_probe_controls
 
-
-control(
-    id="docker-no-new-privileges", layer="no_new_privs", engine="docker", cis="2.14",
-    title="dockerd sets no_new_privs on every container by default",
-    rationale="With no-new-privileges a setuid binary or file capability inside a container "
-              "cannot raise the privileges of the process that runs it.",
-    remediation=Remediation("no_new_privs", {"stockade_no_new_privs_docker": True},
-                            'set "no-new-privileges": true in daemon.json'),
-)(daemon_flag_check("no-new-privileges", True, False, running_option="no-new-privileges", running_since=(26,)))
-# `docker info` lists name=no-new-privileges when it is on in Docker 26.1.5 (Debian 13,
-# seen in the lab) but not in 20.10.24 (Debian 12), whose running daemon is judged only by
-# its running containers (docker-containers-no-new-privileges, /proc/PID/status).
-
-
-def _no_daemon_switch(engine, how):
-    def check(ctx):
-        return not_applicable("%s has no engine-wide no_new_privs setting; %s." % (engine, how))
-    check.__name__ = "check_%s_no_new_privs_default" % engine
-    return check
-
-
+LAYER = "no_new_privs"
 # Podman 4.3.1 (Debian 12) and 5.4.2 (Debian 13, containers-common 0.62.2) both
 # ignore `no_new_privileges = true` in containers.conf: an unknown key, so even a
 # string there passes their parser, while the same drop-in's seccomp_profile
@@ -37,13 +20,24 @@ def _no_daemon_switch(engine, how):
 PODMAN_NNP_IGNORED_IN = ("4.3.1", "5.4.2")
 
 
-@control(
-    id="podman-no-new-privileges", layer="no_new_privs", engine="podman",
-    title="Podman sets no_new_privs by default",
-    rationale="Podman (containers.conf) has no daemon-wide switch; only "
-              "--security-opt no-new-privileges per container sets it.",
-    remediation=Remediation(None, {}, "run containers with --security-opt no-new-privileges"),
+# The engines' configuration ------------------------------------------------------------
+
+control(
+    id="docker-no-new-privileges", layer=LAYER, engine="docker",
+    title="dockerd sets no_new_privs on every container by default",
+    rationale="With no-new-privileges a setuid binary or file capability inside a container "
+              "cannot raise the privileges of the process that runs it.",
+    remediation=Remediation("no_new_privs", {"stockade_no_new_privs_docker": True},
+                            'set "no-new-privileges": true in daemon.json'),
+    check=daemon_flag_check("no-new-privileges", True, False, running_option="no-new-privileges",
+                            running_since=(26,)),
+    cis="2.14",
 )
+# `docker info` lists name=no-new-privileges when it is on in Docker 26.1.5 (Debian 13,
+# seen in the lab) but not in 20.10.24 (Debian 12), whose running daemon is judged only by
+# its running containers (docker-containers-no-new-privileges, /proc/PID/status).
+
+
 def check_podman_no_new_privs_default(ctx):
     version = ctx.engine_version("podman")
     return not_applicable(
@@ -54,8 +48,54 @@ def check_podman_no_new_privs_default(ctx):
 
 
 control(
-    id="crio-no-new-privileges", layer="no_new_privs", engine="crio",
+    id="podman-no-new-privileges", layer=LAYER, engine="podman",
+    title="Podman sets no_new_privs by default",
+    rationale="Podman (containers.conf) has no daemon-wide switch; only "
+              "--security-opt no-new-privileges per container sets it.",
+    remediation=Remediation(None, {}, "run containers with --security-opt no-new-privileges"),
+    check=check_podman_no_new_privs_default,
+)
+
+
+def check_crio_no_new_privs_default(ctx):
+    return not_applicable("CRI-O has no engine-wide no_new_privs setting; "
+                          "it follows each pod's allowPrivilegeEscalation: false.")
+
+
+control(
+    id="crio-no-new-privileges", layer=LAYER, engine="crio",
     title="CRI-O sets no_new_privs by default",
     rationale="CRI-O follows each pod's securityContext.allowPrivilegeEscalation.",
     remediation=Remediation(None, {}, "set allowPrivilegeEscalation: false in pod specs"),
-)(_no_daemon_switch("CRI-O", "it follows each pod's allowPrivilegeEscalation: false"))
+    check=check_crio_no_new_privs_default,
+)
+
+
+# Running containers --------------------------------------------------------------------
+
+def _no_nnp(container, ctx, engine):
+    flag = container.proc_status.get("NoNewPrivs")
+    if flag is not None:
+        return None if flag == "1" else "its init process has NoNewPrivs: %s" % flag
+    return None if container.opt("no-new-privileges") in ("true", "") else \
+        "no no-new-privileges security option"
+
+
+declare_container_controls(LAYER, (
+    ContainerControl(suffix="containers-no-new-privileges", cis="5.26", predicate=_no_nnp,
+                     title="Running containers have no_new_privs set",
+                     rationale="Without no_new_privs a setuid binary inside the container can gain privileges.",
+                     fix="recreate the container with --security-opt no-new-privileges"),
+))
+
+
+# The probe container -------------------------------------------------------------------
+
+def _inside_no_new_privs(report, engine):
+    return report.get("no_new_privs") == "1", ["inside: NoNewPrivs: %s" % report.get("no_new_privs")]
+
+
+declare_probe_controls(LAYER, (
+    ProbeControl(suffix="probe-no-new-privs", judge=_inside_no_new_privs, required_on=("docker",),
+                 title="A new container has no_new_privs set (NoNewPrivs: 1)"),
+))

@@ -2,24 +2,33 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Layer seccomp: every engine confines containers with a deny-by-default
-profile, and that profile refuses the 32-bit ABIs (i386, x32).
+profile, and that profile refuses the 32-bit ABIs (i386, x32); every running
+container keeps it, and a probe container shows it in force.
 
 Deny by default means the profile's default action never runs an unlisted
 syscall: ERRNO, KILL, KILL_THREAD, KILL_PROCESS, TRAP; ALLOW, LOG and TRACE
-fail (seccomp.py says why, and tests/engines/test_seccomp_consumers.py shows
-each under runc and crun)."""
+fail (readers/seccomp.py says why, and tests/engines/test_seccomp_consumers.py
+shows each under runc and crun). Which profile each engine applies is
+engine_profiles.py."""
 
 from __future__ import annotations
 
+from ..abi.programs import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
 from ..model import Remediation, failed, judged
 from ..registry import control
 from . import engine_profiles
+from .per_container import ContainerControl, declare_container_controls
+from .probe_checks import ProbeBroken, ProbeControl, declare_probe_controls
 
+LAYER = "seccomp"
 ENGINE_NAMES = {"docker": "Docker", "podman": "Podman", "crio": "CRI-O"}
 CIS_ENABLED = {"docker": "2.17"}
 
 
-def _enabled_check(engine):
+# The engines' configuration ------------------------------------------------------------
+
+def deny_by_default_check(engine):
+    """The check that `engine` applies a profile whose default action runs nothing unlisted."""
     def check(ctx):
         profile = engine_profiles.BY_ENGINE[engine](ctx)
         if profile.stale:
@@ -33,11 +42,11 @@ def _enabled_check(engine):
                                             " (not a deny-by-default confinement)" if facts.allows_everything
                                             else ""),
         ])
-    check.__name__ = "check_%s_seccomp_enabled" % engine
     return check
 
 
-def _no_32bit_check(engine):
+def compat_refused_check(engine):
+    """The check that `engine`'s profile refuses the i386 and x32 ABIs."""
     def check(ctx):
         profile = engine_profiles.BY_ENGINE[engine](ctx)
         if profile.stale:
@@ -46,26 +55,91 @@ def _no_32bit_check(engine):
             return failed(profile.setting_line, "unconfined: every ABI is allowed")
         return judged(not profile.facts.compat_allowed,
                       [profile.setting_line, profile.facts.abi_evidence()])
-    check.__name__ = "check_%s_seccomp_no_32bit" % engine
     return check
 
 
 for _engine, _name in ENGINE_NAMES.items():
     control(
-        id="%s-seccomp-enabled" % _engine, layer="seccomp", engine=_engine,
-        cis=CIS_ENABLED.get(_engine),
+        id="%s-seccomp-enabled" % _engine, layer=LAYER, engine=_engine,
         title="%s applies a deny-by-default seccomp profile" % _name,
         rationale="Without seccomp a container can call all ~400 syscalls; a bug in any of "
                   "them can break confinement.",
         remediation=Remediation("seccomp", {"stockade_seccomp_%s" % _engine: True},
                                 "point %s at the hardened profile" % _name),
-    )(_enabled_check(_engine))
+        check=deny_by_default_check(_engine), cis=CIS_ENABLED.get(_engine),
+    )
     control(
-        id="%s-seccomp-no-32bit" % _engine, layer="seccomp", engine=_engine,
+        id="%s-seccomp-no-32bit" % _engine, layer=LAYER, engine=_engine,
         title="%s's seccomp profile refuses the 32-bit ABIs (i386, x32)" % _name,
         rationale="The engines' defaults allow i386 and x32 syscalls, a second, rarely "
                   "audited syscall table that has carried many kernel exploits; no modern "
                   "container image needs it.",
         remediation=Remediation("seccomp", {"stockade_seccomp_%s" % _engine: True},
                                 "install the profile without compat ABIs and point %s at it" % _name),
-    )(_no_32bit_check(_engine))
+        check=compat_refused_check(_engine),
+    )
+
+
+# Running containers --------------------------------------------------------------------
+
+def _seccomp_off(container, ctx, engine):
+    if container.proc_status.get("Seccomp") == "0":
+        return "its init process runs with Seccomp: 0"
+    if container.opt("seccomp") == "unconfined" or container.privileged:
+        return "started with seccomp=unconfined or --privileged"
+    return None
+
+
+declare_container_controls(LAYER, (
+    ContainerControl(suffix="containers-seccomp", cis="5.22", predicate=_seccomp_off,
+                     title="Running containers are confined by seccomp",
+                     rationale="A container without seccomp can call every syscall, including the rarely used "
+                               "ones where kernel bugs hide.",
+                     fix="recreate the container without seccomp=unconfined"),
+))
+
+
+# The probe container -------------------------------------------------------------------
+
+KILLED = "killed"
+# int 0x80 on a kernel without IA32 emulation (ia32_emulation=0): there is no
+# gate for it, the CPU faults before any system call, seccomp never sees it.
+NO_ENTRY = "killed by SIGSEGV (the kernel has no 32-bit entry)"
+
+
+def _inside_seccomp(report, engine):
+    return report.get("seccomp") == "2", ["inside: Seccomp: %s" % report.get("seccomp")]
+
+
+def _syscall_status(report, name):
+    """'killed', NO_ENTRY, 'ran', 'refused (exit N)' or 'unknown' for one of the
+    probe container's syscall programs."""
+    try:
+        status, pid = int(report[name + "_status"]), int(report[name + "_pid"])
+    except (KeyError, ValueError):
+        return "unknown"
+    if status == STATUS_KILLED_BY_SIGSYS:
+        return KILLED
+    if name == "int80" and status == STATUS_KILLED_BY_SIGSEGV:
+        return NO_ENTRY
+    return "ran" if status == pid % 256 else "refused (exit %d)" % status
+
+
+def _inside_no_32bit(report, engine):
+    results = {name: _syscall_status(report, name) for name in ("int80", "x32", "native")}
+    evidence = ["inside: i386 int 0x80 getpid %s, x32 getpid %s, native getpid %s" % (
+        results["int80"], results["x32"], results["native"])]
+    if results["native"] != "ran":
+        raise ProbeBroken("the native control probe did not run (%s)" % results["native"])
+    if results["int80"] == NO_ENTRY:
+        evidence.append("the kernel refuses i386 syscalls itself (ia32_emulation=0), before seccomp: "
+                        "the profile's i386 rule is not observable from inside")
+    return results["int80"] in (KILLED, NO_ENTRY) and results["x32"] == KILLED, evidence
+
+
+declare_probe_controls(LAYER, (
+    ProbeControl(suffix="probe-seccomp", judge=_inside_seccomp,
+                 title="A new container runs under seccomp (Seccomp: 2)"),
+    ProbeControl(suffix="probe-no-32bit", judge=_inside_no_32bit,
+                 title="A new container's 32-bit syscalls (int 0x80, x32) are killed"),
+))

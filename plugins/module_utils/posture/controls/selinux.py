@@ -2,14 +2,23 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Layer selinux: the host enforces, with the container policy loaded and its
-permissive booleans off, and every engine labels its containers."""
+permissive booleans off, every engine labels its containers, every running
+container keeps its label (or its AppArmor profile, where that is the host's
+LSM), and a probe container runs as container_t."""
 
 from __future__ import annotations
 
-from ..model import Remediation, judged, not_applicable, Outcome, FAIL
-from ..registry import control
+import re
+
+from ..model import Remediation, judged, not_applicable, render_value, Outcome, FAIL
+from ..readers.hostfs import ConfigError
 from ..readers.selinux_state import CONFIG, boolean_values, installed_modules, next_boot_mode
+from ..registry import control
 from .docker_daemon_checks import daemon_flag_check
+from .per_container import ContainerControl, declare_container_controls
+from .probe_checks import ProbeControl, declare_probe_controls
+
+LAYER = "selinux"
 
 # Booleans that widen what container_t may do; off in both container-selinux
 # (Fedora/RHEL) and refpolicy's container module (Debian) unless asked for.
@@ -21,13 +30,15 @@ CONTAINER_BOOLEANS = (
 )
 SELINUX_FIX = Remediation("selinux", {"stockade_selinux_state": "enforcing"},
                           "switch SELinux to enforcing (via permissive and a relabel)")
+# SELinux domains that confine nothing: a container process in one of them
+# has no SELinux separation, whatever its flags say.
+UNCONFINED_DOMAINS = frozenset(("spc_t", "unconfined_t", "unconfined_service_t", "initrc_t", "init_t",
+                                "kernel_t", "container_runtime_t", "unlabeled_t"))
+CONTAINER_LABEL = re.compile(r":container_t:s0:c\d+,c\d+$")
 
 
-@control(id="host-selinux-enforcing", layer="selinux", engine="host",
-         title="SELinux is enforcing now and at the next boot",
-         rationale="SELinux confines what a container process may touch even after it escapes "
-                   "its namespaces; the running mode and the configured mode can differ.",
-         remediation=SELINUX_FIX)
+# The host ------------------------------------------------------------------------------
+
 def check_selinux_enforcing(ctx):
     state = ctx.selinux
     if state.config_mode is None:
@@ -52,12 +63,14 @@ def check_selinux_enforcing(ctx):
     return Outcome(FAIL, evidence, reboot_pending=pending)
 
 
-@control(id="host-selinux-container-policy", layer="selinux", engine="host",
-         title="The SELinux container policy module is installed",
-         rationale="Without the container module (container-selinux, or refpolicy's container "
-                   "module on Debian) containers run unconfined or fail to start.",
-         remediation=Remediation("selinux", {"stockade_selinux_state": "enforcing"},
-                                 "install the container policy module"))
+control(id="host-selinux-enforcing", layer=LAYER, engine="host",
+        title="SELinux is enforcing now and at the next boot",
+        rationale="SELinux confines what a container process may touch even after it escapes "
+                  "its namespaces; the running mode and the configured mode can differ.",
+        remediation=SELINUX_FIX,
+        check=check_selinux_enforcing, evidence="kernel")
+
+
 def check_container_policy(ctx):
     state = ctx.selinux
     policy = state.policy_type or "targeted"
@@ -69,13 +82,15 @@ def check_container_policy(ctx):
             policy, "present" if "container" in modules else "absent", len(modules))])
 
 
-@control(id="host-selinux-container-booleans", layer="selinux", engine="host",
-         title="SELinux booleans that loosen container confinement are off",
-         rationale="Booleans such as container_manage_cgroup or container_use_devices give "
-                   "every container more than the policy's default.",
-         remediation=Remediation("selinux", {"stockade_selinux_booleans_on": []},
-                                 "turn the listed booleans off (persistently), or allow those you need "
-                                 "in the policy (selinux_booleans_allowed)"))
+control(id="host-selinux-container-policy", layer=LAYER, engine="host",
+        title="The SELinux container policy module is installed",
+        rationale="Without the container module (container-selinux, or refpolicy's container "
+                  "module on Debian) containers run unconfined or fail to start.",
+        remediation=Remediation("selinux", {"stockade_selinux_state": "enforcing"},
+                                "install the container policy module"),
+        check=check_container_policy)
+
+
 def check_container_booleans(ctx):
     policy = ctx.selinux.policy_type or "targeted"
     values = boolean_values(ctx.host, policy, CONTAINER_BOOLEANS)
@@ -92,29 +107,130 @@ def check_container_booleans(ctx):
     return judged(True, ["%d container booleans, all off: %s" % (len(values), ", ".join(sorted(values)))])
 
 
-control(id="docker-selinux-enabled", layer="selinux", engine="docker",
+control(id="host-selinux-container-booleans", layer=LAYER, engine="host",
+        title="SELinux booleans that loosen container confinement are off",
+        rationale="Booleans such as container_manage_cgroup or container_use_devices give "
+                  "every container more than the policy's default.",
+        remediation=Remediation("selinux", {"stockade_selinux_booleans_on": []},
+                                "turn the listed booleans off (persistently), or allow those you need "
+                                "in the policy (selinux_booleans_allowed)"),
+        check=check_container_booleans, evidence="kernel")
+
+
+# The engines' configuration ------------------------------------------------------------
+
+control(id="docker-selinux-enabled", layer=LAYER, engine="docker",
         title="dockerd labels containers with SELinux (selinux-enabled)",
         rationale="dockerd leaves containers unlabelled (spc_t) unless selinux-enabled is set.",
         remediation=Remediation("selinux", {"stockade_selinux_docker": True},
                                 'set "selinux-enabled": true in daemon.json'),
-        )(daemon_flag_check("selinux-enabled", True, False, running_option="selinux"))
+        check=daemon_flag_check("selinux-enabled", True, False, running_option="selinux"))
 
 
-@control(id="podman-selinux-label", layer="selinux", engine="podman",
-         title="Podman labels containers with SELinux (label = true)",
-         rationale="label = false in containers.conf runs every container without SELinux separation.",
-         remediation=Remediation("selinux", {"stockade_selinux_podman": True},
-                                 "remove label = false from containers.conf"))
 def check_podman_label(ctx):
     setting = ctx.podman.typed("containers.label", bool, True)
     return judged(setting.value is True, [setting.describe("[containers] label")])
 
 
-@control(id="crio-selinux-enabled", layer="selinux", engine="crio",
-         title="CRI-O labels containers with SELinux (selinux = true)",
-         rationale="CRI-O's default is selinux = false: containers are not separated by SELinux.",
-         remediation=Remediation("selinux", {"stockade_selinux_crio": True},
-                                 "set [crio.runtime] selinux = true"))
+control(id="podman-selinux-label", layer=LAYER, engine="podman",
+        title="Podman labels containers with SELinux (label = true)",
+        rationale="label = false in containers.conf runs every container without SELinux separation.",
+        remediation=Remediation("selinux", {"stockade_selinux_podman": True},
+                                "remove label = false from containers.conf"),
+        check=check_podman_label)
+
+
 def check_crio_selinux(ctx):
     setting = ctx.crio.typed("crio.runtime.selinux", bool, False)
     return judged(setting.value is True, [setting.describe("[crio.runtime] selinux")])
+
+
+control(id="crio-selinux-enabled", layer=LAYER, engine="crio",
+        title="CRI-O labels containers with SELinux (selinux = true)",
+        rationale="CRI-O's default is selinux = false: containers are not separated by SELinux.",
+        remediation=Remediation("selinux", {"stockade_selinux_crio": True},
+                                "set [crio.runtime] selinux = true"),
+        check=check_crio_selinux)
+
+# Running containers --------------------------------------------------------------------
+
+def _selinux_active(ctx):
+    try:
+        return ctx.selinux.runtime_mode in ("enforcing", "permissive")
+    except ConfigError:
+        return False
+
+
+def _unconfined_label(label):
+    """Why an SELinux process label gives no separation, or None."""
+    fields = label.split(":")
+    if len(fields) < 4:
+        return None
+    if fields[2] in UNCONFINED_DOMAINS:
+        return "its init process runs as %s" % label
+    if "c" not in ":".join(fields[4:]):
+        return "its init process runs as %s, without MCS categories of its own" % label
+    return None
+
+
+def _label_disabled(container, ctx, engine):
+    if container.process_label and _selinux_active(ctx):
+        problem = _unconfined_label(container.process_label)
+        if problem:
+            return problem
+    label = container.opt("label")
+    if label in ("disable", "type:spc_t", "type=spc_t") or container.privileged:
+        return "SELinux separation disabled (label=%s%s)" % (
+            label, ", privileged" if container.privileged else "")
+    return None
+
+
+def _apparmor_inactive(ctx, engine):
+    try:
+        lsms = ctx.selinux.lsms
+    except ConfigError as exc:
+        lsms = None
+        reason = "%s: %s" % (exc.path, exc.cause)
+    else:
+        reason = "/sys/kernel/security/lsm is not readable"
+    if lsms is None:
+        return "the active LSMs are unknown (%s)" % reason
+    if "apparmor" not in lsms:
+        return "AppArmor is not an active LSM on this host (lsm: %s)" % (",".join(lsms) or "none")
+    return None
+
+
+def _apparmor_unconfined(container, ctx, engine):
+    label = container.process_label
+    if label and label.split(" ", 1)[0] == "unconfined":
+        return "its init process runs unconfined by AppArmor"
+    if container.apparmor_profile in ("", "unconfined") or container.privileged:
+        return "AppArmor profile %s" % render_value(container.apparmor_profile or None)
+    return None
+
+
+declare_container_controls(LAYER, (
+    ContainerControl(suffix="containers-selinux", cis="5.3", predicate=_label_disabled,
+                     title="Running containers keep SELinux separation",
+                     rationale="label=disable runs the container unconfined by SELinux, one layer fewer.",
+                     fix="recreate the container without --security-opt label=disable"),
+    ContainerControl(suffix="containers-apparmor", cis="5.2", predicate=_apparmor_unconfined,
+                     applies=_apparmor_inactive,
+                     title="Running containers are confined by AppArmor where it is the host's LSM",
+                     rationale="On an AppArmor host the profile is the mandatory access control layer; "
+                               "apparmor=unconfined removes it.",
+                     fix="recreate the container without --security-opt apparmor=unconfined"),
+))
+
+
+# The probe container -------------------------------------------------------------------
+
+def _inside_selinux(report, engine):
+    label = report.get("attr_current", "")
+    return bool(CONTAINER_LABEL.search(label)), ["inside: SELinux context %s" % label]
+
+
+declare_probe_controls(LAYER, (
+    ProbeControl(suffix="probe-selinux", judge=_inside_selinux,
+                 title="A new container runs as container_t with its own MCS categories"),
+))

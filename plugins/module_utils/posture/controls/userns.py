@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Layer userns: container root is an unprivileged host uid, taken from
-subordinate ranges that are long enough and collide with nothing."""
+subordinate ranges that are long enough and collide with nothing; no running
+container opts out, and a probe container's root is not host root."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from ..model import Remediation, judged, not_applicable, passed
 from ..registry import control
 from ..readers.sysctl import running_value
 from .docker_daemon_checks import running_option_evidence
+from .per_container import ContainerControl, declare_container_controls
+from .probe_checks import ProbeControl, declare_probe_controls
 
+LAYER = "userns"
 STORAGE_CONF = ("/usr/share/containers/storage.conf", "/etc/containers/storage.conf")
 USERNS_FIX = "userns"
+IDENTITY_UID_MAP = "0 0 4294967295"
 
 
-@control(id="docker-userns-remap", layer="userns", engine="docker", cis="2.9",
-         title="dockerd remaps container root to an unprivileged user (userns-remap)",
-         rationale="Without remapping, uid 0 in a container is uid 0 on the host.",
-         remediation=Remediation(USERNS_FIX, {"stockade_userns_docker_remap": "default"},
-                                 'set "userns-remap": "default" in daemon.json (existing images '
-                                 'and containers then disappear from view)'))
+# The engines' configuration ------------------------------------------------------------
+
 def check_docker_userns_remap(ctx):
     config = ctx.docker
     setting = config.get("userns-remap")
@@ -36,7 +37,17 @@ def check_docker_userns_remap(ctx):
     return judged(ok, evidence)
 
 
-def _subid_check(owner_of):
+control(id="docker-userns-remap", layer=LAYER, engine="docker",
+        title="dockerd remaps container root to an unprivileged user (userns-remap)",
+        rationale="Without remapping, uid 0 in a container is uid 0 on the host.",
+        remediation=Remediation(USERNS_FIX, {"stockade_userns_docker_remap": "default"},
+                                'set "userns-remap": "default" in daemon.json (existing images '
+                                'and containers then disappear from view)'),
+        check=check_docker_userns_remap, cis="2.9")
+
+
+def subid_ranges_check(owner_of):
+    """The check that the user `owner_of(ctx)` names has sound ranges in /etc/subuid and /etc/subgid."""
     def check(ctx):
         owner, why = owner_of(ctx)
         if owner is None:
@@ -65,36 +76,36 @@ def _podman_auto_user(ctx):
     return user, "userns = auto, root-auto-userns-user = %s" % user
 
 
-control(id="docker-userns-subids", layer="userns", engine="docker",
+control(id="docker-userns-subids", layer=LAYER, engine="docker",
         title="The Docker remap user has valid, non-overlapping subordinate id ranges",
         rationale="Overlapping ranges let two remapped containers (or a real user) share uids.",
         remediation=Remediation(USERNS_FIX, {"stockade_userns_docker_remap": "default"},
                                 "give the remap user its own 65536-long ranges"),
-        )(_subid_check(_docker_remap_user))
+        check=subid_ranges_check(_docker_remap_user))
 
-control(id="podman-userns-subids", layer="userns", engine="podman",
+control(id="podman-userns-subids", layer=LAYER, engine="podman",
         title="Podman's auto-userns user has valid, non-overlapping subordinate id ranges",
         rationale="userns = auto takes each container's ids from this user's ranges.",
         remediation=Remediation(USERNS_FIX, {"stockade_userns_podman_auto": True},
                                 "give the containers user its own ranges in /etc/subuid and /etc/subgid"),
-        )(_subid_check(_podman_auto_user))
+        check=subid_ranges_check(_podman_auto_user))
 
 
-@control(id="podman-userns-auto", layer="userns", engine="podman",
-         title="Podman gives each container its own user namespace (userns = auto)",
-         rationale="Rootful Podman otherwise runs containers as real host root.",
-         remediation=Remediation(USERNS_FIX, {"stockade_userns_podman_auto": True},
-                                 'set [containers] userns = "auto"'))
 def check_podman_userns(ctx):
     setting = ctx.podman.typed("containers.userns", str, "host")
     return judged(setting.value == "auto", [setting.describe("[containers] userns")])
 
 
-@control(id="host-max-user-namespaces", layer="userns", engine="host",
-         title="User namespaces are available (user.max_user_namespaces > 0)",
-         rationale="0 makes remapping impossible and engines fall back to host root.",
-         remediation=Remediation("kernel", {"stockade_kernel_sysctls": {"user.max_user_namespaces": 15000}},
-                                 "set user.max_user_namespaces to a positive value"))
+control(id="podman-userns-auto", layer=LAYER, engine="podman",
+        title="Podman gives each container its own user namespace (userns = auto)",
+        rationale="Rootful Podman otherwise runs containers as real host root.",
+        remediation=Remediation(USERNS_FIX, {"stockade_userns_podman_auto": True},
+                                'set [containers] userns = "auto"'),
+        check=check_podman_userns)
+
+
+# The host kernel -----------------------------------------------------------------------
+
 def check_max_user_namespaces(ctx):
     name = "user.max_user_namespaces"
     value = running_value(ctx.host, name)
@@ -113,3 +124,39 @@ def check_max_user_namespaces(ctx):
                           "%s is not a number: %r" % (name, checked))
     bad_persisted = persisted is not None and persisted[0] == "0"
     return judged(int(checked) > 0 and not bad_persisted, evidence)
+
+
+control(id="host-max-user-namespaces", layer=LAYER, engine="host",
+        title="User namespaces are available (user.max_user_namespaces > 0)",
+        rationale="0 makes remapping impossible and engines fall back to host root.",
+        remediation=Remediation("kernel", {"stockade_kernel_sysctls": {"user.max_user_namespaces": 15000}},
+                                "set user.max_user_namespaces to a positive value"),
+        check=check_max_user_namespaces, evidence="kernel")
+
+
+# Running containers --------------------------------------------------------------------
+
+def _host_userns(container, ctx, engine):
+    # Podman's rootful default is the host user namespace: see podman-userns-auto.
+    return "runs in the host user namespace" if container.userns_mode == "host" else None
+
+
+declare_container_controls(LAYER, (
+    ContainerControl(suffix="containers-host-userns", cis="5.31", engines=("docker",), predicate=_host_userns,
+                     title="No running container opts out of user-namespace remapping",
+                     rationale="--userns host maps container root to host root again.",
+                     fix="recreate the container without --userns host"),
+))
+
+
+# The probe container -------------------------------------------------------------------
+
+def _inside_userns(report, engine):
+    uid_map = report.get("uid_map", "")
+    return bool(uid_map) and " ".join(uid_map.split()) != IDENTITY_UID_MAP, ["inside: uid_map %s" % uid_map]
+
+
+declare_probe_controls(LAYER, (
+    ProbeControl(suffix="probe-userns", judge=_inside_userns,
+                 title="A new container's root is not host root (uid_map)"),
+))

@@ -13,6 +13,7 @@ from ..model import Remediation, judged
 from ..registry import control
 
 SANDBOX_MARKERS = ("kata", "runsc", "gvisor", "krun")
+LAYER = "vm_isolation"
 FIX = Remediation("vm_isolation", {"stockade_vm_isolation_runtime": "kata"},
                   "install Kata Containers or gVisor and register it with the engine")
 
@@ -37,10 +38,6 @@ def _verdict(ctx, candidates, described):
     return judged(bool(usable), evidence)
 
 
-@control(id="docker-vm-runtime", layer="vm_isolation", engine="docker", required=False,
-         title="A VM-isolated runtime (Kata, gVisor) is registered with dockerd",
-         rationale="A sandboxed runtime gives untrusted containers their own kernel.",
-         remediation=FIX)
 def check_docker_vm_runtime(ctx):
     setting = ctx.docker.get("runtimes")
     runtimes = setting.value or {}
@@ -58,10 +55,13 @@ def check_docker_vm_runtime(ctx):
     return _verdict(ctx, candidates, setting.describe("runtimes") if setting.value else None)
 
 
-@control(id="podman-vm-runtime", layer="vm_isolation", engine="podman", required=False,
-         title="A VM-isolated runtime (Kata, gVisor, krun) is registered with Podman",
-         rationale="A sandboxed runtime gives untrusted containers their own kernel.",
-         remediation=FIX)
+control(id="docker-vm-runtime", layer=LAYER, engine="docker", required=False,
+        title="A VM-isolated runtime (Kata, gVisor) is registered with dockerd",
+        rationale="A sandboxed runtime gives untrusted containers their own kernel.",
+        remediation=FIX,
+        check=check_docker_vm_runtime)
+
+
 def check_podman_vm_runtime(ctx):
     runtimes = ctx.podman.table("engine.runtimes")
     candidates = [(name, [str(p) for p in s.value] if isinstance(s.value, list) else [])
@@ -69,10 +69,13 @@ def check_podman_vm_runtime(ctx):
     return _verdict(ctx, candidates, None)
 
 
-@control(id="crio-vm-runtime", layer="vm_isolation", engine="crio", required=False,
-         title="A VM-isolated runtime handler (runtime_type vm, gVisor) is registered with CRI-O",
-         rationale="A sandboxed runtime gives untrusted pods their own kernel.",
-         remediation=FIX)
+control(id="podman-vm-runtime", layer=LAYER, engine="podman", required=False,
+        title="A VM-isolated runtime (Kata, gVisor, krun) is registered with Podman",
+        rationale="A sandboxed runtime gives untrusted containers their own kernel.",
+        remediation=FIX,
+        check=check_podman_vm_runtime)
+
+
 def check_crio_vm_runtime(ctx):
     handlers = {}
     for key, setting in ctx.crio.table("crio.runtime.runtimes").items():
@@ -84,3 +87,10 @@ def check_crio_vm_runtime(ctx):
         if fields.get("runtime_type") == "vm" or _is_sandbox(path) or _is_sandbox(name):
             candidates.append((name, [path or name]))
     return _verdict(ctx, candidates, None)
+
+
+control(id="crio-vm-runtime", layer=LAYER, engine="crio", required=False,
+        title="A VM-isolated runtime handler (runtime_type vm, gVisor) is registered with CRI-O",
+        rationale="A sandboxed runtime gives untrusted pods their own kernel.",
+        remediation=FIX,
+        check=check_crio_vm_runtime)

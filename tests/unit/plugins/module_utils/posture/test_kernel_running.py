@@ -13,7 +13,7 @@ import platform
 import pytest
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.context import AuditContext
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls import kernel, probe
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls import kernel, seccomp
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ERROR, FAIL, PASS
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import (
     programs as elf, host_test as host_abi,
@@ -97,9 +97,9 @@ def _report(int80, x32):
 def test_container_int80_without_a_kernel_entry_counts_as_refused():
     """With ia32_emulation=0 int 0x80 faults (SIGSEGV) before seccomp sees it (seen in the lab,
     Debian 13): refused, and the evidence says the profile's own i386 rule was not observable."""
-    ok, evidence = probe._no_32bit(_report(elf.STATUS_KILLED_BY_SIGSEGV, elf.STATUS_KILLED_BY_SIGSYS), "docker")
+    ok, evidence = seccomp._inside_no_32bit(_report(elf.STATUS_KILLED_BY_SIGSEGV, elf.STATUS_KILLED_BY_SIGSYS), "docker")
     assert ok and "not observable" in evidence[-1]
-    ok, dummy = probe._no_32bit(_report(elf.STATUS_KILLED_BY_SIGSEGV, elf.STATUS_ENOSYS), "docker")
+    ok, dummy = seccomp._inside_no_32bit(_report(elf.STATUS_KILLED_BY_SIGSEGV, elf.STATUS_ENOSYS), "docker")
     assert not ok  # x32 reached the kernel: the profile lets it through
-    ok, dummy = probe._no_32bit(_report(elf.STATUS_KILLED_BY_SIGSYS, elf.STATUS_KILLED_BY_SIGSEGV), "docker")
+    ok, dummy = seccomp._inside_no_32bit(_report(elf.STATUS_KILLED_BY_SIGSYS, elf.STATUS_KILLED_BY_SIGSEGV), "docker")
     assert not ok  # SIGSEGV means "no entry" for int 0x80 only
