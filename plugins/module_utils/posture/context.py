@@ -176,7 +176,7 @@ class AuditContext:
 
     @remembered
     def _run_host_abi_test(self):
-        return host_test.probe_host()
+        return host_test.run_host_test()
 
     @property
     @remembered

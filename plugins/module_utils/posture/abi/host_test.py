@@ -7,7 +7,7 @@ process, and the native getpid as the control that the mechanism works.
 
 Linux (arch/x86, 6.7+) with ia32_emulation=0, or built without IA32
 emulation, refuses to exec an ELFCLASS32 program (ENOEXEC) and has no
-`int 0x80` gate for user space, so the 64-bit int80 probe dies by SIGSEGV;
+`int 0x80` gate for user space, so the 64-bit int80 program dies by SIGSEGV;
 a kernel that ignores or lacks the parameter runs both. The programs are
 written to an anonymous memory file (memfd) and run from there, so a noexec
 /tmp does not matter and nothing is left on disk. Core dumps are off for them.
@@ -49,11 +49,11 @@ class ProgramResult:
 
 def _memfd(image):
     try:
-        fd = os.memfd_create("stockade-abi-probe", _MFD_EXEC)
+        fd = os.memfd_create("stockade-abi-test", _MFD_EXEC)
     except OSError as exc:
         if exc.errno != errno.EINVAL:
             raise
-        fd = os.memfd_create("stockade-abi-probe", 0)
+        fd = os.memfd_create("stockade-abi-test", 0)
     try:
         os.write(fd, image)
     except OSError:
@@ -67,7 +67,7 @@ def _no_core_dump():
 
 
 def run_program(image):
-    """Run one probe program (bytes of a static ELF) -> ProgramResult."""
+    """Run one ABI program (bytes of a static ELF) -> ProgramResult."""
     try:
         fd = _memfd(image)
     except (AttributeError, OSError) as exc:  # AttributeError: no os.memfd_create
@@ -116,6 +116,6 @@ class HostAbi:
             self.i386.detail, self.int80.detail, self.native.detail)]
 
 
-def probe_host():
-    """Run the probes on this host (the audit's root must be /) -> HostAbi."""
+def run_host_test():
+    """Run the ABI programs on this host (the audit's root must be /) -> HostAbi."""
     return HostAbi(run_program(i386_getpid()), run_program(int80_getpid()), run_program(native_getpid()))

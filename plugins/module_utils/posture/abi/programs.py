@@ -9,8 +9,8 @@ make a 32-bit system call from inside a container, and container images here
 hold no compiler and no 32-bit libc. These programs need neither: a
 64-bit ELF header, one program header and a few instructions.
 
-Every probe exits through the native `exit` with the low byte of what
-getpid returned, so a caller that knows the probe's pid can tell "the call
+Every program exits through the native `exit` with the low byte of what
+getpid returned, so a caller that knows the program's pid can tell "the call
 ran" (status == pid & 0xff) from "the call was refused" (ENOSYS: 218,
 EPERM: 255) and from "the process was killed" (SIGSYS: shell status 159).
 """
@@ -103,7 +103,7 @@ def x32_getpid():
 
 def native_getpid():
     """Control: the same getpid through the native x86-64 ABI, which every
-    profile allows; it shows the probe mechanism itself works."""
+    profile allows; it shows the mechanism itself works."""
     return _executable(
         b"\xb8\x27\x00\x00\x00"  # mov eax, 39      ; x86-64 __NR_getpid
         b"\x0f\x05"  # syscall
@@ -123,7 +123,7 @@ def i386_getpid():
     and is killed at its first system call.
 
     Not one of PROBES: a busybox shell runs a file it cannot exec as a shell
-    script, so this program is run by the host probe (host_abi.py) only."""
+    script, so this program is run by the host's ABI test (abi/host_test.py) only."""
     code = (
         b"\xb8\x14\x00\x00\x00"  # mov eax, 20      ; i386 __NR_getpid
         b"\xcd\x80"  # int 0x80
@@ -148,7 +148,7 @@ def i386_getpid():
     return elf_header + program_header + code
 
 
-# Probe name -> builder; the names are the file names used in probe images.
+# Program name -> builder; the names are the file names used in probe images.
 PROBES = {
     "int80": int80_getpid,
     "x32": x32_getpid,

@@ -15,7 +15,7 @@ import struct
 
 import pytest
 
-from test_probe_elf import _native_only_seccomp
+from test_abi_programs import _native_only_seccomp
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import (
     programs as elf, host_test as host_abi,
 )
@@ -43,7 +43,7 @@ def test_i386_program_is_a_minimal_static_elf32():
 @x86_64_only
 @pytest.mark.skipif(not ia32_on(), reason="this kernel was booted with ia32_emulation=0")
 def test_on_a_kernel_with_ia32_every_program_runs():
-    abi = host_abi.probe_host()
+    abi = host_abi.run_host_test()
     assert [abi.i386.outcome, abi.int80.outcome, abi.native.outcome] == [host_abi.RAN] * 3
     assert abi.usable and not abi.refuses_32bit
     assert abi.evidence() == ["host: a 32-bit (i386) program ran; int 0x80 from a 64-bit process ran; "
@@ -51,14 +51,14 @@ def test_on_a_kernel_with_ia32_every_program_runs():
 
 
 def _probe_in_child(setup):
-    """probe_host() in a forked child after setup(); its results as outcome lists."""
+    """run_host_test() in a forked child after setup(); its results as outcome lists."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never return into pytest
         try:
             os.close(read_end)
             setup()
-            abi = host_abi.probe_host()
+            abi = host_abi.run_host_test()
             result = {"outcomes": [p.outcome for p in (abi.i386, abi.int80, abi.native)],
                       "details": [p.detail for p in (abi.i386, abi.int80, abi.native)],
                       "refuses": abi.refuses_32bit}
