@@ -6,7 +6,10 @@ what the next boot will pass.
 
 The next boot is what the bootloader will really boot: on GRUB hosts the
 default entry of /boot/grub/grub.cfg (see grub_config for how GRUB 2.06/2.12
-picks it), on kernel-install (systemd-boot, UKI) hosts /etc/kernel/cmdline.
+picks it); on RHEL and Fedora, whose grub.cfg builds its menu from Boot Loader
+Specification entries with `blscfg`, the entry RHEL's GRUB picks
+(rhel_grub, bls); on systemd-boot hosts its default Type #1 entry
+(systemd_boot); on other kernel-install (UKI) hosts /etc/kernel/cmdline.
 /etc/default/grub and /etc/default/grub.d/*.cfg only take effect through
 `update-grub`: what they say that grub.cfg does not yet say is reported as
 pending, never as done. Parameter values are read by kernel_cmdline, as the
@@ -19,7 +22,7 @@ import posixpath
 import re
 import shlex
 
-from . import grub_config, kernel_cmdline
+from . import grub_config, kernel_cmdline, rhel_grub, systemd_boot
 from .hostfs import ConfigError
 
 PROC_CMDLINE = "/proc/cmdline"
@@ -57,6 +60,11 @@ def next_boot(host):
     """The command line the next boot passes (a BootLine), or None with no
     bootloader configuration under this root. ConfigError when grub.cfg says
     something that cannot be decided (the entry that boots is unknown)."""
+    answer = rhel_grub.next_boot(host) or systemd_boot.next_boot(host)
+    if answer is not None:
+        line = BootLine(answer.text, answer.source, answer.release, answer.notes)
+        line.notes.extend(_bls_pending(host, line))
+        return line
     for path in GRUB_CFGS:
         text = host.read_text(path)
         if text is not None:
@@ -126,12 +134,38 @@ def _pending_defaults(host, line):
             % (", ".join(sources), " ".join(missing))]
 
 
-def grub_defaults(host):
+def _bls_pending(host, line):
+    """What the files that new entries are made from ask for that the booting
+    entry lacks (RHEL/Fedora: grub2-mkconfig never reads /etc/default/grub.d;
+    GRUB_CMDLINE_LINUX reaches the entries through grubby or `grub2-mkconfig
+    --update-bls-cmdline`; kernel-install copies /etc/kernel/cmdline into the
+    entry of each new kernel)."""
+    notes = []
+    dropins = host.list_dir(GRUB_DROPIN_DIR, ".cfg")
+    if dropins:
+        notes.append("%s/%s: RHEL's and Fedora's grub2-mkconfig do not read %s, so nothing there reaches "
+                     "a boot entry" % (GRUB_DROPIN_DIR, ", ".join(dropins), GRUB_DROPIN_DIR))
+    have = {"%s=%s" % (k, v) if v is not None else k for k, v in line.params}
+    wanted, _sources = grub_defaults(host, dropins=False)
+    missing = [w for w in wanted or [] if w not in have]
+    if missing:
+        notes.append("%s asks for %s, which the boot entry does not pass: `grubby --update-kernel=ALL "
+                     "--args=...` writes it into the entries" % (GRUB_DEFAULTS, " ".join(missing)))
+    text = host.read_text(KERNEL_CMDLINE)
+    if text is not None:
+        later = set(text.split())
+        lost = [w for w in line.text.split() if w not in later and not w.startswith("BOOT_IMAGE=")]
+        if lost:
+            notes.append("%s lacks %s: a kernel installed later boots without it" % (KERNEL_CMDLINE, " ".join(lost)))
+    return notes
+
+
+def grub_defaults(host, dropins=True):
     """(words, sources) of GRUB_CMDLINE_LINUX(+_DEFAULT) in /etc/default/grub
-    and its .d drop-ins, as grub-mkconfig would put them on the linux line;
-    (None, []) when there is no such file."""
+    and (dropins: Debian's grub-mkconfig) its .d drop-ins, as grub-mkconfig would
+    put them on the linux line; (None, []) when there is no such file."""
     grub_files = [GRUB_DEFAULTS] + [GRUB_DROPIN_DIR + "/" + n
-                                    for n in host.list_dir(GRUB_DROPIN_DIR, ".cfg")]
+                                    for n in (host.list_dir(GRUB_DROPIN_DIR, ".cfg") if dropins else ())]
     values = {}
     sources = []
     for path in grub_files:
