@@ -17,6 +17,7 @@ DEBIAN_PACKAGES=(
     docker.io podman runc crun uidmap busybox-static golang-github-containers-common
     iptables qemu-system-x86 qemu-utils mmdebstrap fdisk e2fsprogs openssh-client rsync git make chromium
     shellcheck
+    grub-common rpm
 )
 
 install_debian_packages() {
@@ -46,6 +47,18 @@ install_python_venv() {
     echo "$wanted" > "$stamp"
 }
 
+# bootctl (Debian's systemd-boot package) is the consumer the BLS reader is tested against. It is
+# unpacked, never installed: the package's postinst would put systemd-boot into this machine's ESP.
+unpack_bootctl() {
+    local dir="$STOCKADE_CACHE/systemd-boot" version
+    command -v bootctl >/dev/null && return
+    version=$(dpkg-query -W -f='${Version}' systemd)
+    [[ -x $dir/usr/bin/bootctl && $(cat "$dir/.version" 2>/dev/null) == "$version" ]] && return
+    rm -rf "$dir" && mkdir -p "$dir/debs"
+    (cd "$dir/debs" && apt-get download -qq "systemd-boot=$version") || { echo "setup: no systemd-boot $version"; return; }
+    dpkg-deb -x "$dir"/debs/systemd-boot_*.deb "$dir" && echo "$version" > "$dir/.version"
+}
+
 # ansible finds the collection under its namespace path: link the checkout there.
 link_collection() {
     local parent="$STOCKADE_CACHE/collections/ansible_collections/stockade"
@@ -55,6 +68,7 @@ link_collection() {
 
 install_debian_packages
 install_python_venv
+unpack_bootctl
 link_collection
 export STOCKADE_ROOT STOCKADE_VENV STOCKADE_CACHE
 export PATH="$STOCKADE_VENV/bin:$PATH"

@@ -7,6 +7,7 @@ no traceback, no hang, no memory blow-up (see corpus.py)."""
 import concurrent.futures
 import glob
 import importlib
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -17,7 +18,21 @@ import corpus
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(HERE, "cases_*.py")))
-CASES = [case for name in MODULES for case in importlib.import_module(name).CASES]
+ROOM_FILES = sorted(glob.glob(os.path.join(HERE, os.pardir, "readers", "*", "hostile_cases.py")))
+
+
+def _room_cases(path):
+    """The CASES of a reader room's hostile_cases.py (tests/unit/readers/<format>/),
+    loaded under its room's name: every room's module has the same file name."""
+    room = os.path.basename(os.path.dirname(path))
+    spec = importlib.util.spec_from_file_location("hostile_cases_" + room, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
+
+
+CASES = ([case for name in MODULES for case in importlib.import_module(name).CASES]
+         + [case for path in ROOM_FILES for case in _room_cases(path)])
 
 
 @pytest.fixture(scope="module")

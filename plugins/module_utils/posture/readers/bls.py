@@ -65,6 +65,7 @@ import fnmatch
 import functools
 import os
 import posixpath
+import re
 import stat
 
 from .hostfs import ConfigError
@@ -512,16 +513,34 @@ def sdboot_accepts(name):
     return not name.startswith(".") and name.lower().endswith(".conf")
 
 
+_SDBOOT_NAME = re.compile(r"[A-Za-z0-9+_.-]+")
+
+
+def sdboot_name_valid(name):
+    """efi_loader_entry_name_valid() of systemd 252: ASCII letters, digits and
+    `+_.-` only (bootctl refuses other names: "Invalid loader entry name";
+    257 also allows `@`)."""
+    return bool(_SDBOOT_NAME.fullmatch(name))
+
+
 def read_sdboot_entries(host, directories, unquote=True):
     """[SdBootEntry] of every Type #1 file in `directories` (the ESP's and
     XBOOTLDR's loader/entries), sorted as systemd-boot shows them."""
     entries = []
     for directory in directories:
         for path in list_entry_files(host, directory, sdboot_accepts):
+            if not sdboot_name_valid(posixpath.basename(path)):
+                raise ConfigError(path, "is a name systemd 252's bootctl refuses (only letters, digits and +_.-): "
+                                        "whether systemd-boot lists it is not known here")
             data = host.read_bytes(path)
             if data is not None:
                 entries.append(SdBootEntry(posixpath.basename(path), path, sdboot_fields(data, unquote)))
-    return sorted(entries, key=functools.cmp_to_key(_sdboot_compare))
+    ordered = sorted(entries, key=functools.cmp_to_key(_sdboot_compare))
+    for one, two in zip(ordered, ordered[1:]):
+        if _sdboot_compare(one, two) == 0:
+            raise ConfigError(two.path, "sorts equal to %s for systemd-boot: their order is the order the "
+                                        "directory lists them in, which the files do not say" % one.path)
+    return ordered
 
 
 def _sdboot_compare(one, two):
@@ -542,10 +561,7 @@ def _sdboot_compare(one, two):
         found = -strverscmp_improved(one.fields.get("version") or "", two.fields.get("version") or "")
         if found:
             return found
-    found = -strverscmp_improved(one.id, two.id)
-    if found:
-        return found
-    return ((one.tries_left or 0) < (two.tries_left or 0)) - ((one.tries_left or 0) > (two.tries_left or 0))
+    return -strverscmp_improved(one.id, two.id)
 
 
 def sdboot_pick(entries, patterns):

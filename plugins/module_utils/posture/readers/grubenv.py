@@ -22,7 +22,9 @@ are upstream GRUB 2.06's:
 - a line without `=`, or a value without its newline, ends the reading: the
   variables read so far are set, no later one.
 
-Tests: tests/unit/readers/bls/test_grubenv.py (cases from this source).
+Tests: tests/unit/readers/bls/test_grubenv.py: cases from this source, and
+the same blocks listed by Debian's `grub-editenv FILE list` (GRUB 2.06, the
+same envblk.c: rhel-9.4.0 only adds grub_envblk_get()).
 """
 
 from __future__ import annotations
@@ -35,9 +37,18 @@ def parse(data, names=None):
     (values decoded as UTF-8 with surrogate escapes: GRUB keeps bytes);
     None when GRUB refuses the block (no signature): load_env sets nothing.
     `names`: load_env's whitelist (only these are set), None for all."""
+    found = variables(data)
+    if found is None:
+        return None
+    return {name: value for name, value in found if names is None or name in names}
+
+
+def variables(data):
+    """[(name, value)] in the order grub_envblk_iterate() visits them (what
+    `grub-editenv FILE list` prints); None when the block is refused."""
     if len(data) < len(SIGNATURE) + 1 or not data.startswith(SIGNATURE):
         return None      # grub_envblk_open: "invalid environment block"
-    values = {}
+    values = []
     position, end = len(SIGNATURE), len(data)
     while position < end:
         if data[position:position + 1] != b"#":
@@ -48,9 +59,7 @@ def parse(data, names=None):
             value, stop = _value(data, equals + 1)
             if stop is None:
                 break    # the value runs to the end of the block without a newline
-            name = _c_string(name)
-            if names is None or name in names:
-                values[name] = _c_string(value)
+            values.append((_c_string(name), _c_string(value)))
             position = stop
         position = _next_line(data, position)
     return values

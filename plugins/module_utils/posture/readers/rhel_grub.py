@@ -61,6 +61,7 @@ from . import bls, grubenv
 from .hostfs import ConfigError
 
 BIOS_CFG = "/boot/grub2/grub.cfg"
+OS_RELEASE = "/etc/os-release"
 ESP_EFI = "/boot/efi/EFI"
 KERNEL_CMDLINE_MAX = 2048      # x86 COMMAND_LINE_SIZE, the kernel's cmdline_size + 1
 # normal/main.c 609-672: what GRUB sets before it runs grub.cfg.
@@ -646,6 +647,9 @@ class Run:
                                             one.path, "drops one of them silently" if self.flavour != bls.RHEL8
                                             else "lists them in an unspecified order"))
         for entry in ordering.files:
+            if entry.first("efi") is not None:
+                raise ConfigError(entry.path, "has an `efi` key: RHEL 10's and Fedora 45's blscfg make a menu "
+                                              "entry of a unified kernel image, which this reader does not read")
             if entry.first("linux") is None:
                 continue                      # create_entry(): no menu entry without `linux`
             if entry.hangs_grub():
@@ -967,17 +971,27 @@ def worlds(host):
     return found
 
 
+NEWEST_RHEL, NEWEST_FEDORA = 10, 44      # rhboot/grub2 rhel-10-main, fedora-44: the newest read
+
+
 def flavours(host):
-    """The blscfg builds that may be installed, from /etc/os-release."""
-    text = host.read_text("/etc/os-release") or ""
+    """(the blscfg builds that may be installed, what /etc/os-release says);
+    ConfigError for a release newer than the branches this reader mirrors
+    (fedora-45 and later add UKI entries, as rhel-10-main does)."""
+    text = host.read_text(OS_RELEASE) or ""
     fields = dict(re.findall(r'(?m)^([A-Z_]+)="?([^"\n]*)"?$', text))
     major = fields.get("VERSION_ID", "").split(".")[0]
     family = " ".join((fields.get("ID", ""), fields.get("ID_LIKE", "")))
-    if major == "8" and re.search(r"\b(rhel|centos|fedora)\b", family):
-        return (bls.RHEL8,), "RHEL 8 (%s %s)" % (fields.get("ID"), fields.get("VERSION_ID"))
+    release = "%s %s" % (fields.get("ID"), fields.get("VERSION_ID"))
+    limit = NEWEST_FEDORA if fields.get("ID") == "fedora" else NEWEST_RHEL
+    if re.search(r"\b(rhel|centos|fedora)\b", family) and (not major.isdigit() or int(major) > limit):
+        raise ConfigError(OS_RELEASE, "%s is newer than the GRUB builds this reader mirrors (RHEL %d, Fedora %d): "
+                                      "its blscfg may read the entries otherwise" % (release, NEWEST_RHEL,
+                                                                                   NEWEST_FEDORA))
+    if major == "8" and fields.get("ID") != "fedora":
+        return (bls.RHEL8,), "RHEL 8 (%s)" % release
     if fields.get("ID") == "fedora" or major in ("9", "10"):
-        return (bls.RHEL9, bls.RHEL9_ESCAPE), "RHEL 9/10, Fedora (%s %s)" % (fields.get("ID"),
-                                                                            fields.get("VERSION_ID"))
+        return (bls.RHEL9, bls.RHEL9_ESCAPE), "RHEL 9/10 or Fedora (%s)" % release
     return bls.FLAVOURS, "an unknown release (/etc/os-release says %r)" % fields.get("PRETTY_NAME", "")
 
 

@@ -313,3 +313,17 @@ def open_fixture(base, path):
     from conftest import FIXTURES
     with open(os.path.join(FIXTURES, base, path)) as handle:
         return handle.read()
+
+
+@pytest.mark.parametrize("os_release", ['ID="rhel"\nID_LIKE="fedora"\nVERSION_ID="11.0"\n',
+                                        'ID=fedora\nVERSION_ID=45\n', 'ID=fedora\nVERSION_ID=rawhide\n'])
+def test_a_release_newer_than_mirrored_is_an_error(tree, os_release):
+    with pytest.raises(ConfigError) as caught:
+        boot(tree, changes={"etc/os-release": os_release})
+    assert caught.value.path == "/etc/os-release"
+
+
+def test_a_uki_entry_is_an_error(tree):
+    with pytest.raises(ConfigError) as caught:
+        boot(tree, changes={ENTRIES + "%s-6.12.0-1.el10.x86_64.conf" % M: "title UKI\nefi /EFI/Linux/x.efi\n"})
+    assert "efi" in caught.value.cause
