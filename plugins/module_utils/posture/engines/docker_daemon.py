@@ -22,7 +22,7 @@ import posixpath
 import re
 
 from ..readers import daemon_json, dockerd_flags
-from ..readers.dpkg_status import DPKG_STATUS, installed_packages
+from ..readers.packages import package_version
 from ..readers.hostfs import ConfigError
 from ..model import render_value
 from ..readers.systemd_units import service_command
@@ -44,12 +44,11 @@ class DaemonSetting:
 
 
 def dockerd_versions(host):
-    """The dockerd versions whose reading applies: the packaged one, or all."""
-    installed = installed_packages(host)
-    for package in DOCKER_PACKAGES:
-        match = re.match(r"(?:\d+:)?(\d+\.\d+)", installed.get(package, ""))
-        if match and match.group(1) in dockerd_flags.VERSIONS:
-            return (match.group(1),)
+    """The dockerd versions whose reading applies: the packaged one (dpkg or rpm), or all."""
+    found = package_version(host, DOCKER_PACKAGES)
+    match = re.match(r"(?:\d+:)?(\d+\.\d+)", found[1]) if found else None
+    if match and match.group(1) in dockerd_flags.VERSIONS:
+        return (match.group(1),)
     return dockerd_flags.VERSIONS
 
 
@@ -152,8 +151,8 @@ def load(host):
                 first is not None and reading is not None and first.judged() != reading.judged()):
             raise ConfigError(first_error.path if first_error else error.path if error else DEFAULT_DAEMON_JSON,
                               "dockerd %s and %s read this differently (%s) and the installed version "
-                              "cannot be told from %s" % (first_version, version, first_error or error or "values",
-                                                          DPKG_STATUS))
+                              "cannot be told from the package database" % (
+                                  first_version, version, first_error or error or "values"))
     if first_error is not None:
         raise first_error
     return first

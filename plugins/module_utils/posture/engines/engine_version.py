@@ -8,14 +8,17 @@ know), and so that their evidence names it.
 
 The running engine answers first (`docker info` ServerVersion, `podman info`
 version.Version); without it, the package database: dpkg's status file
-(dpkg_status.py). Hosts with another package manager, or an engine installed
-by hand, have no offline version: None."""
+(dpkg_status.py), else rpm's (rpmdb.py: RHEL 9, Fedora), whose versions are
+compared as rpm compares them (rpmvercmp: 1.0~rc1 is older than 1.0). Hosts
+with another package manager, or an engine installed by hand, have no
+offline version: None."""
 
 from __future__ import annotations
 
 import re
 
-from ..readers.dpkg_status import DPKG_STATUS, installed_packages
+from ..readers import rpmdb
+from ..readers.packages import package_version
 
 # Debian's, Docker Inc.'s and Fedora-style names of the engine packages.
 PACKAGES = {"docker": ("docker.io", "docker-ce", "moby-engine"), "podman": ("podman",)}
@@ -25,14 +28,17 @@ _NUMBERS = re.compile(r"(?:\d+:)?(\d+(?:\.\d+)*)")
 class EngineVersion:
     """A version string, its leading numbers and where it was read."""
 
-    def __init__(self, engine, text, source):
+    def __init__(self, engine, text, source, rpm_version=None):
         self.engine = engine
         self.text = text
         self.source = source
+        self.rpm_version = rpm_version    # the VERSION of an rpm package: compared with rpmvercmp
         match = _NUMBERS.match(text)
         self.numbers = tuple(int(n) for n in match.group(1).split(".")) if match else ()
 
     def at_least(self, *numbers):
+        if self.rpm_version is not None:
+            return rpmdb.rpmvercmp(self.rpm_version, ".".join(str(n) for n in numbers)) >= 0
         return bool(self.numbers) and self.numbers >= numbers
 
     def describe(self):
@@ -49,9 +55,9 @@ def from_info(engine, info):
 
 
 def from_packages(engine, host):
-    """The installed engine package's version from dpkg, or None."""
-    installed = installed_packages(host)
-    for package in PACKAGES[engine]:
-        if package in installed:
-            return EngineVersion(engine, installed[package], "%s: %s" % (DPKG_STATUS, package))
-    return None
+    """The installed engine package's version from dpkg or rpm, or None."""
+    found = package_version(host, PACKAGES[engine])
+    if found is None:
+        return None
+    package, text, source, rpm_version = found
+    return EngineVersion(engine, text, "%s: %s" % (source, package), rpm_version)

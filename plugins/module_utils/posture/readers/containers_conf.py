@@ -50,7 +50,7 @@ import posixpath
 import re
 
 from . import containers_conf_schema as schema
-from .dpkg_status import installed_version
+from .packages import package_version
 from .go_json import field_for
 from .hostfs import ConfigError
 from ..model import render_value
@@ -82,7 +82,7 @@ def reading_for(host):
     """(Reading, why) for the Podman installed under `host`."""
     version = dpkg_version(host, "podman")
     if version is None:
-        return COMMON_0_62, "no dpkg record of podman: read as %s" % COMMON_0_62.name
+        return COMMON_0_62, "no package record of podman: read as %s" % COMMON_0_62.name
     major = re.match(r"(?:\d+:)?(\d+)", version)
     if major and int(major.group(1)) < 5:
         return COMMON_0_50, "podman %s: read as %s" % (version, COMMON_0_50.name)
@@ -90,8 +90,9 @@ def reading_for(host):
 
 
 def dpkg_version(host, package):
-    """The installed version of a Debian package, from dpkg's status file (None when unknown)."""
-    return installed_version(host, package)
+    """The installed version of a package, from dpkg's or rpm's database (None when unknown)."""
+    found = package_version(host, (package,))
+    return found[1] if found else None
 
 
 def login_environment(host):
