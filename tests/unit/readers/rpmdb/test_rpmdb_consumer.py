@@ -10,6 +10,7 @@ hand-made, malformed and byte-flipped headers. rpm runs only on copies: even
 
 import os
 import random
+import shutil
 import sqlite3
 import struct
 import subprocess
@@ -51,11 +52,26 @@ def test_built_database_matches_rpm_qa(built, tmp_path):
         assert lines == sorted(handle.read().splitlines())
 
 
+RHEL94 = os.path.join(HERE, os.pardir, os.pardir, "platforms", "rhel94")
+
+
 def test_committed_fixture_matches_rpm_qa(tmp_path):
     """The fixture the unit stage reads without rpm is still what rpm lists."""
     rc, lines, err = rpm_qa(fresh_copy(FIXTURE, tmp_path))
     assert rc == 0, err
     assert lines == as_lines(read(db_of(FIXTURE)))
+
+
+def test_rhel94_tree_database_matches_rpm_qa(tmp_path):
+    """The RHEL 9.4 tree's database (tests/unit/platforms/rhel94) as rpm lists it."""
+    target = tmp_path / "rhel94"
+    target.mkdir()
+    shutil.copy(os.path.join(RHEL94, "rpmdb.sqlite"), target / "rpmdb.sqlite")
+    rc, lines, err = rpm_qa(target)
+    assert rc == 0, err
+    assert lines == as_lines(read(os.path.join(RHEL94, "rpmdb.sqlite")))
+    with open(os.path.join(RHEL94, "rpmdb-oracle.txt"), encoding="utf-8") as handle:
+        assert lines == sorted(handle.read().splitlines())
 
 
 def test_a_fresh_build_lists_what_the_fixture_lists(built):
