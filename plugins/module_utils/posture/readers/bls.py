@@ -82,6 +82,16 @@ RHEL8 = "rhel8"             # rhel-8-main
 FLAVOURS = (RHEL9, RHEL9_ESCAPE, RHEL8)
 
 
+class BootAnswer:
+    """The command line a BLS host boots next (boot_params makes it a BootLine)."""
+
+    def __init__(self, text, source, release, notes):
+        self.text = text
+        self.source = source      # the bootloader configuration and the entry file it boots
+        self.release = release    # the kernel release, when the entry says
+        self.notes = notes
+
+
 class BlsFile:
     """One entry file as one consumer read it."""
 

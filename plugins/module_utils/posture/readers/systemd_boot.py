@@ -39,14 +39,6 @@ EFIVARS = "/sys/firmware/efi/efivars"
 MAX_EFIVAR_BYTES = 4096
 
 
-class Answer:
-    def __init__(self, text, source, release, notes):
-        self.text = text
-        self.source = source
-        self.release = release
-        self.notes = notes
-
-
 def find_esp(host):
     """The ESP path under the root that holds systemd-boot, or None."""
     for esp in ESP_PATHS:
@@ -100,7 +92,7 @@ def bootable(host, entry):
 
 
 def next_boot(host):
-    """Answer for a systemd-boot host; None when systemd-boot is not in an ESP here."""
+    """bls.BootAnswer for a systemd-boot host; None when systemd-boot is not in an ESP here."""
     esp = find_esp(host)
     if esp is None:
         return None
@@ -135,5 +127,5 @@ def next_boot(host):
     linux = entry.fields.get("linux") or ""
     release = entry.fields.get("version") or (linux.rsplit("vmlinuz-", 1)[1] if "vmlinuz-" in linux else None)
     text = entry.fields.get("options") or ""
-    return Answer(text, "systemd-boot %s (%s)" % (entry.path, why), release,
+    return bls.BootAnswer(text, "systemd-boot %s (%s)" % (entry.path, why), release,
                   ["systemd-boot: the initrd= words it adds are not shown"])

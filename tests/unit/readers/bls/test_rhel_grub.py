@@ -10,7 +10,7 @@ lib/cmdline.c. No RHEL GRUB runs here: these are tests from the source."""
 
 import pytest
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import boot_params, rhel_grub
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import boot_params, grub_script, rhel_grub
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
     ConfigError, HostRoot,
 )
@@ -298,7 +298,7 @@ def test_debian_grub_cfg_is_not_read_here(tree):
 ])
 def test_entry_number_as_a_number(value, expected):
     """get_entry_number_helper() of a menu without a matching id or title (kern/misc.c grub_strtoull)."""
-    menu = [rhel_grub.MenuEntry("t%d" % i, "i%d" % i, "x") for i in range(20)]
+    menu = [grub_script.MenuEntry("t%d" % i, "i%d" % i, "x") for i in range(20)]
     assert rhel_grub.entry_number(menu, value) == expected
 
 
