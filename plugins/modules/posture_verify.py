@@ -81,6 +81,24 @@ options:
         type: list
         elements: str
         default: []
+      sandbox_required:
+        description:
+          - The containers that must run in the gVisor sandbox; controls C(docker-containers-sandbox-required),
+            C(podman-containers-sandbox-required) and C(host-containers-sandbox-required) fail naming each
+            selected container whose processes the kernel does not show inside a runsc sandbox.
+        type: dict
+        suboptions:
+          names:
+            description: Shell patterns (case-sensitive) on the container name; a container no engine reported
+              is matched by its id.
+            type: list
+            elements: str
+            default: []
+          labels:
+            description: Labels that select a container, C(KEY=VALUE), or C(KEY) for any value.
+            type: list
+            elements: str
+            default: []
 """
 
 EXAMPLES = r"""
@@ -154,6 +172,10 @@ POLICY_SPEC = dict(
         expires=dict(type="str"),
     )),
     selinux_booleans_allowed=dict(type="list", elements="str", default=[]),
+    sandbox_required=dict(type="dict", options=dict(
+        names=dict(type="list", elements="str", default=[]),
+        labels=dict(type="list", elements="str", default=[]),
+    )),
 )
 
 
@@ -170,7 +192,8 @@ def main():
     except PolicyError as exc:
         module.fail_json(msg=str(exc))
     report = audit_from_params(module.params, check_mode=module.check_mode,
-                               allowed_booleans=policy["selinux_booleans_allowed"])
+                               allowed_booleans=policy["selinux_booleans_allowed"],
+                               sandbox_required=policy["sandbox_required"])
     failures = apply(report, policy)
     result = dict(changed=False, report=report, summary=report["summary"],
                   failed_controls=[f["id"] for f in failures])

@@ -132,7 +132,8 @@ def main(argv=None):
         sys.stderr.write("stockade-audit: error: %s\n" % exc)
         return EXIT_USAGE
     report = run_audit(args.root, live=False if args.offline else "auto", controls=selected, probe=probe,
-                       allowed_booleans=policy["selinux_booleans_allowed"])
+                       allowed_booleans=policy["selinux_booleans_allowed"],
+                       sandbox_required=policy["sandbox_required"])
     failures = apply(report, policy)
     renderer = RENDERERS[args.format]
     text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 
 from .readers import accounts, audit_rules, selinux_state, subids
 from .probe import container as container_probe
-from .engines import docker_daemon, docker_listeners, engine_version, layered_config, live
+from .engines import docker_daemon, docker_listeners, engine_version, kernel_containers, layered_config, live
 from .abi import host_test
 from .readers.hostfs import ConfigError, HostRoot
 from .readers.sysctl import persisted_values
@@ -62,9 +63,10 @@ def remembered(method):
 
 class AuditContext:
     def __init__(self, root="/", live_mode="auto", machine=None, probe=None, may_import=True,
-                 allowed_booleans=()):
+                 allowed_booleans=(), sandbox_required=None):
         self.host = HostRoot(root)
         self.allowed_booleans = frozenset(allowed_booleans)  # the policy's selinux_booleans_allowed
+        self.sandbox_required = sandbox_required  # the policy's sandbox_required (policy/sandbox_rule.SandboxRule)
         self.machine = machine or os.uname().machine
         if live_mode == "auto":
             self.live_enabled = self.host.is_live
@@ -110,17 +112,45 @@ class AuditContext:
         jobs = {}
         if self.engine_binary("docker"):
             endpoint, reason = self.docker_endpoint()
-            jobs["docker"] = lambda: live.query_docker(self.host, endpoint, reason)
+            jobs["docker"] = lambda kernel: live.query_docker(self.host, endpoint, reason, kernel=kernel)
         if self.engine_binary("podman"):
             binary = self.host.resolve(self.engine_binary("podman"))
-            jobs["podman"] = lambda: live.query_podman(self.host, binary)
-        if not jobs:
-            return {}
+            jobs["podman"] = lambda kernel: live.query_podman(self.host, binary, kernel=kernel)
         from concurrent.futures import ThreadPoolExecutor  # live audits only
-        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            pending = {engine: pool.submit(job) for engine, job in jobs.items()}
-            # leaving the block waits for both; the futures keep their results
+        with ThreadPoolExecutor(max_workers=len(jobs) + 1) as pool:
+            # /proc is read once, while the engines answer; each engine's
+            # containers are matched to it when its answer is in
+            scan = pool.submit(self._read_proc)
+            pending = {engine: pool.submit(job, scan.result) for engine, job in jobs.items()}
+            # leaving the block waits for all; the futures keep their results
+        self.answers.get("kernel_containers", (), scan.result)
         return pending
+
+    def _read_proc(self):
+        return kernel_containers.read(posixpath.join(self.host.root, "proc"))
+
+    def kernel_containers(self):
+        """Every container on the host as the kernel shows it (kernel_containers.KernelScan),
+        from one read of /proc per audit; None when live checks do not run."""
+        if not self.live_enabled:
+            return None
+        if self.answers.kept("start_live_queries", ()) is None:
+            self.start_live_queries()  # reads /proc alongside the engines' answers
+        return self.answers.get("kernel_containers", (), self._read_proc)
+
+    def unreported_containers(self):
+        """(containers no available engine reported, [engines asked]) from kernel_containers()."""
+        scan = self.kernel_containers()
+        reported, asked = set(), []
+        for engine in LIVE_ENGINES:
+            view = self.live(engine)
+            if not view.available:
+                continue
+            asked.append(engine)
+            for container in view.containers:
+                if container.kernel.found is not None:
+                    reported.add(container.kernel.found.key)
+        return [c for c in scan.containers if c.key not in reported], asked
 
     def docker_endpoint(self):
         """(docker_api.Endpoint or None, reason) for the daemon under this root."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from ..model import Remediation, judged
 from ..registry import control
-from .per_container import ContainerControl, declare_container_controls
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+)
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "capabilities"
@@ -113,4 +115,42 @@ def _inside_capabilities(report, engine):
 declare_probe_controls(LAYER, (
     ProbeControl(suffix="probe-capabilities", judge=_inside_capabilities,
                  title="A new container's effective capabilities are within the minimal default"),
+))
+
+
+# Containers no engine reported ---------------------------------------------------------
+
+ENGINE_DEFAULT_CAPS = DOCKER_DEFAULT_CAPS | PODMAN_DEFAULT_CAPS
+
+
+def _kernel_extra_caps(kernel, ctx):
+    """Effective capabilities beyond what any engine grants by default, in any
+    live process of the container. gVisor's sandbox processes hold runsc's own
+    set; the workload's capabilities are the sentry's."""
+    if kernel.sandbox:
+        return None
+    processes = [p for p in kernel.processes if not p.zombie] or None
+    statuses = [(p.pid, p.name, p.status) for p in processes] if processes else [(None, "init", kernel.status)]
+    found = []
+    for pid, name, status in statuses:
+        mask = status.get("CapEff")
+        if mask is None:
+            continue
+        extra = sorted(set(capability_names(mask)) - ENGINE_DEFAULT_CAPS)
+        if extra:
+            found.append("%s has %s" % ("pid %d (%s)" % (pid, name) if pid else "its init process", ",".join(extra)))
+    if not found and all(s.get("CapEff") is None for dummy, dummy2, s in statuses):
+        return "its processes' capabilities could not be read"
+    if found and kernel.uid_map and not kernel.uid_map.startswith("0 0 "):
+        found.append("(capabilities of its own user namespace: %s)" % kernel.uid_map.replace("\n", "; "))
+    return "; ".join(found) or None
+
+
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-capabilities", predicate=_kernel_extra_caps,
+                           title="Containers no running engine reported hold no capability beyond the engines' "
+                                 "default set",
+                           rationale="Every capability beyond the default widens what a compromised process may do "
+                                     "to the kernel (all of them: a privileged container), whoever started it.",
+                           fix="recreate the container without added capabilities or --privileged"),
 ))

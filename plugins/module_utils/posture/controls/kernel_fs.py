@@ -11,7 +11,10 @@ import posixpath
 
 from ..model import Remediation, judged
 from ..registry import control
-from .per_container import ContainerControl, declare_container_controls, path_under
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+    path_under,
+)
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "kernel_fs"
@@ -48,11 +51,25 @@ control(id="crio-read-only-rootfs", layer=LAYER, engine="crio",
 
 # Running containers --------------------------------------------------------------------
 
+KERNEL_FS = ("/sys", "/proc/sys")
+
+
+def _kernel_fs_writable_in_kernel(kernel):
+    """Why the container's mount namespace has /sys or /proc/sys writable, or None.
+    A gVisor sandbox's own mount namespace holds no host /proc or /sys (runsc
+    pivots to an empty read-only tmpfs root); the workload's /proc and /sys are
+    gVisor's, so only a host kernel file system mounted into the sandbox counts."""
+    mounts = kernel.mounts
+    if kernel.sandbox:
+        writable = [path for path in ("/proc", "/sys") + KERNEL_FS if path in mounts and "ro" not in mounts[path]]
+        return "the gVisor sandbox mounts the host's %s read-write" % " and ".join(writable) if writable else None
+    writable = [path for path in KERNEL_FS if "ro" not in mounts.get(path, [])]
+    return "%s not mounted read-only" % " and ".join(writable) if writable else None
+
+
 def _kernel_fs_writable(container, ctx, engine):
-    if container.mounts:  # the kernel's view of the container's mount namespace
-        writable = [path for path in ("/sys", "/proc/sys")
-                    if "ro" not in container.mounts.get(path, [])]
-        return "%s not mounted read-only" % " and ".join(writable) if writable else None
+    if container.mounts or container.sandbox:  # the kernel's view of the container's mount namespace
+        return _kernel_fs_writable_in_kernel(container.kernel)
     if container.privileged:
         return "--privileged mounts /sys and /proc/sys read-write"
     if container.masked_paths == [] or container.readonly_paths == []:
@@ -107,6 +124,21 @@ declare_container_controls(LAYER, (
                      rationale="A host device node inside a container talks to a kernel driver directly, "
                                "outside what the other layers were written for.",
                      fix="recreate the container without --device"),
+))
+
+
+def _kernel_kernel_fs(kernel, ctx):
+    if not kernel.mounts and not kernel.sandbox:
+        return "its mount table (mountinfo) could not be read"
+    return _kernel_fs_writable_in_kernel(kernel)
+
+
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-kernel-fs", predicate=_kernel_kernel_fs,
+                           title="Containers no running engine reported see /sys and /proc/sys read-only",
+                           rationale="A writable /proc/sys or /sys lets a container reconfigure the host kernel, "
+                                     "whoever started it; its mount namespace shows it.",
+                           fix="recreate the container without --privileged or systempaths=unconfined"),
 ))
 
 

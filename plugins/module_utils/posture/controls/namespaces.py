@@ -10,7 +10,9 @@ from __future__ import annotations
 from ..model import Remediation, judged
 from ..registry import control
 from .docker_daemon_checks import daemon_flag_check, effective_value
-from .per_container import ContainerControl, declare_container_controls
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+)
 
 LAYER = "namespaces"
 PODMAN_NAMESPACES = ("pidns", "netns", "ipcns", "utsns", "cgroupns")
@@ -146,4 +148,23 @@ declare_container_controls(LAYER, (
                      rationale="With shared propagation a mount made inside the container appears on the host, "
                                "and the host's inside the container.",
                      fix="recreate the container without shared/rshared bind propagation"),
+))
+NAMESPACE_WORDS = {"pid": "PID", "net": "network", "ipc": "IPC", "uts": "UTS"}
+
+
+def _kernel_host_namespaces(kernel, ctx):
+    if kernel.shared_namespaces is None:
+        return "its namespaces could not be compared with PID 1's"
+    shared = ["%s (%s)" % (NAMESPACE_WORDS[kind], link) for kind, (link, whose) in sorted(kernel.shared_namespaces.items())]
+    return "shares the host %s namespace%s with PID 1" % (", ".join(shared), "s" if len(shared) > 1 else "") \
+        if shared else None
+
+
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-host-namespaces", predicate=_kernel_host_namespaces,
+                           title="Containers no running engine reported share no host PID, network, IPC or "
+                                 "UTS namespace",
+                           rationale="A container in a host namespace sees and reaches the host's processes, "
+                                     "services or shared memory, whoever started it.",
+                           fix="recreate the container without host namespaces (ctr run: without --net-host)"),
 ))

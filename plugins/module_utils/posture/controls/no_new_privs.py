@@ -9,7 +9,10 @@ from __future__ import annotations
 from ..model import Remediation, not_applicable
 from ..registry import control
 from .docker_daemon_checks import daemon_flag_check
-from .per_container import ContainerControl, declare_container_controls
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+    processes_where,
+)
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "no_new_privs"
@@ -73,12 +76,26 @@ control(
 
 # Running containers --------------------------------------------------------------------
 
+def _nnp_unset_in_kernel(kernel):
+    """Why a process of the container can gain privileges by exec, or None (no status: None)."""
+    flag = kernel.status.get("NoNewPrivs")
+    if flag is not None and flag != "1":
+        return "its init process has NoNewPrivs: %s" % flag
+    unset = processes_where(kernel, lambda status: status.get("NoNewPrivs", "1") != "1")
+    return "%s without NoNewPrivs: 1" % ", ".join(unset) if unset else None
+
+
 def _no_nnp(container, ctx, engine):
-    flag = container.proc_status.get("NoNewPrivs")
-    if flag is not None:
-        return None if flag == "1" else "its init process has NoNewPrivs: %s" % flag
+    if container.proc_status.get("NoNewPrivs") is not None:
+        return _nnp_unset_in_kernel(container.kernel)
     return None if container.opt("no-new-privileges") in ("true", "") else \
         "no no-new-privileges security option"
+
+
+def _kernel_no_nnp(kernel, ctx):
+    if "NoNewPrivs" not in kernel.status:
+        return "its init process's status could not be read"
+    return _nnp_unset_in_kernel(kernel)
 
 
 declare_container_controls(LAYER, (
@@ -86,6 +103,14 @@ declare_container_controls(LAYER, (
                      title="Running containers have no_new_privs set",
                      rationale="Without no_new_privs a setuid binary inside the container can gain privileges.",
                      fix="recreate the container with --security-opt no-new-privileges"),
+))
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-no-new-privileges", predicate=_kernel_no_nnp,
+                           title="Containers no running engine reported have no_new_privs set",
+                           rationale="Without no_new_privs a setuid binary inside any container can gain "
+                                     "privileges, whoever started it.",
+                           fix="recreate the container with no-new-privileges (podman/docker --security-opt "
+                               "no-new-privileges; ctr run has no such flag: set it in the OCI spec)"),
 ))
 
 

@@ -17,7 +17,10 @@ from ..abi.programs import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
 from ..model import Remediation, failed, judged
 from ..registry import control
 from . import engine_profiles
-from .per_container import ContainerControl, declare_container_controls
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+    processes_where,
+)
 from .probe_checks import ProbeBroken, ProbeControl, declare_probe_controls
 
 LAYER = "seccomp"
@@ -82,12 +85,31 @@ for _engine, _name in ENGINE_NAMES.items():
 
 # Running containers --------------------------------------------------------------------
 
-def _seccomp_off(container, ctx, engine):
-    if container.proc_status.get("Seccomp") == "0":
+def _seccomp_off_in_kernel(kernel):
+    """Why the container's processes run without seccomp, or None. A gVisor
+    sandbox's processes carry runsc's own filter; the workload's syscalls go to
+    gVisor's kernel, not the host's (the OCI profile is not applied inside)."""
+    if kernel.status.get("Seccomp") == "0":
         return "its init process runs with Seccomp: 0"
+    off = processes_where(kernel, lambda status: status.get("Seccomp") == "0")
+    if off:
+        return "%s run%s with Seccomp: 0" % (", ".join(off), "s" if len(off) == 1 else "")
+    return None
+
+
+def _seccomp_off(container, ctx, engine):
+    problem = _seccomp_off_in_kernel(container.kernel)
+    if problem or container.sandbox:
+        return problem
     if container.opt("seccomp") == "unconfined" or container.privileged:
         return "started with seccomp=unconfined or --privileged"
     return None
+
+
+def _kernel_seccomp_off(kernel, ctx):
+    if not kernel.status:
+        return "its init process's status could not be read"
+    return _seccomp_off_in_kernel(kernel)
 
 
 declare_container_controls(LAYER, (
@@ -96,6 +118,14 @@ declare_container_controls(LAYER, (
                      rationale="A container without seccomp can call every syscall, including the rarely used "
                                "ones where kernel bugs hide.",
                      fix="recreate the container without seccomp=unconfined"),
+))
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-seccomp", predicate=_kernel_seccomp_off,
+                           title="Containers no running engine reported are confined by seccomp",
+                           rationale="A rootless user's, containerd's or another engine's container is as able to "
+                                     "reach the host kernel's syscalls as Docker's; the kernel shows every process's "
+                                     "Seccomp mode.",
+                           fix="recreate the container without seccomp=unconfined (ctr run: --seccomp)"),
 ))
 
 

@@ -15,7 +15,9 @@ from ..readers.hostfs import ConfigError
 from ..readers.selinux_state import CONFIG, boolean_values, installed_modules, next_boot_mode
 from ..registry import control
 from .docker_daemon_checks import daemon_flag_check
-from .per_container import ContainerControl, declare_container_controls
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+)
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "selinux"
@@ -220,6 +222,46 @@ declare_container_controls(LAYER, (
                      rationale="On an AppArmor host the profile is the mandatory access control layer; "
                                "apparmor=unconfined removes it.",
                      fix="recreate the container without --security-opt apparmor=unconfined"),
+))
+
+
+def _selinux_inactive(ctx, engine):
+    return None if _selinux_active(ctx) else "SELinux is not enforcing or permissive on this host"
+
+
+def _kernel_unlabelled(kernel, ctx):
+    if kernel.sandbox:
+        return None  # runsc's processes run in the engine's label; the workload's is the sentry's
+    if not kernel.label:
+        return "its init process's SELinux context could not be read"
+    return _unconfined_label(kernel.label)
+
+
+def _kernel_apparmor_unconfined(kernel, ctx):
+    if kernel.apparmor is None:
+        return "its init process's AppArmor label could not be read"
+    label, mode = kernel.apparmor
+    if label == "unconfined":
+        return "its init process runs unconfined by AppArmor"
+    return "its init process's AppArmor profile %s is in %s mode" % (label, mode) if mode == "complain" else None
+
+
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-selinux", predicate=_kernel_unlabelled, applies=_selinux_inactive,
+                           title="Containers no running engine reported keep SELinux separation",
+                           rationale="A container process that runs unconfined (unconfined_t, spc_t) or without "
+                                     "MCS categories of its own is not separated from the host or other containers.",
+                           fix="run the container with a container_t label (podman: without label=disable)"),
+    # Advisory: rootless engines cannot load or apply an AppArmor profile at all
+    # (containers-common refuses AppArmor for rootless; Docker's rootless docs),
+    # so a required control would demand what no rootless container can have.
+    KernelContainerControl(suffix="containers-apparmor", predicate=_kernel_apparmor_unconfined,
+                           applies=_apparmor_inactive, required=False,
+                           title="Containers no running engine reported are confined by AppArmor where it is "
+                                 "the host's LSM",
+                           rationale="On an AppArmor host the profile is the mandatory access control layer; "
+                                     "rootless containers and ctr run containers run unconfined unless given one.",
+                           fix="run the container with an AppArmor profile (ctr run --apparmor-default-profile)"),
 ))
 
 

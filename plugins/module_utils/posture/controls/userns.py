@@ -13,7 +13,9 @@ from ..model import Remediation, judged, not_applicable, passed
 from ..registry import control
 from ..readers.sysctl import running_value
 from .docker_daemon_checks import running_option_evidence
-from .per_container import ContainerControl, declare_container_controls
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+)
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "userns"
@@ -146,6 +148,31 @@ declare_container_controls(LAYER, (
                      title="No running container opts out of user-namespace remapping",
                      rationale="--userns host maps container root to host root again.",
                      fix="recreate the container without --userns host"),
+))
+
+
+def _kernel_host_root(kernel, ctx):
+    """Container root is host root when its user namespace maps 0 to 0 (the
+    identity map of the initial namespace). gVisor's sandbox runs as host root
+    on purpose: its workload's root is the sentry's, never the host's."""
+    if kernel.sandbox:
+        return None
+    if kernel.uid_map is None:
+        return "its user namespace's uid_map could not be read"
+    first = kernel.uid_map.split("\n")[0].split()
+    if len(first) == 3 and first[0] == "0" and first[1] == "0":
+        return "its root is host root (uid_map %s)" % kernel.uid_map.replace("\n", "; ")
+    return None
+
+
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-userns", predicate=_kernel_host_root,
+                           title="Containers no running engine reported do not run as host root",
+                           rationale="A container whose user namespace maps uid 0 to host uid 0 (ctr run's and "
+                                     "rootful engines' default) escapes as host root; a rootless user's maps it "
+                                     "to that user.",
+                           fix="run the container in a user namespace (ctr run --remap-labels/--uidmap, "
+                               "podman --userns auto, or as a rootless user)"),
 ))
 
 

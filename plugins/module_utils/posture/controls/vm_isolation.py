@@ -2,7 +2,10 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Layer vm_isolation (optional): a runtime that gives containers their own
-kernel (Kata Containers, gVisor) is registered with the engine and installed."""
+kernel (Kata Containers, gVisor) is registered with the engine and installed;
+every running container's runtime is what the kernel shows (a container on a
+runtime named runsc runs in a gVisor sandbox, kernel_containers), and the
+containers the policy selects (sandbox_required) run in one."""
 
 from __future__ import annotations
 
@@ -11,6 +14,9 @@ import posixpath
 from ..readers.hostfs import ConfigError
 from ..model import Remediation, judged
 from ..registry import control
+from .per_container import (
+    ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
+)
 
 SANDBOX_MARKERS = ("kata", "runsc", "gvisor", "krun")
 LAYER = "vm_isolation"
@@ -94,3 +100,98 @@ control(id="crio-vm-runtime", layer=LAYER, engine="crio", required=False,
         rationale="A sandboxed runtime gives untrusted pods their own kernel.",
         remediation=FIX,
         check=check_crio_vm_runtime)
+
+# Running containers: the runtime the engine names, and what the kernel shows ------------
+
+GVISOR_MARKERS = ("runsc", "gvisor")
+
+
+def _names_gvisor(*texts):
+    return any(marker in str(text).lower() for text in texts if text for marker in GVISOR_MARKERS)
+
+
+def _runtime_path(container, ctx, engine):
+    """The runtime binary the engine runs for the container: dockerd's
+    `Runtimes` (its /info), conmon's `-r` for Podman; '' when unknown."""
+    if engine == "docker":
+        runtimes = ctx.live(engine).info.get("Runtimes")
+        entry = runtimes.get(container.runtime) if isinstance(runtimes, dict) else None
+        return str(entry.get("path") or "") if isinstance(entry, dict) else ""
+    found = container.kernel.found
+    monitor = found.monitor if found is not None else None
+    return (monitor.runtime_path or "") if monitor is not None else ""
+
+
+def _kernel_runtime(container):
+    init = container.kernel.processes[0] if container.kernel.processes else None
+    if container.sandbox:
+        return "the kernel shows a gVisor sandbox (pid %d `%s`)" % (init.pid, init.command[:80])
+    if init is not None:
+        return "the kernel shows its init on the host kernel (pid %d `%s`)" % (init.pid, init.command[:80])
+    return None
+
+
+def _runtime_disagrees(container, ctx, engine):
+    """The engine's runtime and the kernel's view must agree: a runtime named
+    runsc whose binary is runc (or a wrapper that is not runsc) runs nothing
+    in a sandbox."""
+    path = _runtime_path(container, ctx, engine)
+    named = "runtime %s%s" % (container.runtime or "(unnamed)", " (%s)" % path if path else "")
+    engine_says = _names_gvisor(container.runtime, path)
+    seen = _kernel_runtime(container)
+    if seen is None:
+        return "%s, but its processes could not be read from /proc" % named if engine_says else None
+    if engine_says and not container.sandbox:
+        return "%s, but %s: it is not sandboxed" % (named, seen)
+    if container.sandbox and not engine_says:
+        return "%s, but %s" % (named, seen)
+    return None
+
+
+def _sandbox_rule(ctx, engine):
+    rule = ctx.sandbox_required
+    return None if rule else "the policy requires the sandbox for no container (sandbox_required)"
+
+
+def _sandbox_missing(container, ctx, engine):
+    why = ctx.sandbox_required.selects(container.name, container.labels)
+    if why is None:
+        return None
+    if container.sandbox:
+        return None
+    return "selected by the policy's sandbox_required (%s), but runs without the gVisor sandbox (runtime %s%s)" % (
+        why, container.runtime or "unknown", "; its processes could not be read" if not container.kernel.processes
+        else "")
+
+
+def _kernel_sandbox_missing(kernel, ctx):
+    found = kernel.found
+    why = ctx.sandbox_required.selects(found.id) if found is not None else None
+    if why is None or kernel.sandbox:
+        return None
+    return "selected by the policy's sandbox_required (%s), but runs without the gVisor sandbox" % why
+
+
+declare_container_controls(LAYER, (
+    ContainerControl(suffix="containers-runtime", predicate=_runtime_disagrees,
+                     title="Each running container's runtime is what the kernel shows (a gVisor runtime runs "
+                           "a gVisor sandbox)",
+                     rationale="A runtime registered as runsc whose binary is runc, or a wrapper that drops the "
+                               "sandbox, gives the container the host kernel while the engine reports a sandbox.",
+                     fix="register the real runsc binary for the runtime (vm_isolation role) and recreate the "
+                         "container"),
+    ContainerControl(suffix="containers-sandbox-required", predicate=_sandbox_missing, applies=_sandbox_rule,
+                     title="Containers the policy selects (sandbox_required) run in the gVisor sandbox",
+                     rationale="Untrusted workloads named by the policy must get a kernel of their own; the "
+                               "kernel's view, not the engine's flags, shows that they do.",
+                     fix="recreate the container with --runtime runsc"),
+))
+declare_kernel_container_controls(LAYER, (
+    KernelContainerControl(suffix="containers-sandbox-required", predicate=_kernel_sandbox_missing,
+                           applies=_sandbox_rule,
+                           title="Containers no running engine reported that the policy selects by id "
+                                 "(sandbox_required names) run in the gVisor sandbox",
+                           rationale="A container started with ctr or by another user's engine is selected by "
+                                     "its id; its labels are not readable from the kernel.",
+                           fix="run the container under runsc (ctr run --runc-binary with a runsc wrapper)"),
+))

@@ -6,17 +6,17 @@
 Only asked when the audited root is `/`, and without engine CLI start-ups
 where possible: dockerd is asked over its own API socket (docker_api: one
 request for /info, one for the container list, the inspects in parallel),
-Podman with one `podman container inspect` (podman_containers). Then the
-kernel's own view of each container's init process is read from /proc
-(status, mounts, SELinux label, the processes of its cgroup), because that
-is what really confines it.
+Podman with one `podman container inspect` (podman_containers). Each
+container the engine reports is then matched (by id, else by its init pid) to
+the audit's one read of /proc (kernel_containers): its processes' status,
+mounts, LSM labels and namespaces, because that is what really confines it.
 """
 
 from __future__ import annotations
 
 import posixpath
 
-from . import podman_containers
+from . import kernel_containers, podman_containers
 from ..readers.hostfs import ConfigError
 
 INSPECT_THREADS = 8
@@ -104,12 +104,17 @@ class Container:
         self.networks = sorted(name for name, network in networks.items()
                                if isinstance(network, dict) and network.get("NetworkID")) \
             if isinstance(networks, dict) else []
-        kernel = kernel or KernelView({}, {}, None, [])
+        # the OCI runtime's name: Podman's OCIRuntime (its HostConfig.Runtime is always "oci"), Docker's HostConfig
+        self.runtime = str(raw.get("OCIRuntime") or host_config.get("Runtime") or "")
+        self.labels = config.get("Labels") if isinstance(config.get("Labels"), dict) else {}
+        kernel = kernel or NO_KERNEL_VIEW
+        self.kernel = kernel
         self.proc_status = kernel.status     # {field: value} of the init process, or {}
-        self.mounts = kernel.mounts          # {mount point: options} in its mount namespace, or {}
-        self.process_label = kernel.label    # SELinux label of the init process, or None
-        self.process_names = kernel.names    # comm of every process in its cgroup (init first)
+        self.mounts = kernel.mounts          # {mount point: per-mount options} in its mount namespace, or {}
+        self.process_label = kernel.label    # attr/current of the init process (SELinux), or None
+        self.process_names = kernel.names    # comm of every process of the container (init first)
         self.shared_namespaces = kernel.shared_namespaces
+        self.sandbox = kernel.sandbox        # "gVisor" when the kernel shows a runsc sandbox
 
     def label(self):
         return "%s (%s)" % (self.name, self.id)
@@ -137,126 +142,72 @@ def _published_ports(raw):
 
 
 class KernelView:
-    """/proc's view of a container's init process."""
+    """/proc's view of a container's processes (init first), taken from the
+    audit's one read of /proc (kernel_containers)."""
 
-    def __init__(self, status, mounts, label, names, shared_namespaces=None):
+    def __init__(self, status, mounts, label, names, shared_namespaces=None, apparmor=None, sandbox=None,
+                 processes=(), uid_map=None, found=None):
         self.status = status
         self.mounts = mounts
-        self.label = label
+        self.label = label            # attr/current of the init, stripped (the SELinux context)
         self.names = names
         # {kind: (namespace, reference process)} for each of pid/net/ipc/uts the
         # process shares with the host (None: could not be compared)
         self.shared_namespaces = shared_namespaces
+        self.apparmor = apparmor      # (label, mode) from attr/apparmor/current, or None
+        self.sandbox = sandbox        # kernel_containers.GVISOR when the init is a gVisor sandbox
+        self.processes = list(processes)  # processes.Process of the container, init first
+        self.uid_map = uid_map        # the init's user namespace uid_map as the host reads it
+        self.found = found            # the kernel_containers.KernelContainer, or None
 
 
-def _read_proc(host, pid, name):
-    try:
-        return host.read_text("/proc/%d/%s" % (pid, name))
-    except ConfigError:  # the process may have exited between inspect and read
-        return None
+NO_KERNEL_VIEW = KernelView({}, {}, None, [])
 
 
-def _proc_status(text):
-    fields = {}
-    for line in (text or "").splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            fields[key] = value.strip()
-    return fields
-
-
-def _proc_mounts(text):
-    """{mount point: [options]} as the container's init process sees them."""
-    mounts = {}
-    for line in (text or "").splitlines():
-        fields = line.split()
-        if len(fields) >= 4:
-            mounts[fields[1]] = fields[3].split(",")
-    return mounts
-
-
-def _cgroup_procs_paths(cgroup_text):
-    """Where the kernel lists the processes of the init process's cgroup:
-    the v2 (unified) hierarchy, or the v1 pids/memory hierarchy."""
-    paths = []
-    for line in (cgroup_text or "").splitlines():
-        hierarchy, dummy, rest = line.partition(":")
-        controllers, dummy, path = rest.partition(":")
-        if not path.startswith("/"):
-            continue
-        if hierarchy == "0" and controllers == "":
-            paths += ["/sys/fs/cgroup%s/cgroup.procs" % path,
-                      "/sys/fs/cgroup/unified%s/cgroup.procs" % path]
-        for name in ("pids", "memory"):
-            if name in controllers.split(","):
-                paths.append("/sys/fs/cgroup/%s%s/cgroup.procs" % (controllers, path))
-    return paths
-
-
-def _process_names(host, pid):
-    """comm of every process in the init process's cgroup, init first."""
-    init = (_read_proc(host, pid, "comm") or "").strip()
-    names = [init] if init else []
-    for path in _cgroup_procs_paths(_read_proc(host, pid, "cgroup")):
-        try:
-            text = host.read_text(path)
-        except ConfigError:
-            continue
-        if text is None:
-            continue
-        for other in text.split():
-            if other.isdigit() and int(other) != pid:
-                name = (_read_proc(host, int(other), "comm") or "").strip()
-                if name:
-                    names.append(name)
-        break
-    return names
-
-
-NAMESPACE_KINDS = ("pid", "net", "ipc", "uts")
-
-
-def host_namespaces(host):
-    """({kind: namespace} of the host, whose they are): PID 1's, or this
-    process's where PID 1's cannot be read (the audit of / runs on the host)."""
-    for reference in ("1", "self"):
-        found = {kind: host.read_link("/proc/%s/ns/%s" % (reference, kind)) for kind in NAMESPACE_KINDS}
-        if all(found.values()):
-            return found, "PID 1" if reference == "1" else "the auditing process"
-    return None, None
-
-
-def _shared_namespaces(host, pid, reference):
-    namespaces, whose = reference
-    if not namespaces:
-        return None
-    shared = {}
-    for kind in NAMESPACE_KINDS:
-        own = host.read_link("/proc/%d/ns/%s" % (pid, kind))
-        if own is None:
-            return None
-        if own == namespaces[kind]:
-            shared[kind] = (own, whose)
-    return shared
+def kernel_view_of(scan, container, pid=None):
+    """The KernelView of a kernel_containers.KernelContainer, with `pid` (the
+    engine's State.Pid, when it is one of its processes) as the init."""
+    if container is None:
+        return NO_KERNEL_VIEW
+    processes = list(container.processes)
+    chosen = [p for p in processes if p.pid == pid]
+    if chosen and chosen[0] is not processes[0]:
+        processes.remove(chosen[0])
+        processes.insert(0, chosen[0])
+    init = processes[0]
+    label = (init.attr_current or "").strip("\x00\n ") or None
+    return KernelView(init.status, scan.mounts(init), label, [p.name for p in processes if p.name],
+                      container.shared_namespaces(), apparmor=init.apparmor_label(), sandbox=container.sandbox,
+                      processes=processes, uid_map=scan.uid_map(init), found=container)
 
 
 def kernel_view(host, pid, reference=(None, None)):
+    """The KernelView of the container whose init is `pid` (a whole read of
+    /proc: the audit itself reads it once, AuditContext.kernel_containers)."""
     if not pid:
-        return KernelView({}, {}, None, [])
-    label = (_read_proc(host, pid, "attr/current") or "").strip("\x00\n ") or None
-    return KernelView(_proc_status(_read_proc(host, pid, "status")),
-                      _proc_mounts(_read_proc(host, pid, "mounts")),
-                      label, _process_names(host, pid), _shared_namespaces(host, pid, reference))
+        return NO_KERNEL_VIEW
+    scan = kernel_containers.read(posixpath.join(host.root, "proc"))
+    return kernel_view_of(scan, scan.container_of_pid(pid), pid)
 
 
-def _containers(host, documents):
-    reference = host_namespaces(host)
-    return [Container(doc, kernel_view(host, _int((doc.get("State") or {}).get("Pid")), reference))
-            for doc in documents if isinstance(doc, dict)]
+def _containers(host, documents, engine, scan=None):
+    """Container objects for the engine's inspect `documents`, each with the
+    kernel's view of it from `scan` (a kernel_containers.KernelScan; read now when None)."""
+    if scan is None:
+        scan = kernel_containers.read(posixpath.join(host.root, "proc"))
+    found = []
+    for doc in documents:
+        if not isinstance(doc, dict):
+            continue
+        pid = _int((doc.get("State") or {}).get("Pid"))
+        container = scan.find(engine, str(doc.get("Id") or ""), pid)
+        found.append(Container(doc, kernel_view_of(scan, container, pid)))
+    return found
 
 
-def query_docker(host, endpoint, reason=None):
-    """dockerd's /info and running containers over its API `endpoint`."""
+def query_docker(host, endpoint, reason=None, kernel=None):
+    """dockerd's /info and running containers over its API `endpoint`; `kernel()`
+    gives the audit's KernelScan (read once, while dockerd answers)."""
     # imported here: an offline audit needs neither (http.client alone takes
     # half a second to import on a slow host)
     from concurrent.futures import ThreadPoolExecutor
@@ -276,7 +227,7 @@ def query_docker(host, endpoint, reason=None):
         return LiveEngine("docker", reason=str(exc))
     documents = [doc for doc in documents if doc is not None]
     return LiveEngine("docker", info=info if isinstance(info, dict) else {},
-                      containers=_containers(host, documents),
+                      containers=_containers(host, documents, "docker", kernel() if kernel else None),
                       source="dockerd API at %s" % endpoint.describe())
 
 
@@ -291,7 +242,7 @@ def _inspect_running(api, container_id):
         raise
 
 
-def query_podman(host, binary, environ=None):
+def query_podman(host, binary, environ=None, kernel=None):
     """Podman's running containers with one `podman container inspect`."""
     if binary is None:
         return LiveEngine("podman", reason="the podman command is not installed")
@@ -301,7 +252,7 @@ def query_podman(host, binary, environ=None):
         return LiveEngine("podman", reason="podman is not reachable: %s" % exc)
     except ConfigError as exc:
         return LiveEngine("podman", reason="%s: %s" % (exc.path, exc.cause))
-    return LiveEngine("podman", containers=_containers(host, documents),
+    return LiveEngine("podman", containers=_containers(host, documents, "podman", kernel() if kernel else None),
                       source="%s container inspect (one call)" % posixpath.basename(binary))
 
 

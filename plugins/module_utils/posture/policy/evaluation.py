@@ -10,6 +10,8 @@ A policy is a mapping:
   selinux_booleans_allowed: container booleans that may be on; the audit is
             given them (run_audit(allowed_booleans=...)) and
             host-selinux-container-booleans fails only for any other one on
+  sandbox_required: {names: [patterns], labels: [KEY or KEY=VALUE]}: the
+            containers that must run in the gVisor sandbox (sandbox_rule.py)
 A required control fails the verdict when its status is fail or error (an
 unreadable file is never a pass); not_applicable never does.
 """
@@ -24,7 +26,7 @@ from ..controls.selinux import CONTAINER_BOOLEANS
 from ..model import ERROR, FAIL, LAYERS
 from ..reports.render import verdict_counts
 
-POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed")
+POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed", "sandbox_required")
 WAIVER_KEYS = ("control", "justification", "expires")
 
 
@@ -80,8 +82,10 @@ def validate(policy, known_ids, source="policy"):
             raise PolicyError("%s (%s): a second waiver for the same control; keep one" % (where, control_id))
         expires = _date(waiver.get("expires"), "%s (%s): expires" % (where, control_id))
         normalised[control_id] = {"justification": justification.strip(), "expires": expires}
+    from .sandbox_rule import parse as sandbox_rule  # it imports PolicyError from here
     return {"layers": layers, "require": require, "waivers": normalised,
-            "selinux_booleans_allowed": _allowed_booleans(policy, source)}
+            "selinux_booleans_allowed": _allowed_booleans(policy, source),
+            "sandbox_required": sandbox_rule(policy.get("sandbox_required"), source)}
 
 
 def _unknown_keys(mapping, known):
@@ -167,7 +171,9 @@ def apply(report, policy, today=None):
             failures.append(entry)
     report["policy"] = {"layers": policy["layers"], "require": policy["require"],
                         "waived": sorted(policy["waivers"]),
-                        "selinux_booleans_allowed": list(policy.get("selinux_booleans_allowed", []))}
+                        "selinux_booleans_allowed": list(policy.get("selinux_booleans_allowed", [])),
+                        "sandbox_required": policy["sandbox_required"].as_dict() if policy.get("sandbox_required")
+                        else None}
     report["summary"] = summarise(report["controls"], failures)
     return failures
 

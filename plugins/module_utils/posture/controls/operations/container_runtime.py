@@ -4,12 +4,13 @@
 """Layer operations, CIS Docker Benchmark 1.6.0 section 5: swarm mode is off
 (5.1), and per running container, Docker and Podman alike, what confines
 nothing but keeps one container from starving or exposing the host: resource
-limits, published ports, restart policy, health checks, no sshd inside.
+limits, published ports, restart policy, health checks, no sshd inside;
+and every container the kernel shows that no running engine reported.
 All advisory."""
 
 from __future__ import annotations
 
-from ...model import Remediation, judged, not_applicable
+from ...model import ERROR, Outcome, Remediation, judged, not_applicable
 from ...registry import control
 from ..per_container import ContainerControl, declare_container_controls
 
@@ -160,3 +161,33 @@ control(id="docker-swarm-off", layer=LAYER, engine="docker", cis="5.1", required
         rationale="Swarm mode opens management ports and keeps cluster secrets on the host.",
         remediation=Remediation(None, {}, "docker swarm leave (on hosts that are not meant to be swarm nodes)"),
         check=check_swarm, evidence="live")
+
+# Containers no engine reported -----------------------------------------------------------
+
+def check_unreported_containers(ctx):
+    """Every container the kernel shows that no running engine the audit asked
+    reported: a rootless user's engine, containerd driven by ctr or a CRI, a
+    runsc sandbox started by hand, or an engine that did not answer. Advisory:
+    their confinement is judged from the kernel by the host-containers-* controls;
+    this one says they exist and who runs them, with their cgroup and command."""
+    scan = ctx.kernel_containers()
+    if scan is None:
+        return not_applicable(ctx.live("host").reason)
+    unreported, asked = ctx.unreported_containers()
+    asked_text = "engines asked: %s" % (", ".join(asked) or "none running")
+    if unreported:
+        return judged(False, ["%d container(s) no running engine reported (%s):" % (len(unreported), asked_text)]
+                      + [c.describe() for c in unreported])
+    if scan.incomplete:
+        return Outcome(ERROR, ["the kernel view is incomplete: %s" % scan.incomplete])
+    return judged(True, ["the kernel shows %d container(s), every one reported by a running engine (%s)" % (
+        len(scan.containers), asked_text)])
+
+
+control(id="host-unreported-containers", layer=LAYER, engine="host", required=False, evidence="live",
+        title="Every container the kernel shows is one a running engine reports",
+        rationale="A container started by ctr, by a user's rootless engine or by an engine the audit does not ask "
+                  "escapes every engine-side control (privileged, mounts, limits); the kernel's view still finds it.",
+        remediation=Remediation(None, {}, "stop the container, or run it under an engine the audit asks "
+                                          "(root's Docker or Podman)"),
+        check=check_unreported_containers)

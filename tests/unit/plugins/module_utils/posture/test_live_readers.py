@@ -162,18 +162,6 @@ def test_kernel_rules_can_be_listed_here():
     assert isinstance(watches, list) and all(isinstance(path, str) for path, tree in watches)
 
 
-def test_cgroup_paths_for_v1_and_v2():
-    v2 = live._cgroup_procs_paths("0::/system.slice/docker-abc.scope\n")
-    assert v2[0] == "/sys/fs/cgroup/system.slice/docker-abc.scope/cgroup.procs"
-    v1 = live._cgroup_procs_paths("12:pids:/docker/abc\n4:memory:/docker/abc\n0::/\n")
-    assert "/sys/fs/cgroup/pids/docker/abc/cgroup.procs" in v1
-
-
-def test_processes_of_this_test_process_cgroup_are_read():
-    names = live._process_names(HostRoot("/"), os.getpid())
-    assert names and names[0] == open("/proc/self/comm").read().strip()
-
-
 def test_inspect_document_fields(tmp_path):
     with open(os.path.join(os.path.dirname(__file__), "inspect", "docker-20.10-offender.json")) as handle:
         container = live.Container(json.load(handle))
