@@ -14,7 +14,7 @@ STOCKADE_CACHE=${STOCKADE_CACHE:-$STOCKADE_ROOT/.cache}
 
 # Engines for the fast tests, the lab VM's tools, and what ansible needs locally.
 DEBIAN_PACKAGES=(
-    docker.io podman runc crun uidmap busybox-static golang-github-containers-common
+    docker.io podman runc crun uidmap busybox-static golang-github-containers-common runsc
     iptables qemu-system-x86 qemu-utils mmdebstrap fdisk e2fsprogs openssh-client rsync git make chromium
     shellcheck
     grub-common rpm

@@ -68,6 +68,17 @@ def _answers_ping(sock_path):
         return False
 
 
+def terminate(process, timeout=30):
+    """SIGTERM our own child `process` by its pid, SIGKILL after `timeout` seconds."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def stop_dockerd(process, pidfile):
     """SIGTERM the pid that dockerd wrote to its pid file (it stops its
     containerd too), after checking that it is our own child."""

@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS, run
+from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS, run, terminate
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import (
     docker_api, kernel_containers, live,
@@ -155,12 +155,7 @@ def containerd(workdir, probe_tar):
         assert process.poll() is None, open(os.path.join(base, "containerd.log")).read()[-2000:]
         yield [ctr, "-a", sock], rootfs
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+        terminate(process)
 
 
 def test_ctr_container_is_found_and_reported_as_no_engine_s(containerd):
@@ -217,13 +212,32 @@ def rootless_podman(workdir, probe_tar):
         yield user_podman
     finally:
         user_podman("rm", "-f", "-t", "0", "-a", check=False)
-        pause = os.path.join(runtime_dir, "libpod", "tmp", "pause.pid")
-        if os.path.exists(pause):  # the user namespace's holder: ours, by its pid file
-            with open(pause) as handle:
-                pid = int(handle.read().strip() or 0)
-            if pid and os.stat("/proc/%d" % pid).st_uid == ROOTLESS_UID:
-                os.kill(pid, signal.SIGKILL)
+        _stop_processes_of(ROOTLESS_UID)
         run(["rm", "-rf", home, runtime_dir], check=False)
+
+
+def _pids_of(uid):
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            if name.isdigit() and os.stat("/proc/" + name).st_uid == uid:
+                found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
+def _stop_processes_of(uid):
+    """Stop, by pid, what this test's uid left running (Podman's pause process
+    and any conmon): uid ROOTLESS_UID is this test's alone. Their mount
+    namespace holds copies of the session's mounts: until they are gone,
+    the scratch directory cannot be removed (EBUSY)."""
+    for pid in _pids_of(uid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _wait_for(lambda: not _pids_of(uid), "the processes of uid %d to exit" % uid)
 
 
 def test_rootless_podman_container_is_found_by_its_conmon(rootless_podman):

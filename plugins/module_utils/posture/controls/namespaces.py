@@ -155,9 +155,10 @@ NAMESPACE_WORDS = {"pid": "PID", "net": "network", "ipc": "IPC", "uts": "UTS"}
 def _kernel_host_namespaces(kernel, ctx):
     if kernel.shared_namespaces is None:
         return "its namespaces could not be compared with PID 1's"
-    shared = ["%s (%s)" % (NAMESPACE_WORDS[kind], link) for kind, (link, whose) in sorted(kernel.shared_namespaces.items())]
-    return "shares the host %s namespace%s with PID 1" % (", ".join(shared), "s" if len(shared) > 1 else "") \
-        if shared else None
+    found = sorted(kernel.shared_namespaces.items())
+    shared = ["%s (%s)" % (NAMESPACE_WORDS[kind], link) for kind, (link, whose) in found]
+    return "shares the host %s namespace%s with %s" % (", ".join(shared), "s" if len(shared) > 1 else "",
+                                                       found[0][1][1]) if shared else None
 
 
 declare_kernel_container_controls(LAYER, (

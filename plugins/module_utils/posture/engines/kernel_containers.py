@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 
 from . import cgroup_paths
-from .processes import ProcTable, ProcUnreadable, proc_mount_options
+from .processes import ProcTable, ProcUnreadable, link_at, proc_mount_options
 
 RUNTIME_HELPERS = ("runc", "crun", "runsc", "conmon", "containerd-shim", "exe")
 SANDBOX_NAMESPACES_OWN = ("pid", "ipc", "uts")  # gVisor's sentry implements these itself
@@ -113,7 +113,7 @@ class KernelContainer:
         self.processes = []             # processes.Process, init first
         self.found_by = []
         self.sandbox = None             # GVISOR, or None
-        self.host_namespaces = None     # {kind: link} of the host, for shared_namespaces()
+        self.host_namespaces = ({}, None)  # ({kind: link} of the host, whose), for shared_namespaces()
 
     @property
     def init(self):
@@ -152,14 +152,15 @@ class KernelContainer:
         shares with the host; None when it cannot be compared. A gVisor
         sandbox's pid, ipc and uts namespaces are the sentry's, not the host's."""
         init = self.init
-        if init is None or not self.host_namespaces or not all(k in init.namespaces for k in NAMESPACE_KINDS):
+        reference, whose = self.host_namespaces
+        if init is None or not reference or not all(k in init.namespaces for k in NAMESPACE_KINDS):
             return None
         shared = {}
         for kind in NAMESPACE_KINDS:
             if self.sandbox and kind in SANDBOX_NAMESPACES_OWN:
                 continue
-            if init.namespaces[kind] == self.host_namespaces.get(kind):
-                shared[kind] = (init.namespaces[kind], "PID 1")
+            if init.namespaces[kind] == reference.get(kind):
+                shared[kind] = (init.namespaces[kind], whose)
         return shared
 
 
@@ -174,6 +175,7 @@ class KernelScan:
         self.table = table
         self.containers = containers
         self.incomplete = incomplete    # why processes may be hidden, or None
+        self.views = {}                 # live.kernel_view_of's answers, by container and init
         self._by_pid = {p.pid: c for c in containers for p in c.processes}
 
     def container_of_pid(self, pid):
@@ -204,15 +206,21 @@ def scan(proc_dir, euid=None):
     """A KernelScan of `proc_dir` (the audited root's /proc)."""
     table = ProcTable(proc_dir).scan()
     containers = _containers(table)
-    host = table.processes.get(1)
-    reference = {}
-    if host is not None and table.read_extras(host):
-        reference = host.namespaces
+    reference = _host_namespaces(table)
     for container in containers:
         container.host_namespaces = reference
-        for process in container.processes:
-            table.read_extras(process)
     return KernelScan(table, containers, _incomplete(proc_dir, table, euid))
+
+
+def _host_namespaces(table):
+    """({kind: link} of the host, whose they are): PID 1's, or the auditing
+    process's where PID 1's cannot be read (a sandbox that hides its init)."""
+    host = table.processes.get(1)
+    if host is not None and table.read_details(host, namespaces=True) and all(
+            kind in host.namespaces for kind in NAMESPACE_KINDS):
+        return host.namespaces, "PID 1"
+    own = {kind: link_at(None, os.path.join(table.proc_dir, "self", "ns", kind)) for kind in NAMESPACE_KINDS}
+    return (own, "the auditing process") if all(own.values()) else ({}, None)
 
 
 def _incomplete(proc_dir, table, euid):
@@ -253,10 +261,12 @@ def _containers(table):
         owner_of[process.pid] = box
     children = table.children()
     for process in sorted(processes.values(), key=lambda p: p.pid):
+        if not process.argv:  # monitors are known by their comm first (processes.MONITOR_COMMS)
+            continue
         monitor = monitor_of(process)
         if monitor is None and is_sandbox(process) and not _under_monitor(process, processes):
             monitor = Monitor(process, "runsc", _sandbox_id(process))
-        if monitor is None or not monitor.id:
+        if monitor is None or not monitor.id or not table.read_details(process):  # its uid: the owner
             continue
         descendants = _descendants(monitor.process.pid, children, processes)
         if monitor.engine == "runsc":  # `runsc run/do`: the sandbox and its gofer, a sibling
@@ -272,9 +282,19 @@ def _containers(table):
                 owner_of[member.pid] = box
     for pid, box in sorted(owner_of.items()):
         box.processes.append(processes[pid])
-    result = [box for box in found.values() if box.processes]
-    for box in result:
+    result = []
+    for box in found.values():
+        if not box.processes:
+            continue
         _order(box, processes)
+        # the details of each process, the namespaces of the init; a process gone
+        # meanwhile (or its pid reused) is not judged
+        box.processes = [p for p in box.processes if table.read_details(p, namespaces=p is box.processes[0])]
+        if box.processes:
+            _order(box, processes)
+            table.read_details(box.init, namespaces=True)
+            result.append(box)
+    for box in result:
         path = cgroup_paths.container_path(box.init.cgroups)
         if box.cgroup is None and box.namespace and cgroup_paths.is_namespace_path(path, box.namespace, box.id):
             box.cgroup = path  # ctr run in a namespace of its own: /<namespace>/<id>

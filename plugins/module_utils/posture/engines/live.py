@@ -169,6 +169,13 @@ def kernel_view_of(scan, container, pid=None):
     engine's State.Pid, when it is one of its processes) as the init."""
     if container is None:
         return NO_KERNEL_VIEW
+    key = (container.key, pid)
+    if key not in scan.views:
+        scan.views[key] = _kernel_view(scan, container, pid)
+    return scan.views[key]
+
+
+def _kernel_view(scan, container, pid):
     processes = list(container.processes)
     chosen = [p for p in processes if p.pid == pid]
     if chosen and chosen[0] is not processes[0]:

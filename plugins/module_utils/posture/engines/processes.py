@@ -4,21 +4,24 @@
 """Every process of the audited host, read from /proc once per audit.
 
 The consumer mirrored is the kernel's procfs (Documentation/filesystems/proc.rst,
-fs/proc/array.c, fs/proc/base.c; Linux 6.1 and 6.12, and 6.18 on this machine):
-  - `status` key:value lines (Name, State, PPid, Uid, NSpid, Seccomp,
-    Seccomp_filters since 5.9, NoNewPrivs, CapEff, CapBnd, Kthread since 6.?),
-  - `stat` (field 9 flags: PF_KTHREAD, field 22 starttime), parsed after the
-    last ')' because comm may hold spaces and parentheses,
+fs/proc/array.c, fs/proc/base.c; Linux 6.1 and 6.12, and 6.18 on this machine).
+A first pass reads, for every process,
+  - `stat`: comm, state, ppid, flags (field 9: PF_KTHREAD, so kernel threads are
+    skipped on every kernel, with or without status's `Kthread:`), starttime
+    (field 22); parsed after the last ')' because comm may hold spaces and ')',
   - `cgroup` (`ID:controllers:path`; v2 is `0::path`),
-  - `cmdline` (NUL-separated argv; empty for kernel threads and zombies),
-  - and, only for processes that belong to a container: `attr/current`,
-    `attr/apparmor/current`, `ns/*` links, `uid_map` (once per user namespace)
-    and `mountinfo` (once per mount namespace).
+  - `cmdline` (NUL-separated argv) only of the would-be monitors and runtimes,
+    known by their comm (MONITOR_COMMS).
+Then, only for the processes of a container and their monitors, the details:
+`status` (Uid, Seccomp, Seccomp_filters since 5.9, NoNewPrivs, CapEff, CapBnd,
+NSpid), `cmdline`, `attr/current`, `attr/apparmor/current`, the `ns/*` links, and
+per namespace `uid_map` and `mountinfo`. A host has thousands of processes and
+few containers: the first pass costs two small reads per process.
 
 Every file is opened relative to a descriptor of `/proc/<pid>` held while that
 process is read, so a pid reused by a new process is never mixed with the old
-one (proc.rst 1.1); a later, second look (the container processes' extras)
-compares `stat`'s starttime first. A process that exits meanwhile gives ENOENT
+one (proc.rst 1.1); the second look (the details) compares `stat`'s starttime
+with the first before it reads anything else. A process that exits meanwhile gives ENOENT
 or ESRCH: it is dropped, not an error. Nothing here forks. Files are read only
 when they are regular and at most MAX_PROC_BYTES long (a fixture tree could hold
 a FIFO where /proc never does)."""
@@ -35,8 +38,8 @@ PF_KTHREAD = 0x00200000
 # A process that went away while it was read (ESRCH: the file was open when it exited).
 GONE = (errno.ENOENT, errno.ESRCH)
 STATUS_FIELDS = ("Name", "State", "PPid", "Uid", "NSpid", "Seccomp", "Seccomp_filters", "NoNewPrivs",
-                 "CapEff", "CapBnd", "CapPrm", "Kthread")
-NAMESPACE_KINDS = ("pid", "net", "ipc", "uts", "mnt", "user", "cgroup")
+                 "CapEff", "CapBnd", "CapPrm")
+NAMESPACE_KINDS = ("pid", "net", "ipc", "uts", "mnt", "user")
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -54,14 +57,15 @@ class ProcUnreadable(Exception):
         self.cause = cause
 
 
-def read_at(dir_fd, name, where, limit=MAX_PROC_BYTES):
+def read_at(dir_fd, name, where, limit=MAX_PROC_BYTES, optional=False):
     """Bytes of the regular file `name` under `dir_fd`; ProcGone when the process
     went away, ProcUnreadable otherwise; None when the file does not exist but
-    the process does (an optional file such as attr/apparmor/current)."""
+    the process does, or when an `optional` file (attr/apparmor/current where
+    AppArmor is not built in) does not exist."""
     try:
         fd = os.open(name, _OPEN_FLAGS, dir_fd=dir_fd)
     except OSError as exc:
-        if exc.errno == errno.ENOENT and _alive(dir_fd):
+        if exc.errno == errno.ENOENT and (optional or _alive(dir_fd)):
             return None
         if exc.errno in GONE:
             raise ProcGone(where)
@@ -88,7 +92,8 @@ def read_at(dir_fd, name, where, limit=MAX_PROC_BYTES):
 
 
 def link_at(dir_fd, name):
-    """The target of the symlink `name` under `dir_fd`, or None (gone, denied, missing)."""
+    """The target of the symlink `name` under `dir_fd` (a path when dir_fd is None),
+    or None (gone, denied, missing)."""
     try:
         return os.readlink(name, dir_fd=dir_fd)
     except OSError:
@@ -115,18 +120,6 @@ def parse_status(text):
     """{field: value} of the status lines the audit uses (one regular
     expression over the text: a host has thousands of processes)."""
     return dict(_STATUS_LINE.findall(text or ""))
-
-
-def parse_stat(text):
-    """(flags, starttime) from /proc/PID/stat, or (None, None) when it is malformed."""
-    head, sep, rest = (text or "").rpartition(")")
-    fields = rest.split()
-    if not sep or len(fields) < 20:
-        return None, None
-    try:  # after ')': state(3) ppid(4) ... flags(9) ... starttime(22), so index field-3
-        return int(fields[6]), int(fields[19])
-    except ValueError:
-        return None, None
 
 
 def parse_cgroup(text):
@@ -220,29 +213,71 @@ def selinux_label(attr_current):
     return attr_current.strip("\x00\n ") or None
 
 
+def parse_stat_fields(text):
+    """(comm, state, ppid, flags, starttime) from /proc/PID/stat, or None when it is
+    malformed; comm is what lies between the first '(' and the last ')' (it may
+    hold spaces and parentheses)."""
+    head, sep, rest = (text or "").rpartition(")")
+    name = head.partition("(")[2]
+    fields = rest.split()
+    if not sep or len(fields) < 20:
+        return None
+    try:  # after ')': state(3) ppid(4) ... flags(9) ... starttime(22), so index field-3
+        return name, fields[0], int(fields[1]), int(fields[6]), int(fields[19])
+    except ValueError:
+        return None
+
+
+def parse_stat(text):
+    """(flags, starttime) from /proc/PID/stat, or (None, None) when it is malformed."""
+    fields = parse_stat_fields(text)
+    return (fields[3], fields[4]) if fields else (None, None)
+
+
+# A process whose command line the first pass reads: the monitors (containerd's
+# shims, conmon), runsc's processes (comm `exe`, or runsc) and the runtimes'
+# short-lived processes (runc, crun, `runc:[2:INIT]`), known by their comm.
+MONITOR_COMMS = ("containerd-shim", "conmon", "exe", "runsc", "runc", "crun")
+
+
 class Process:
-    """What one pass over /proc/<pid> found."""
+    """What the reads of /proc/<pid> found: the first pass (stat, cgroup, and the
+    command line of monitors and cgroup-named container processes), then, for the
+    processes of a container and their monitors, the details (status, cmdline,
+    attr/*, ns/*)."""
 
-    __slots__ = ("pid", "ppid", "name", "state", "uid", "argv", "status", "cgroups", "starttime",
-                 "kernel_thread", "attr_current", "apparmor_current", "namespaces", "errors", "extras_read")
+    __slots__ = ("pid", "ppid", "name", "state", "uid", "argv", "status", "cgroups", "starttime", "program",
+                 "kernel_thread", "attr_current", "apparmor_current", "namespaces", "errors", "details_read")
 
-    def __init__(self, pid, status, argv, cgroups, flags, starttime):
+    def __init__(self, pid, name, state, ppid, flags, starttime, cgroups=None, argv=None):
         self.pid = pid
-        self.status = status
-        self.name = status.get("Name", "")
-        self.state = status.get("State", "")[:1]
-        self.ppid = _int(status.get("PPid"))
-        self.uid = _int((status.get("Uid") or "").split("\t")[0].split(" ")[0])
-        self.argv = argv
-        self.cgroups = cgroups
+        self.name = name
+        self.state = state
+        self.ppid = ppid
         self.starttime = starttime
-        self.kernel_thread = status.get("Kthread") == "1" or bool(flags is not None and flags & PF_KTHREAD) or (
-            "Kthread" not in status and flags is None and not argv and (pid == 2 or self.ppid == 2))
+        self.kernel_thread = bool(flags & PF_KTHREAD)
+        self.cgroups = cgroups or {}
+        self.argv = None
+        self.program = ""
+        self.set_argv(argv)
+        self.status = {}             # status fields, once the details are read
+        self.uid = None              # real uid (status Uid), once the details are read
         self.attr_current = None     # text of attr/current, or None
         self.apparmor_current = None  # text of attr/apparmor/current, or None when absent
         self.namespaces = {}         # {kind: 'mnt:[4026531840]'}
         self.errors = []             # files that exist and could not be read
-        self.extras_read = False
+        self.details_read = False
+
+    def set_argv(self, argv):
+        self.argv = argv
+        # runsc's processes rename argv[0]: runsc-sandbox, runsc-gofer
+        self.program = os.path.basename(argv[0]) if argv else ""
+
+    def set_status(self, status):
+        self.status = status
+        self.uid = _int((status.get("Uid") or "").split("\t")[0].split(" ")[0])
+        if status.get("Name"):
+            self.name = status["Name"]
 
     @property
     def zombie(self):
@@ -252,11 +287,6 @@ class Process:
     def command(self):
         """The command line as text (comm in brackets when there is none, as ps prints it)."""
         return " ".join(self.argv) if self.argv else "[%s]" % self.name
-
-    @property
-    def program(self):
-        """The basename of argv[0] (runsc's processes rename it: runsc-sandbox, runsc-gofer)."""
-        return os.path.basename(self.argv[0]) if self.argv else ""
 
     def selinux_label(self):
         return selinux_label(self.attr_current)
@@ -273,15 +303,17 @@ def _int(value):
 
 
 class ProcTable:
-    """Every process of one /proc, read in one pass; the extras of chosen
-    processes and the per-namespace files on demand, each once."""
+    """Every process of one /proc: a first pass over all of them (stat, cgroup),
+    the details of chosen ones on demand, and the per-namespace files once each."""
 
-    def __init__(self, proc_dir):
+    def __init__(self, proc_dir, wanted_argv=None):
         self.proc_dir = proc_dir
         self.processes = {}
         self.unreadable = []   # (pid, why) of processes whose basic files could not be read
         self._uid_maps = {}
         self._mounts = {}
+        # wanted_argv(cgroups) -> whether the first pass reads the command line too
+        self._wanted_argv = wanted_argv or (lambda cgroups: False)
 
     def scan(self):
         try:
@@ -297,7 +329,7 @@ class ProcTable:
                 except ProcUnreadable as exc:
                     self.unreadable.append((int(name), "%s: %s" % (exc.path, exc.cause)))
                     continue
-                if process is not None and not process.kernel_thread:
+                if not process.kernel_thread:
                     self.processes[process.pid] = process
         return self
 
@@ -313,46 +345,62 @@ class ProcTable:
     def _read(self, pid):
         dir_fd, where = self._open(pid)
         try:
-            status_text = _text(read_at(dir_fd, "status", where))
-            if status_text is None:
-                raise ProcGone(where)
-            flags, starttime = parse_stat(_text(read_at(dir_fd, "stat", where)))
-            status = parse_status(status_text)
-            cgroups = parse_cgroup(_text(read_at(dir_fd, "cgroup", where)))
-            argv = parse_cmdline(read_at(dir_fd, "cmdline", where))
+            fields = parse_stat_fields(_text(read_at(dir_fd, "stat", where)))
+            if fields is None:
+                raise ProcUnreadable(where + "/stat", "not in the kernel's format")
+            process = Process(pid, *fields)
+            if process.kernel_thread:
+                return process
+            process.cgroups = parse_cgroup(_text(read_at(dir_fd, "cgroup", where)))
+            if process.name.startswith(MONITOR_COMMS) or self._wanted_argv(process.cgroups):
+                process.set_argv(parse_cmdline(read_at(dir_fd, "cmdline", where)))
         finally:
             os.close(dir_fd)
-        return Process(pid, status, argv, cgroups, flags, starttime)
+        return process
 
-    def read_extras(self, process):
-        """attr/current, attr/apparmor/current and the namespace links of
-        `process`, if it is still the process first read; False when it is gone."""
-        if process.extras_read:
+    def read_details(self, process, namespaces=False):
+        """status, cmdline, attr/current, attr/apparmor/current (and with
+        `namespaces` the ns/* links) of `process`, if it is still the process
+        first read (same stat starttime: a reused pid is another process);
+        False when it is gone."""
+        if process.details_read and (process.namespaces or not namespaces):
             return True
         try:
             dir_fd, where = self._open(process.pid)
         except (ProcGone, ProcUnreadable):
             return False
         try:
-            flags, starttime = parse_stat(_text(read_at(dir_fd, "stat", where)))
-            if starttime != process.starttime:
+            fields = parse_stat_fields(_text(read_at(dir_fd, "stat", where)))
+            if fields is None or fields[4] != process.starttime:
                 return False  # the pid names another process now
-            for kind in NAMESPACE_KINDS:
-                target = link_at(dir_fd, "ns/" + kind)
-                if target:
-                    process.namespaces[kind] = target
-            for name, attribute in (("attr/current", "attr_current"), ("attr/apparmor/current", "apparmor_current")):
-                try:
-                    setattr(process, attribute, _text(read_at(dir_fd, name, where)))
-                except ProcUnreadable as exc:
-                    if "Invalid argument" not in exc.cause:  # EINVAL: no LSM answers this file
-                        process.errors.append("%s: %s" % (exc.path, exc.cause))
+            if namespaces:
+                for kind in NAMESPACE_KINDS:
+                    target = link_at(dir_fd, "ns/" + kind)
+                    if target:
+                        process.namespaces[kind] = target
+            if not process.details_read:
+                self._read_status_and_labels(process, dir_fd, where)
         except ProcGone:
             return False
         finally:
             os.close(dir_fd)
-        process.extras_read = True
+        process.details_read = True
         return True
+
+    @staticmethod
+    def _read_status_and_labels(process, dir_fd, where):
+        status = _text(read_at(dir_fd, "status", where))
+        if status is None:
+            raise ProcGone(where)
+        process.set_status(parse_status(status))
+        if process.argv is None:
+            process.set_argv(parse_cmdline(read_at(dir_fd, "cmdline", where)))
+        for name, attribute in (("attr/current", "attr_current"), ("attr/apparmor/current", "apparmor_current")):
+            try:
+                setattr(process, attribute, _text(read_at(dir_fd, name, where, optional=True)))
+            except ProcUnreadable as exc:
+                if "Invalid argument" not in exc.cause:  # EINVAL: no LSM answers this file
+                    process.errors.append("%s: %s" % (exc.path, exc.cause))
 
     def _per_namespace(self, cache, kind, process, name, parse):
         key = process.namespaces.get(kind) or ("pid", process.pid)

@@ -84,6 +84,11 @@ class ProcTree:
             "cmdline": "".join(arg + "\0" for arg in argv),
             "uid_map": uid_map,
             "mountinfo": mountinfo,
+            # /proc/PID/mounts, as the audit before the kernel view read it (bench/kernel_view_speed.py)
+            "mounts": "".join("%s %s %s\n" % (line.split(" - ")[1].split(" ")[1], line.split(" ")[4],
+                                              " ".join([line.split(" - ")[1].split(" ")[0],
+                                                        line.split(" ")[5], "0 0"]))
+                              for line in mountinfo.splitlines() if " - " in line),
         }
         if attr_current is not None:
             contents["attr/current"] = attr_current

@@ -274,7 +274,7 @@ def test_esrch_while_reading_drops_the_process(tree, monkeypatch):
     real_read = os.read
 
     def read(fd, size):
-        if os.readlink("/proc/self/fd/%d" % fd).endswith("/101/cmdline"):
+        if os.readlink("/proc/self/fd/%d" % fd).endswith("/101/stat"):
             raise OSError(errno.ESRCH, "No such process")
         return real_read(fd, size)
     monkeypatch.setattr(processes.os, "read", read)
@@ -296,7 +296,8 @@ def test_pid_reuse_between_the_scan_and_the_second_look(tree):
     table = processes.ProcTable(tree.proc).scan()
     first = table.processes[101]
     tree.container_init(101, 1, "0::/\n", starttime=999999)  # the pid now names another process
-    assert table.read_extras(first) is False and first.namespaces == {}
+    assert table.read_details(first) is False and first.namespaces == {} and first.status == {}
+    assert scan(tree).containers == []  # a fresh read: the new process at that pid is no container's
 
 
 def test_hidepid_for_a_non_root_audit_is_incomplete(tmp_path):
@@ -324,4 +325,19 @@ def test_this_machine_proc_is_read_without_error():
     found = kernel_containers.read("/proc")
     assert os.getpid() in found.table.processes
     me = found.table.processes[os.getpid()]
-    assert me.argv and me.status["Name"] == open("/proc/self/comm").read().strip()[:15]
+    assert me.name == open("/proc/self/comm").read().strip()[:15] and me.argv is None
+    assert found.table.read_details(me, namespaces=True) and me.argv[0].endswith(("python", "python3")) or "python" in me.argv[0]
+    assert me.uid == os.getuid() and me.status["Seccomp"] in ("0", "2") and "mnt" in me.namespaces
+
+
+def test_the_auditing_process_stands_in_for_an_unreadable_pid_1(tree):
+    """Where PID 1's ns links are denied (this machine's sandbox), the old audit
+    compared with the auditing process's own namespaces; so does the kernel view."""
+    from proctree import HOST_NS
+    os.unlink(os.path.join(tree.proc, "1", "ns", "net"))
+    os.makedirs(os.path.join(tree.proc, "self", "ns"))
+    for kind, inode in HOST_NS.items():
+        os.symlink("%s:[%d]" % (kind, inode), os.path.join(tree.proc, "self", "ns", kind))
+    tree.shim(100, "moby", A)
+    tree.container_init(101, 100, "0::/system.slice/docker-%s.scope\n" % A, new_ns=("mnt", "pid", "uts", "net"))
+    assert only(scan(tree)).shared_namespaces() == {"ipc": ("ipc:[%d]" % HOST_NS["ipc"], "the auditing process")}
