@@ -80,7 +80,7 @@ def _cli_query(host, name):
         raw = json.loads(run([binary, "inspect", "--type", "container"] + ids)) if ids else []
     except (RuntimeError, OSError, ValueError) as exc:
         return live.LiveEngine(name, reason=str(exc))
-    return live.LiveEngine(name, info=info, containers=live._containers(host, raw))
+    return live.LiveEngine(name, info=info, containers=live._containers(host, raw, name))
 
 
 def _asked_one_after_the_other(ctx):
