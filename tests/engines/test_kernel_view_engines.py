@@ -16,6 +16,7 @@ Hybrid cgroups and no systemd here: only the cgroupfs paths are real; the
 systemd driver's scopes and rootless Docker are proved by fixtures only
 (test_kernel_containers.py) until the lab runs them."""
 
+import json
 import os
 import shutil
 import signal
@@ -260,3 +261,31 @@ def test_rootless_podman_container_is_found_by_its_conmon(rootless_podman):
     # Podman sets no no_new_privs unless asked: the kernel shows it for this user's container too
     assert any(e.startswith("uid %d's rootless Podman container %s: its init process has NoNewPrivs: 0" % (
         ROOTLESS_UID, container_id[:12])) for e in results["host-containers-no-new-privileges"]["evidence"])
+
+
+def test_root_podman_runsc_container_is_a_sandbox(podman):
+    """Podman names the runtime runsc (OCIRuntime) and conmon runs the real binary:
+    engine and kernel agree; the sandbox is init (State.Pid)."""
+    (runsc,) = _require("runsc")
+    conf = podman.containers_conf("kernel-view-runsc", "")
+    container_id = podman.podman(conf, "--runtime", runsc, "--runtime-flag", "network=none", "run", "-d",
+                                 "--name", "kv-runsc", "--network", "none",
+                                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                                 IMAGE, *SLEEP).stdout.strip()
+    try:
+        box = _by_id(kernel_containers.read("/proc"))[container_id]
+        assert (box.engine, box.sandbox, box.init.program) == ("podman", "gVisor", "runsc-sandbox"), box.describe()
+        assert box.monitor.runtime_path == runsc
+        documents = json.loads(podman.podman(conf, "container", "inspect", "kv-runsc").stdout)
+        assert box.init.pid == documents[0]["State"]["Pid"]
+        view = live.LiveEngine("podman", containers=live._containers(HostRoot("/"), documents, "podman"))
+        assert view.containers[0].runtime.endswith("runsc") and view.containers[0].sandbox == "gVisor"
+        from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import by_id
+        from ansible_collections.stockade.hardening.plugins.module_utils.posture.context import AuditContext
+        ctx = AuditContext("/", live_mode="auto", machine="x86_64")
+        ctx.use_live_view(view)
+        for control_id in ("podman-containers-runtime", "podman-containers-kernel-fs"):
+            outcome = by_id()[control_id].check(ctx)
+            assert outcome.status == "pass", (control_id, outcome.evidence)
+    finally:
+        podman.podman(conf, "rm", "-f", "-t", "0", "kv-runsc", check=False)
