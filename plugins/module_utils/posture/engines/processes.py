@@ -41,7 +41,7 @@ STATUS_FIELDS = ("Name", "State", "PPid", "Uid", "NSpid", "Seccomp", "Seccomp_fi
                  "CapEff", "CapBnd", "CapPrm")
 NAMESPACE_KINDS = ("pid", "net", "ipc", "uts", "mnt", "user")
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class ProcGone(Exception):

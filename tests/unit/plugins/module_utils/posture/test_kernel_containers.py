@@ -341,3 +341,18 @@ def test_the_auditing_process_stands_in_for_an_unreadable_pid_1(tree):
     tree.shim(100, "moby", A)
     tree.container_init(101, 100, "0::/system.slice/docker-%s.scope\n" % A, new_ns=("mnt", "pid", "uts", "net"))
     assert only(scan(tree)).shared_namespaces() == {"ipc": ("ipc:[%d]" % HOST_NS["ipc"], "the auditing process")}
+
+
+def test_a_symlinked_pid_directory_and_a_huge_file_are_refused(tree, tmp_path):
+    """No /proc/<pid> is a symlink and no file of it is 4 MiB: a tree that has
+    them is not read through them, and the view says it is incomplete."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(str(elsewhere), os.path.join(tree.proc, "80"))
+    tree.process(81, 1, "big", ["big"])
+    with open(os.path.join(tree.proc, "81", "cgroup"), "w") as handle:
+        handle.write("0::/" + "x" * (processes.MAX_PROC_BYTES + 1) + "\n")
+    found = scan(tree)
+    assert 80 not in found.table.processes and 81 not in found.table.processes
+    reasons = dict(found.table.unreadable)
+    assert "larger than" in reasons[81] and 80 in reasons
