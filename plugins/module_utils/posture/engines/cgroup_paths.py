@@ -68,6 +68,16 @@ def match_path(path):
     return None
 
 
+# Words every PATTERNS path holds: a cgroup file without any of them names no container.
+MARKERS = ("docker", "libpod", "crio", "cri-containerd", "/default/")
+
+
+def may_name_container(cgroup_text):
+    """False when no line of a /proc/PID/cgroup text can name a container (a cheap
+    test before parsing: a host has thousands of processes and few containers)."""
+    return any(marker in cgroup_text for marker in MARKERS)
+
+
 def match(cgroups):
     """The container the process's cgroups ({hierarchy: path}) name, or None."""
     for hierarchy in HIERARCHIES:

@@ -176,6 +176,11 @@ class KernelScan:
         self.containers = containers
         self.incomplete = incomplete    # why processes may be hidden, or None
         self.views = {}                 # live.kernel_view_of's answers, by container and init
+
+    def labels(self, process):
+        """Read the LSM labels (and the command line) of a container's process
+        other than its init, on demand; False when it is gone."""
+        return self.table.read_labels(process)
         self._by_pid = {p.pid: c for c in containers for p in c.processes}
 
     def container_of_pid(self, pid):
@@ -204,12 +209,20 @@ class KernelScan:
 
 def scan(proc_dir, euid=None):
     """A KernelScan of `proc_dir` (the audited root's /proc)."""
-    table = ProcTable(proc_dir).scan()
-    containers = _containers(table)
-    reference = _host_namespaces(table)
+    table = ProcTable(proc_dir, hold=_may_be_in_a_container).scan()
+    try:
+        containers = _containers(table)
+        reference = _host_namespaces(table)
+    finally:
+        table.release()
     for container in containers:
         container.host_namespaces = reference
     return KernelScan(table, containers, _incomplete(proc_dir, table, euid))
+
+
+def _may_be_in_a_container(process):
+    """Whether the first pass keeps the process's /proc directory open for its details."""
+    return process.pid == 1 or bool(process.argv) or cgroup_paths.may_name_container(process.cgroup_text)
 
 
 def _host_namespaces(table):
@@ -248,6 +261,8 @@ def _containers(table):
 
     owner_of = {}  # pid -> container, by cgroup first
     for process in processes.values():
+        if not cgroup_paths.may_name_container(process.cgroup_text):
+            continue
         match = cgroup_paths.match(process.cgroups)
         if match is None or match.monitor:
             continue

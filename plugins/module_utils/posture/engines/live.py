@@ -182,6 +182,7 @@ def _kernel_view(scan, container, pid):
         processes.remove(chosen[0])
         processes.insert(0, chosen[0])
     init = processes[0]
+    scan.table.read_details(init, namespaces=True)  # the engine's init, if not the one the scan chose
     label = (init.attr_current or "").strip("\x00\n ") or None
     return KernelView(init.status, scan.mounts(init), label, [p.name for p in processes if p.name],
                       container.shared_namespaces(), apparmor=init.apparmor_label(), sandbox=container.sandbox,

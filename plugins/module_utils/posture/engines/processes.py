@@ -76,12 +76,12 @@ def read_at(dir_fd, name, where, limit=MAX_PROC_BYTES, optional=False):
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, 65536)
-            if not chunk:
-                return b"".join(chunks)
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
                 raise ProcUnreadable("%s/%s" % (where, name), "larger than %d bytes" % limit)
+            if len(chunk) < 65536:  # a short read is the end (a procfs seq_file gives all it has, up to the size asked)
+                return b"".join(chunks)
     except OSError as exc:
         if exc.errno in GONE:
             raise ProcGone(where)
@@ -246,17 +246,19 @@ class Process:
     processes of a container and their monitors, the details (status, cmdline,
     attr/*, ns/*)."""
 
-    __slots__ = ("pid", "ppid", "name", "state", "uid", "argv", "status", "cgroups", "starttime", "program",
-                 "kernel_thread", "attr_current", "apparmor_current", "namespaces", "errors", "details_read")
+    __slots__ = ("pid", "ppid", "name", "state", "uid", "argv", "status", "cgroup_text", "_cgroups", "starttime",
+                 "program", "kernel_thread", "attr_current", "apparmor_current", "namespaces", "errors",
+                 "details_read")
 
-    def __init__(self, pid, name, state, ppid, flags, starttime, cgroups=None, argv=None):
+    def __init__(self, pid, name, state, ppid, flags, starttime, argv=None):
         self.pid = pid
         self.name = name
         self.state = state
         self.ppid = ppid
         self.starttime = starttime
         self.kernel_thread = bool(flags & PF_KTHREAD)
-        self.cgroups = cgroups or {}
+        self.cgroup_text = ""        # /proc/PID/cgroup as read (parsed on demand: most processes never need it)
+        self._cgroups = None
         self.argv = None
         self.program = ""
         self.set_argv(argv)
@@ -278,6 +280,13 @@ class Process:
         self.uid = _int((status.get("Uid") or "").split("\t")[0].split(" ")[0])
         if status.get("Name"):
             self.name = status["Name"]
+
+    @property
+    def cgroups(self):
+        """{hierarchy: path} (parse_cgroup)."""
+        if self._cgroups is None:
+            self._cgroups = parse_cgroup(self.cgroup_text)
+        return self._cgroups
 
     @property
     def zombie(self):
@@ -306,14 +315,26 @@ class ProcTable:
     """Every process of one /proc: a first pass over all of them (stat, cgroup),
     the details of chosen ones on demand, and the per-namespace files once each."""
 
-    def __init__(self, proc_dir, wanted_argv=None):
+    # Descriptors of /proc/<pid> kept open between the first pass and the details,
+    # at most this many (the rest are opened again and checked by starttime).
+    MAX_HELD = 256
+
+    def __init__(self, proc_dir, hold=None):
         self.proc_dir = proc_dir
         self.processes = {}
         self.unreadable = []   # (pid, why) of processes whose basic files could not be read
         self._uid_maps = {}
         self._mounts = {}
-        # wanted_argv(cgroups) -> whether the first pass reads the command line too
-        self._wanted_argv = wanted_argv or (lambda cgroups: False)
+        # hold(process) -> whether its /proc/<pid> stays open for the details (a
+        # would-be container process: no second open, and never another process)
+        self._hold = hold or (lambda process: False)
+        self._held = {}
+
+    def release(self):
+        """Close the descriptors held for the details."""
+        for dir_fd in self._held.values():
+            os.close(dir_fd)
+        self._held.clear()
 
     def scan(self):
         try:
@@ -344,6 +365,7 @@ class ProcTable:
 
     def _read(self, pid):
         dir_fd, where = self._open(pid)
+        held = False
         try:
             fields = parse_stat_fields(_text(read_at(dir_fd, "stat", where)))
             if fields is None:
@@ -351,20 +373,60 @@ class ProcTable:
             process = Process(pid, *fields)
             if process.kernel_thread:
                 return process
-            process.cgroups = parse_cgroup(_text(read_at(dir_fd, "cgroup", where)))
-            if process.name.startswith(MONITOR_COMMS) or self._wanted_argv(process.cgroups):
+            process.cgroup_text = _text(read_at(dir_fd, "cgroup", where)) or ""
+            if process.name.startswith(MONITOR_COMMS):
                 process.set_argv(parse_cmdline(read_at(dir_fd, "cmdline", where)))
+            if len(self._held) < self.MAX_HELD and self._hold(process):
+                self._held[pid] = dir_fd
+                held = True
         finally:
-            os.close(dir_fd)
+            if not held:
+                os.close(dir_fd)
         return process
 
     def read_details(self, process, namespaces=False):
-        """status, cmdline, attr/current, attr/apparmor/current (and with
-        `namespaces` the ns/* links) of `process`, if it is still the process
-        first read (same stat starttime: a reused pid is another process);
-        False when it is gone."""
+        """status of `process` (and with `namespaces`, for a container's init,
+        also its cmdline, attr/current, attr/apparmor/current and ns/* links),
+        if it is still the process first read (same stat starttime: a reused pid
+        is another process); False when it is gone. read_labels() gives any
+        other process's labels on demand."""
         if process.details_read and (process.namespaces or not namespaces):
             return True
+        held = self._held.get(process.pid)
+        where = "%s/%d" % (self.proc_dir, process.pid)
+        try:
+            dir_fd = held if held is not None else self._open(process.pid)[0]
+        except (ProcGone, ProcUnreadable):
+            return False
+        try:
+            if held is None:
+                fields = parse_stat_fields(_text(read_at(dir_fd, "stat", where)))
+                if fields is None or fields[4] != process.starttime:
+                    return False  # the pid names another process now
+            if not process.details_read:
+                status = _text(read_at(dir_fd, "status", where))
+                if status is None:
+                    raise ProcGone(where)
+                process.set_status(parse_status(status))
+            if namespaces:
+                for kind in NAMESPACE_KINDS:
+                    target = link_at(dir_fd, "ns/" + kind)
+                    if target:
+                        process.namespaces[kind] = target
+                if process.argv is None:
+                    process.set_argv(parse_cmdline(read_at(dir_fd, "cmdline", where)))
+                self._read_labels(process, dir_fd, where)
+        except ProcGone:
+            return False
+        finally:
+            if held is None:
+                os.close(dir_fd)
+        process.details_read = True
+        return True
+
+    def read_labels(self, process):
+        """attr/current, attr/apparmor/current and the cmdline of any process
+        read before (its init's are read with its details); False when it is gone."""
         try:
             dir_fd, where = self._open(process.pid)
         except (ProcGone, ProcUnreadable):
@@ -372,29 +434,18 @@ class ProcTable:
         try:
             fields = parse_stat_fields(_text(read_at(dir_fd, "stat", where)))
             if fields is None or fields[4] != process.starttime:
-                return False  # the pid names another process now
-            if namespaces:
-                for kind in NAMESPACE_KINDS:
-                    target = link_at(dir_fd, "ns/" + kind)
-                    if target:
-                        process.namespaces[kind] = target
-            if not process.details_read:
-                self._read_status_and_labels(process, dir_fd, where)
+                return False
+            if process.argv is None:
+                process.set_argv(parse_cmdline(read_at(dir_fd, "cmdline", where)))
+            self._read_labels(process, dir_fd, where)
         except ProcGone:
             return False
         finally:
             os.close(dir_fd)
-        process.details_read = True
         return True
 
     @staticmethod
-    def _read_status_and_labels(process, dir_fd, where):
-        status = _text(read_at(dir_fd, "status", where))
-        if status is None:
-            raise ProcGone(where)
-        process.set_status(parse_status(status))
-        if process.argv is None:
-            process.set_argv(parse_cmdline(read_at(dir_fd, "cmdline", where)))
+    def _read_labels(process, dir_fd, where):
         for name, attribute in (("attr/current", "attr_current"), ("attr/apparmor/current", "apparmor_current")):
             try:
                 setattr(process, attribute, _text(read_at(dir_fd, name, where, optional=True)))

@@ -356,3 +356,14 @@ def test_a_symlinked_pid_directory_and_a_huge_file_are_refused(tree, tmp_path):
     assert 80 not in found.table.processes and 81 not in found.table.processes
     reasons = dict(found.table.unreadable)
     assert "larger than" in reasons[81] and 80 in reasons
+
+
+def test_labels_of_a_process_other_than_the_init_on_demand(tree):
+    tree.shim(100, "moby", A)
+    tree.container_init(101, 100, "0::/system.slice/docker-%s.scope\n" % A, apparmor_current="docker-default (enforce)\n")
+    tree.process(102, 101, "sh", ["sh"], cgroup="0::/system.slice/docker-%s.scope\n" % A, seccomp="2", nnp="1",
+                 apparmor_current="unconfined\n")
+    found = scan(tree)
+    other = only(found).processes[1]
+    assert other.status["Seccomp"] == "2" and other.apparmor_label() is None  # not read by the scan
+    assert found.labels(other) and other.apparmor_label() == ("unconfined", None) and other.argv == ["sh"]
