@@ -272,8 +272,10 @@ def test_root_podman_runsc_container_is_a_sandbox(podman):
                                  "--name", "kv-runsc", "--network", "none",
                                  "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
                                  IMAGE, *SLEEP).stdout.strip()
+    pids = []
     try:
         box = _by_id(kernel_containers.read("/proc"))[container_id]
+        pids = [p.pid for p in box.processes] + [box.monitor.process.pid]
         assert (box.engine, box.sandbox, box.init.program) == ("podman", "gVisor", "runsc-sandbox"), box.describe()
         assert box.monitor.runtime_path == runsc
         documents = json.loads(podman.podman(conf, "container", "inspect", "kv-runsc").stdout)
@@ -289,3 +291,5 @@ def test_root_podman_runsc_container_is_a_sandbox(podman):
             assert outcome.status == "pass", (control_id, outcome.evidence)
     finally:
         podman.podman(conf, "rm", "-f", "-t", "0", "kv-runsc", check=False)
+        # the sandbox's mount namespace holds copies of Podman's store mounts until it is gone
+        _wait_for(lambda: not any(os.path.exists("/proc/%d" % pid) for pid in pids), "the sandbox to exit")
