@@ -18,15 +18,17 @@ import re
 import shutil
 import time
 
-from .posture import atomic_files
-from .posture.atomic_files import WriteError  # noqa: F401 (part of this module's API)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture import atomic_files
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.atomic_files import (  # noqa: F401 (API)
+    WriteError,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import hostfs
 
 try:  # inside a module, what is removed shows in the task's warnings
     from ansible.module_utils.common.warnings import warn as _warn
 except ImportError:  # pragma: no cover - outside Ansible
     _warn = None
 
-SELINUX_XATTR = atomic_files.SELINUX_XATTR
 DEFAULT_NEW_FILE_MODE = atomic_files.DEFAULT_NEW_FILE_MODE
 
 
@@ -50,12 +52,15 @@ def parse_mode(value):
 
 
 def read_bytes(path):
-    """The file's content, or None when it does not exist."""
+    """The file's content, or None when it does not exist; read by the audit's
+    rules (hostfs.read_regular: stat first, no FIFO or device, at most
+    hostfs.MAX_FILE_BYTES), so that a backup or base file never hangs a writer."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
+        return hostfs.read_regular(path)
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except ValueError as exc:
+        raise WriteError(path, str(exc))
     except OSError as exc:
         raise WriteError(path, "cannot read: %s" % (exc.strerror or exc))
 
@@ -68,8 +73,8 @@ def backup_name(path, now=None):
 
 
 def make_backup(path):
-    """Copy `path` next to itself with its mode, owner, times and SELinux
-    label; return the backup's path. Never overwrites an earlier backup.
+    """Copy `path` next to itself with its mode, owner, times and extended
+    attributes; return the backup's path. Never overwrites an earlier backup.
 
     The copy is made under a temporary name, flushed to disk, and only then
     linked to the backup's name: a writer killed at any moment leaves either
@@ -84,9 +89,11 @@ def make_backup(path):
     candidate = base
     try:
         os.close(fd)
-        shutil.copy2(path, temporary)  # content, mode, times, xattrs (the SELinux label)
+        shutil.copy2(path, temporary)  # content, mode, times
         status = os.stat(path)
         atomic_files.chown_if_permitted(temporary, status.st_uid, status.st_gid)
+        atomic_files.copy_xattrs(path, temporary)  # after chown, which drops security.capability
+        os.chmod(temporary, status.st_mode & 0o7777)  # chown cleared set-id bits
         atomic_files.fsync_file(temporary)
         counter = 0
         while not _link_new(temporary, candidate):
@@ -116,11 +123,11 @@ def _link_new(source, name):
     return True
 
 
-def atomic_write(path, data, mode=None, owner=None):
+def atomic_write(path, data, mode=None, owner=None, own_links=()):
     """Replace `path` with `data` (bytes) in one step (see
     posture.atomic_files.atomic_write); temporary files that earlier,
     killed writers left are removed and reported as warnings."""
-    removed = atomic_files.atomic_write(path, data, mode=mode, owner=owner)
+    removed = atomic_files.atomic_write(path, data, mode=mode, owner=owner, own_links=own_links)
     _report(removed)
     return removed
 

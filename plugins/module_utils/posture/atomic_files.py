@@ -10,7 +10,16 @@ a temporary file in the same directory, is flushed to disk, and is renamed
 over the target. A temporary file is named after its target and the writer's
 pid (`.NAME.stockade-PID-RANDOM.tmp`), so a writer killed before its rename
 leaves one that the next write of the same target recognises and removes
-(returned to the caller, who reports it). Standard library only.
+(returned to the caller, who reports it).
+
+The new file keeps what the old one carried besides its bytes: mode, owner
+and every extended attribute the writer may set (the SELinux label, ACLs,
+user.* attributes). A target that is not a regular file (a FIFO, a device,
+a socket) is never replaced: it is not a configuration file, and the readers
+refuse it with the same words. A target with other hard links is refused:
+a rename gives the name a new inode and would silently split the links (the
+other names keeping the old content), and no atomic rewrite keeps them.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -19,7 +28,10 @@ import errno
 import os
 import re
 import secrets
+import stat
 import time
+
+from .readers.hostfs import not_regular
 
 SELINUX_XATTR = "security.selinux"
 DEFAULT_NEW_FILE_MODE = 0o644
@@ -111,15 +123,45 @@ def chown_if_permitted(path, uid, gid):
             raise
 
 
-def copy_selinux_label(source, target):
+def copy_xattrs(source, target):
+    """Copy every extended attribute of `source` that this process may set
+    onto `target`; returns the names that could not be copied (a file system
+    without them, trusted.* without CAP_SYS_ADMIN). The SELinux label comes
+    first: a policy may forbid relabelling once other attributes are set."""
     try:
-        label = os.getxattr(source, SELINUX_XATTR)
-    except OSError:  # no SELinux, no label, or a file system without xattrs
-        return
-    try:
-        os.setxattr(target, SELINUX_XATTR, label)
-    except OSError:
-        pass  # the new file keeps the label its directory gives it
+        names = os.listxattr(source)
+    except OSError:  # a file system without extended attributes
+        return []
+    names = sorted(names, key=lambda name: name != SELINUX_XATTR)
+    missed = []
+    for name in names:
+        try:
+            os.setxattr(target, name, os.getxattr(source, name))
+        except OSError:
+            missed.append(name)  # the new file keeps what its directory gives it
+    return missed
+
+
+def refuse_unreplaceable(path, status, own_links=()):
+    """WriteError when the file with `status` must not be replaced: not a
+    regular file, or hard-linked to a name other than `own_links` (links the
+    caller made itself, to the same inode)."""
+    reason = not_regular(status)
+    if reason:
+        raise WriteError(path, "%s; it was left untouched" % reason)
+    ours = 0
+    for link in own_links:
+        try:
+            other = os.lstat(link)
+        except OSError:
+            continue
+        if stat.S_ISREG(other.st_mode) and (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
+            ours += 1
+    if status.st_nlink > 1 + ours:
+        raise WriteError(path, "has %d hard links: replacing it would give this name a new file and leave the "
+                               "other names with the old content, and no rewrite keeps the links atomically; it "
+                               "was left untouched: remove the other links (find / -xdev -samefile %s) and run "
+                               "again" % (status.st_nlink, path))
 
 
 def fsync_directory(directory):
@@ -149,14 +191,16 @@ def write_all(fd, data):
         os.close(fd)
 
 
-def atomic_write(path, data, mode=None, owner=None):
+def atomic_write(path, data, mode=None, owner=None, own_links=()):
     """Replace `path` with `data` (bytes) in one step; returns the stale
     temporary files of earlier, killed writers that were removed.
 
-    An existing file keeps its mode, owner, group and SELinux label unless
-    `mode` or `owner` ((uid, gid)) is given; a new file gets `mode` or 0644.
-    A symlink is written through (its target is replaced), as the program
-    reading the link would see it.
+    An existing file keeps its mode, owner, group and extended attributes
+    (SELinux label, ACLs, user.*) unless `mode` or `owner` ((uid, gid)) is
+    given; a new file gets `mode` or 0644. A symlink is written through (its
+    target is replaced), as the program reading the link would see it. A
+    target that is not a regular file, or that has hard links other than
+    `own_links`, is refused (WriteError) and left as it is.
     """
     target = os.path.realpath(path)
     directory = os.path.dirname(target)
@@ -168,6 +212,8 @@ def atomic_write(path, data, mode=None, owner=None):
         current = None
     except OSError as exc:
         raise WriteError(path, "cannot stat: %s" % (exc.strerror or exc))
+    if current is not None:
+        refuse_unreplaceable(path, current, own_links)
     if mode is None:
         mode = current.st_mode & 0o7777 if current else DEFAULT_NEW_FILE_MODE
     if owner is None and current is not None:
@@ -180,11 +226,11 @@ def atomic_write(path, data, mode=None, owner=None):
     replaced = False
     try:
         write_all(fd, data)
-        os.chmod(temporary, mode)
-        if owner is not None:
+        if owner is not None:  # before the attributes: chown drops security.capability
             chown_if_permitted(temporary, owner[0], owner[1])
         if current is not None:
-            copy_selinux_label(target, temporary)
+            copy_xattrs(target, temporary)
+        os.chmod(temporary, mode)  # after an ACL copy, so that the mode asked for wins
         os.replace(temporary, target)
         replaced = True
         fsync_directory(directory)

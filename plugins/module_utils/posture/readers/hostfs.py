@@ -74,14 +74,18 @@ def _kind_of(status):
     return "socket" if stat.S_ISSOCK(mode) else "device"
 
 
-def _not_regular(status):
-    """Why a file with this stat cannot be read as configuration, or None."""
+def not_regular(status):
+    """Why a file with this stat cannot be read as configuration, or None
+    (also why a writer must not replace it: see posture/atomic_files)."""
     if stat.S_ISREG(status.st_mode):
         return None
     for test, kind in _NOT_REGULAR:
         if test(status.st_mode):
             return "is %s, expected a regular file" % kind
     return "is not a regular file"
+
+
+_not_regular = not_regular
 
 
 # What systemd 252's conf-files does with an entry of each kind, as
@@ -151,6 +155,28 @@ def nesting_depth(value):
             return deepest
         stack.extend((child, depth + 1) for child in children)
     return deepest
+
+
+def lone_surrogate(value):
+    """The first string (key or value) of a parsed JSON value that holds a
+    lone UTF-16 surrogate (the escape "\\ud800"), or None; without recursion.
+
+    Python's json keeps such a code point; Go's encoding/json (dockerd, the
+    engines' seccomp decoding) reads it as U+FFFD. A writer that parsed the
+    file with Python would reason about text the engine never sees, so the
+    writers refuse such a file rather than rewrite it."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return None
 
 
 class HostRoot:
