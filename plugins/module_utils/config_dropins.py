@@ -2,7 +2,12 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Whole TOML drop-in files owned by a layer (modules/config_dropins.py is
-its documentation, argument spec and one call to run()).
+its documentation and one call to run_module()).
+
+Every file is read as the audit reads it: through hostfs (stat first, no
+FIFO, device or socket, at most 8 MiB, symlinks resolved inside the root)
+and the engine's TOML reader. An owned file or a later drop-in the audit
+calls `error` is refused with the audit's words, and nothing is changed.
 
 The engine's view comes from the posture engine's own layering
 (posture/engines/layered_config.py and, for Podman, posture/readers/containers_conf.py): the
@@ -25,15 +30,21 @@ import json
 import os
 import re
 
-from .config_files import WriteError, atomic_write, clean_up_killed_writers, make_backup, read_bytes
-from .posture.readers.containers_conf import (
+from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
+    WriteError, atomic_write, clean_up_killed_writers, make_backup, read_bytes,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.atomic_files import refuse_unreplaceable
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
+    LayeredConfig, dropin_paths, read_toml,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.containers_conf import (
     ETC_FILE, USR_FILE, conf_entries, file_order, login_environment, reading_for,
 )
-from .posture.readers.go_json import fold
-from .posture.readers.hostfs import ConfigError, HostRoot
-from .posture.engines.layered_config import LayeredConfig, dropin_paths, read_toml
-from .posture.readers.toml_lite import loads
-from .toml_writer import TomlWriteError, dumps
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.go_json import fold
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.toml_lite import loads
+from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_write_access
+from ansible_collections.stockade.hardening.plugins.module_utils.toml_writer import TomlWriteError, dumps
 
 NAME_PATTERN = re.compile(r"[0-9]{2}-[A-Za-z0-9_.-]+\.conf")
 LAYER_PATTERN = re.compile(r"[0-9]{2}-stockade-([A-Za-z0-9_-]+)\.conf")
@@ -41,6 +52,16 @@ DIRECTORY_MODE = 0o755
 DISABLED_SUFFIX = ".stockade-disabled"
 PODMAN_DROPINS = ETC_FILE + ".d"
 HOST_ROOT = "/"   # tests point it at a tree
+
+ARGUMENT_SPEC = dict(
+    directory=dict(type="path", required=True),
+    files=dict(type="dict", required=True),
+    owner_comment=dict(type="str"),
+    backup=dict(type="bool", default=True),
+    engine=dict(type="str", choices=["podman"]),
+    later_directories=dict(type="list", elements="path", default=[]),
+    shadowing=dict(type="str", choices=["disable", "fail", "ignore"], default="fail"),
+)
 
 
 class Request:
@@ -56,9 +77,10 @@ class Request:
         self.engine = params.get("engine")
 
 
-def run(module):
+def run_module(module):
     """Everything the module does; ends with module.exit_json or module.fail_json."""
     request = Request(module.params)
+    require_write_access(module, "config_dropins", [request.directory])
     problems = input_problems(request)
     if problems:
         module.fail_json(msg="config_dropins: " + "; ".join(problems), directory=request.directory)
@@ -141,7 +163,12 @@ def owner_for(name, owner_comment):
 
 
 def plan(directory, files, owner_comment):
-    """[(name, path, before bytes or None, after bytes or None)] for the files that change."""
+    """[(name, path, before bytes or None, after bytes or None)] for the files that change.
+
+    An owned file that exists is read and parsed as the audit reads it before
+    anything is decided: one the engine (and the audit) cannot read is a
+    ConfigError naming it, and stays as it is."""
+    host = HostRoot(HOST_ROOT)
     changes = []
     for name in sorted(files):
         data = files[name]
@@ -149,10 +176,25 @@ def plan(directory, files, owner_comment):
         after = dumps(data, owner_for(name, owner_comment)).encode("utf-8") if data else None
         if os.path.isdir(path):
             raise WriteError(path, "is a directory, not a drop-in file")
-        before = read_bytes(path) if os.path.isdir(directory) else None
+        before = current_bytes(host, host_path(path))
         if before != after:
-            changes.append((name, path, before, after))
+            changes.append((name, local_path(host, path), before, after))
     return changes
+
+
+def current_bytes(host, path):
+    """The bytes of the drop-in at host path `path` (None when absent), once the engine's TOML reader
+    accepts them; ConfigError (the audit's words) when the audit would not."""
+    data = host.read_bytes(path)
+    if data is not None:
+        read_toml(host, path)
+    return data
+
+
+def local_path(host, path):
+    """Where to write `path` (a path on this machine): through its symlinks as the host resolves them,
+    never out of HOST_ROOT."""
+    return host.resolve(host_path(path)) if HOST_ROOT != "/" else path
 
 
 def ensure_directory(directory):
@@ -278,15 +320,17 @@ class Shadow:
 
     def apply(self):
         """Crash-safe: a SIGKILL at any moment leaves NAME old or new and the original whole under
-        NAME.stockade-disabled; a re-run finds that copy (same bytes) and finishes the job."""
+        NAME.stockade-disabled; a re-run finds that copy (same bytes) and finishes the job. A file with
+        hard links of its own is refused: a new NAME would split them."""
         if self.kept_text is None:
             _rename(self.path, self.disabled_as)
             return
+        refuse_unreplaceable(self.path, os.stat(self.path), own_links=[self.disabled_as])
         if not os.path.lexists(self.disabled_as):
             _keep_original(self.path, self.disabled_as, self.original)
         status = os.stat(self.disabled_as)
         atomic_write(self.path, self.kept_text.encode("utf-8"), mode=status.st_mode & 0o7777,
-                     owner=(status.st_uid, status.st_gid))
+                     owner=(status.st_uid, status.st_gid), own_links=[self.disabled_as])
 
     def warning(self, verb):
         text = ("%s %s set aside: the engine reads it after the drop-ins of stockade.hardening, and it sets %s. "
@@ -332,7 +376,7 @@ def find_shadowing(request):
             found.setdefault(path, []).extend(entries)
             replaced[path] = without_keys(read_toml(host, path), [e[0] for e in found[path]], reading) or None
     _check_other_keys_unchanged(host, order, owned, replaced, reading, set(ours))
-    return [_shadow(path, found[path], replaced[path]) for path in order if path in found]
+    return [_shadow(host, path, found[path], replaced[path]) for path in order if path in found]
 
 
 def _check_other_keys_unchanged(host, order, owned, replaced, reading, our_keys):
@@ -348,9 +392,9 @@ def _check_other_keys_unchanged(host, order, owned, replaced, reading, our_keys)
                               "nothing was changed" % key)
 
 
-def _shadow(path, entries, remainder):
+def _shadow(host, path, entries, remainder):
+    original = host.read_bytes(path)
     path = real_path(path)
-    original = read_bytes(path)
     kept_text = problem = None
     if remainder:
         comment = ("Set aside by stockade.hardening: the original is %s, kept as it was (comments included). "

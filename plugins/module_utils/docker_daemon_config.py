@@ -3,12 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The docker_daemon_config module's work: merge owned keys into daemon.json.
 
-The file is read by the audit's own reader (posture.daemon_json, as dockerd
-20.10 or 26.1 reads it, whichever the host has; both when that cannot be
-told), so the writer and the audit never disagree about what the file says.
-A file dockerd would refuse is left untouched, and so is one that cannot be
-rewritten without changing what it says (duplicate keys, numbers beyond
-float64, invalid UTF-8): the error names the file and the cause.
+The file is read through the audit's file boundary (hostfs: stat first, no
+FIFO, device or socket, at most 8 MiB, symlinks resolved inside the root)
+and its reader (posture.daemon_json, as dockerd 20.10 or 26.1 reads it,
+whichever the host has; both when that cannot be told), so the writer and
+the audit never disagree about what the file says. A file the audit calls
+`error` is refused with the audit's own words and left untouched, and so is
+one that cannot be rewritten without changing what it says (duplicate keys,
+numbers beyond float64, invalid UTF-8, lone surrogate escapes).
 """
 
 from __future__ import annotations
@@ -23,17 +25,17 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
     make_backup,
     clean_up_killed_writers,
     parse_mode,
-    read_bytes,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_write_access
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import daemon_json
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import (
-    MERGED_KEYS, command_line, config_path, dockerd_command, dockerd_versions,
+    DEFAULT_DAEMON_JSON, MERGED_KEYS, command_line, config_path, dockerd_command, dockerd_versions,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.dockerd_flags import (
     NOT_SETTINGS,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
-    ConfigError, HostRoot,
+    ConfigError, HostRoot, lone_surrogate,
 )
 
 ARGUMENT_SPEC = dict(
@@ -88,12 +90,17 @@ def current_settings(path, data, versions):
     values = None
     for version in versions:
         document = daemon_json.decode(path, data, version)
-        if not document.parsed:
-            raise DaemonJsonError("%s: dockerd %s refuses to start with it (%s); it was left untouched: fix or "
+        if not document.parsed:  # the audit's words (posture.engines.docker_daemon.read_daemon_json)
+            raise DaemonJsonError("%s: dockerd %s refuses to start with it: %s; it was left untouched: fix or "
                                   "remove it, then run again" % (path, version, document.refusal))
-        if document.inexact:
+        inexact = list(document.inexact)
+        odd = lone_surrogate(document.values)
+        if odd is not None:
+            inexact.append("a lone UTF-16 surrogate escape in %s, which dockerd reads as U+FFFD"
+                           % json.dumps(odd))
+        if inexact:
             raise DaemonJsonError("%s cannot be rewritten without changing what it says (%s); it was left "
-                                  "untouched: edit it by hand first" % (path, "; ".join(document.inexact)))
+                                  "untouched: edit it by hand first" % (path, "; ".join(inexact)))
         if document.ambiguous:
             raise DaemonJsonError("%s sets %s both at the top level and inside an object, which dockerd reads "
                                   "in random order; it was left untouched" % (path, ", ".join(document.ambiguous)))
@@ -184,7 +191,7 @@ def plan(params):
     conflicts = flag_conflicts(host, command, lines, settings)
     if conflicts:
         raise DaemonJsonError("refusing to write %s: %s" % (path, "; ".join(conflicts)))
-    original = read_bytes(local)
+    original = _current_bytes(host, path)
     current = current_settings(path, original, versions)
     merged, previous = merge(current, settings)
     content_changes = bool(merged) if original is None else not same_json(merged, current)
@@ -202,9 +209,21 @@ def plan(params):
     return host, result, (after_text.encode("utf-8") if content_changes else None), local, mode, original
 
 
+def _current_bytes(host, path):
+    """The file's bytes as the audit reads them (None when absent); a file the
+    audit refuses (a FIFO, a device, over 8 MiB, unreadable) is refused with
+    the same message."""
+    try:
+        return host.read_bytes(path)
+    except ConfigError as exc:
+        raise DaemonJsonError("%s; it was left untouched" % exc)
+
+
 def run_module(module):
     """Everything docker_daemon_config does, on an AnsibleModule."""
     params = module.params
+    target = params["path"] or DEFAULT_DAEMON_JSON
+    require_write_access(module, "docker_daemon_config", [os.path.join(params["root"], target.lstrip("/"))])
     try:
         host, result, content, local, mode, original = plan(params)
     except (ConfigError, WriteError, DaemonJsonError) as exc:

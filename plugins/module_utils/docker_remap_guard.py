@@ -24,9 +24,20 @@ from __future__ import annotations
 
 import posixpath
 
-from .posture.engines import docker_api, docker_daemon, docker_listeners
-from .posture.readers.hostfs import ConfigError, HostRoot
-from .posture.readers.subids import read_ids, read_ranges
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import (
+    docker_api, docker_daemon, docker_listeners,
+)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import ConfigError, HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import read_ids, read_ranges
+from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_root
+
+ARGUMENT_SPEC = dict(
+    remap=dict(type="str", required=True),
+    hide_existing=dict(type="bool", default=False),
+    variable=dict(type="str", default="hide_existing"),
+    docker_host=dict(type="str"),
+    root=dict(type="path", default="/"),
+)
 
 DEFAULT_DATA_ROOT = "/var/lib/docker"
 SHOWN = 20   # names listed per kind in a message; the result has them all
@@ -215,6 +226,9 @@ def refusal(remap, inventory, new_root, variable):
 def run_module(module):
     """docker_remap_guard: judge, then fail or report."""
     params = module.params
+    if HostRoot(params["root"]).is_live:
+        require_root(module, "docker_remap_guard", "asks dockerd's API socket and reads its storage root, "
+                                                   "/var/lib/docker, which only root may")
     try:
         would_hide, inventory, new_root = judge(params["root"], params["remap"], params["docker_host"])
     except (ConfigError, GuardError) as exc:

@@ -19,6 +19,7 @@ import time
 
 from ansible_collections.stockade.hardening.plugins.module_utils import dockerd_validate
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import WriteError, restore
+from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_root
 
 # States after which waiting longer cannot make the service active.
 FINAL_STATES = frozenset(("failed", "inactive"))
@@ -28,11 +29,11 @@ POLL_SECONDS = 0.5
 class Health:
     """Whether the service came back, and if not, why."""
 
-    def __init__(self, ok, state, reason=None, probe_stderr=None):
+    def __init__(self, ok, state, reason=None, health_check_stderr=None):
         self.ok = ok
         self.state = state
         self.reason = reason
-        self.probe_stderr = probe_stderr
+        self.health_check_stderr = health_check_stderr
 
 
 class SystemdService:
@@ -72,8 +73,9 @@ class SystemdService:
         return out.splitlines()
 
 
-def run_probe(argv, timeout):
-    """(ok, stderr) of one run of the probe command, bounded by `timeout`."""
+def run_health_check(argv, timeout):
+    """(ok, stderr) of one run of the health check command (such as `docker info`), bounded by
+    `timeout`."""
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=max(timeout, 1), check=False)
     except subprocess.TimeoutExpired:
@@ -83,8 +85,8 @@ def run_probe(argv, timeout):
     return result.returncode == 0, (result.stderr or result.stdout).strip() or "exit status %d" % result.returncode
 
 
-def wait_healthy(service, probe, timeout, probe_runner=run_probe, clock=time.monotonic, sleep=time.sleep):
-    """Wait until `service` is active and `probe` succeeds, at most `timeout` s."""
+def wait_healthy(service, health_check, timeout, check_runner=run_health_check, clock=time.monotonic, sleep=time.sleep):
+    """Wait until `service` is active and the `health_check` command succeeds, at most `timeout` s."""
     deadline = clock() + timeout
     state = service.state()
     while state != "active":
@@ -94,26 +96,27 @@ def wait_healthy(service, probe, timeout, probe_runner=run_probe, clock=time.mon
             return Health(False, state, "%s is still %s after %d s" % (service.name, state, timeout))
         sleep(POLL_SECONDS)
         state = service.state()
-    if not probe:
+    if not health_check:
         return Health(True, state)
     while True:
-        ok, stderr = probe_runner(probe, deadline - clock())
+        ok, stderr = check_runner(health_check, deadline - clock())
         if ok:
             return Health(True, state)
         state = service.state()
         if state != "active":
-            return Health(False, state, "%s went %s while probing: %s" % (service.name, state, stderr), stderr)
+            return Health(False, state, "%s went %s during its health check: %s" % (service.name, state, stderr),
+                          stderr)
         if clock() >= deadline:
             return Health(False, state, "%s is active but %s kept failing for %d s: %s"
-                          % (service.name, " ".join(probe), timeout, stderr), stderr)
+                          % (service.name, " ".join(health_check), timeout, stderr), stderr)
         sleep(POLL_SECONDS)
 
 
-def restart_and_wait(service, probe, timeout, probe_runner=run_probe):
+def restart_and_wait(service, health_check, timeout, check_runner=run_health_check):
     rc, out, err = service.restart()
     if rc != 0:
         return Health(False, service.state(), "systemctl restart %s exited %d: %s" % (service.name, rc, err or out))
-    return wait_healthy(service, probe, timeout, probe_runner)
+    return wait_healthy(service, health_check, timeout, check_runner)
 
 
 def restore_files(restore_list):
@@ -151,18 +154,19 @@ def validate_first(module, params):
         failure=checked.message, validated=False, validation=checked.message)
 
 
-def restart_with_rollback(service, probe, timeout, restore_list, log_lines, probe_runner=run_probe, clock=time.time):
+def restart_with_rollback(service, health_check, timeout, restore_list, log_lines, check_runner=run_health_check,
+                          clock=time.time):
     """Restart once; when the service does not come back, restore the files and
     restart again. Returns (result, error message or None)."""
     started = clock()
-    health = restart_and_wait(service, probe, timeout, probe_runner)
+    health = restart_and_wait(service, health_check, timeout, check_runner)
     result = dict(changed=True, restarted=True, rolled_back=False, restored=[], recovered=None,
                   state=health.state, failure=None)
     if health.ok:
         return result, None
     result.update(failure=health.reason, logs=service.logs(log_lines, started))
-    if health.probe_stderr:
-        result["probe_stderr"] = health.probe_stderr
+    if health.health_check_stderr:
+        result["health_check_stderr"] = health.health_check_stderr
     own_error = "\n".join(result["logs"]) or "(no log lines)"
     if not restore_list:
         return result, "%s did not come back after the restart: %s\nIts log:\n%s" % (service.name, health.reason, own_error)
@@ -170,7 +174,7 @@ def restart_with_rollback(service, probe, timeout, restore_list, log_lines, prob
     result["rolled_back"] = True
     result["restored"], problems = restore_files(restore_list)
     service.reset_failed()  # else StartLimitBurst= may refuse the recovery restart
-    again = restart_and_wait(service, probe, timeout, probe_runner)
+    again = restart_and_wait(service, health_check, timeout, check_runner)
     result.update(recovered=again.ok, state=again.state)
     files = ", ".join(e["path"] for e in restore_list)
     if again.ok and not problems:
@@ -188,7 +192,7 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     restart=dict(type="bool", default=True),
     daemon_reload=dict(type="bool", default=False),
-    probe=dict(type="list", elements="str"),
+    health_check=dict(type="list", elements="str", aliases=["probe"]),
     timeout=dict(type="int", default=90),
     restore=dict(type="list", elements="dict", default=[], options=dict(
         path=dict(type="path", required=True),
@@ -204,11 +208,12 @@ ARGUMENT_SPEC = dict(
 def run_module(module):
     """Everything engine_restart does, on an AnsibleModule."""
     params = module.params
+    require_root(module, "engine_restart", "restarts a systemd service and may put its configuration files back")
     name = params["name"]
     if not re.fullmatch(r"[A-Za-z0-9@_.:\\-]+", name) or name.startswith("-"):
         module.fail_json(msg="name: %r is not a systemd unit name" % name)
-    if params["probe"] is not None and not [w for w in params["probe"] if w]:
-        module.fail_json(msg="probe: give a command such as [docker, info], or leave it out")
+    if params["health_check"] is not None and not [w for w in params["health_check"] if w]:
+        module.fail_json(msg="health_check: give a command such as [docker, info], or leave it out")
     if params["timeout"] < 1:
         module.fail_json(msg="timeout: must be at least 1 second, found %d" % params["timeout"])
     if params["log_lines"] < 1:
@@ -241,7 +246,8 @@ def run_module(module):
         if rc != 0:
             module.fail_json(msg="systemctl daemon-reload failed: %s; nothing was restarted" % (err or out))
     validation = validate_first(module, params)
-    result, error = restart_with_rollback(service, params["probe"], params["timeout"], params["restore"], params["log_lines"])
+    result, error = restart_with_rollback(service, params["health_check"], params["timeout"], params["restore"],
+                                          params["log_lines"])
     result.update(validation)
     if error:
         module.fail_json(msg=error, **result)

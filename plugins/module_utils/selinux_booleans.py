@@ -20,6 +20,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.selinux_state import (
     ENFORCE, MODULE_STORE, boolean_values, read_config,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_root
 
 ARGUMENT_SPEC = {
     "enabled": {"type": "list", "elements": "str", "default": []},
@@ -88,6 +89,8 @@ HOST_ROOT = "/"
 
 def run_module(module):
     params = module.params
+    require_root(module, "selinux_booleans", "runs setsebool and reads the policy store's booleans.local, which "
+                                             "only root may")
     try:
         plan = BooleanPlan(HostRoot(HOST_ROOT), params["enabled"], params["disabled"], params["persistent"])
     except (BooleanError, ConfigError) as exc:

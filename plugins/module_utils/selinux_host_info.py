@@ -26,6 +26,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
     ConfigError, HostRoot,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_root
 
 ARGUMENT_SPEC = {
     "policy_type": {"type": "str", "required": True},
@@ -136,7 +137,7 @@ def _next_boot_mode(host, state):
         return None
 
 
-def probe(params, root="/"):
+def host_facts(params, root="/"):
     """The report the selinux role reads; ConfigError when a file the engine
     needs cannot be read (the role must not act on a guess)."""
     host = HostRoot(root)
@@ -169,8 +170,10 @@ def probe(params, root="/"):
 
 
 def run_module(module):
+    require_root(module, "selinux_host_info", "reads the SELinux policy store (/var/lib/selinux), which only root "
+                                              "may list, and sshd's denials in the audit log")
     try:
-        report = probe(module.params)
+        report = host_facts(module.params)
     except ConfigError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(changed=False, **report)

@@ -1,19 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Give one user a subordinate id range in /etc/subuid and /etc/subgid that
-collides with nothing, touching no other user's lines.
+"""Plan one user's subordinate id ranges in /etc/subuid and /etc/subgid: a
+range that collides with nothing, touching no other user's lines (the
+subid_ranges module writes the plan, subid_ranges.py).
 
-Parsing is the posture engine's (posture.subids), so the module writes
-exactly what the audit then accepts. Standard library only: runs on the
-managed host.
+Parsing is the posture engine's (posture/readers/subids.py), so the module
+writes exactly what the audit then accepts. Standard library only: runs on
+the managed host.
 """
 
 from __future__ import annotations
 
 import bisect
 
-from .posture.readers.subids import ID_LIMIT, RANGES_USED, read_ranges, split_lines
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
+    ID_LIMIT, RANGES_USED, read_ranges, split_lines,
+)
 
 # shadow-utils' SUB_UID_MIN / SUB_GID_MIN: where useradd and dockerd start.
 DEFAULT_START = 100000

@@ -27,7 +27,7 @@ import datetime
 import math
 import re
 
-from .posture.readers.toml_lite import TomlError, loads
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.toml_lite import TomlError, loads
 
 COLLECTION = "stockade.hardening"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

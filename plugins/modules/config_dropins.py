@@ -239,25 +239,16 @@ diff:
   sample: [{before: "", after: "[containers]\nread_only = true\n", before_header: /etc/containers/containers.conf.d/50-stockade-kernel-fs.conf}]
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.config_dropins import run
+from ansible_collections.stockade.hardening.plugins.module_utils.config_dropins import ARGUMENT_SPEC, run_module
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            directory=dict(type="path", required=True),
-            files=dict(type="dict", required=True),
-            owner_comment=dict(type="str"),
-            backup=dict(type="bool", default=True),
-            engine=dict(type="str", choices=["podman"]),
-            later_directories=dict(type="list", elements="path", default=[]),
-            shadowing=dict(type="str", choices=["disable", "fail", "ignore"], default="fail"),
-        ),
-        supports_check_mode=True,
-    )
-    run(module)
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

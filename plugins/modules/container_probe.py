@@ -77,33 +77,16 @@ controls:
   elements: dict
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.container import ProbeRequest
+from ansible_collections.stockade.hardening.plugins.module_utils.container_probe import ARGUMENT_SPEC, run_module
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            engines=dict(type="list", elements="str", choices=["docker", "podman"], default=["docker", "podman"]),
-            image=dict(type="str"),
-            extra_args=dict(type="dict", default={}),
-        ),
-        supports_check_mode=True,
-    )
-    extra_args = module.params["extra_args"]
-    bad = [k for k, v in extra_args.items()
-           if k not in ("docker", "podman") or not isinstance(v, list) or not all(isinstance(a, str) for a in v)]
-    if bad:
-        module.fail_json(msg="extra_args maps docker or podman to a list of strings; check %s" % ", ".join(map(str, bad)))
-    controls = [c for c in all_controls() if c.probe and c.engine in module.params["engines"]]
-    report = run_audit("/", controls=controls, may_import=not module.check_mode,
-                       probe=ProbeRequest(image=module.params["image"], extra_args=extra_args))
-    probes = {engine: info.get("probe") for engine, info in report["engines"].items()
-              if engine in module.params["engines"]}
-    module.exit_json(changed=False, probe=probes, controls=report["controls"])
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ EXAMPLES = r"""
   stockade.hardening.engine_restart:
     name: docker
     restart: "{{ __docker_config.changed }}"
-    probe: [docker, info]
+    health_check: [docker, info]
     restore: "{{ __docker_config.rollback }}"
 
 - name: Remove a key this role set in an earlier release
@@ -139,15 +139,16 @@ diff:
   sample: {before: "{}\n", after: "{\n  \"live-restore\": true\n}\n", before_header: /etc/docker/daemon.json}
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.docker_daemon_config import (
-    ARGUMENT_SPEC, run_module,
-)
+from ansible_collections.stockade.hardening.plugins.module_utils.docker_daemon_config import ARGUMENT_SPEC, run_module
 
 
 def main():
-    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

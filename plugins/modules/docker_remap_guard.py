@@ -109,21 +109,16 @@ volumes:
   elements: str
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.docker_remap_guard import run_module
-
-ARGUMENT_SPEC = dict(
-    remap=dict(type="str", required=True),
-    hide_existing=dict(type="bool", default=False),
-    variable=dict(type="str", default="hide_existing"),
-    docker_host=dict(type="str"),
-    root=dict(type="path", default="/"),
-)
+from ansible_collections.stockade.hardening.plugins.module_utils.docker_remap_guard import ARGUMENT_SPEC, run_module
 
 
 def main():
-    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ short_description: Restart a container engine once, and put its configuration ba
 version_added: 0.1.0
 description:
   - Restarts a systemd service such as C(docker) or C(crio), waits until C(systemctl is-active) reports it active,
-    and, when O(probe) is given, until that command succeeds (for example C(docker info)).
+    and, when O(health_check) is given, until that command succeeds (for example C(docker info)).
   - When the engine does not come back, the files in O(restore) are put back from their backups, the service is
     restarted again, and the module fails with the engine's own error (the last lines of C(journalctl -u NAME),
-    or of C(systemctl status) without a journal) and the probe's error output. The host is left running the old
+    or of C(systemctl status) without a journal) and the health check's error output. The host is left running the old
     configuration rather than without an engine.
   - Made to follow M(stockade.hardening.docker_daemon_config) and the other Stockade config writers, whose
     C(rollback) return value is the O(restore) list.
@@ -38,15 +38,17 @@ options:
       - Run C(systemctl daemon-reload) before the restart, as needed after a unit file or drop-in changed.
     type: bool
     default: false
-  probe:
+  health_check:
     description:
       - A command (argument vector, no shell) that must succeed once the service is active, such as C([docker, info]).
       - It is retried until it succeeds or O(timeout) runs out.
+      - C(probe) is its former name, still accepted.
     type: list
     elements: str
+    aliases: [probe]
   timeout:
     description:
-      - Seconds to wait, after each restart, for the service to be active and O(probe) to succeed.
+      - Seconds to wait, after each restart, for the service to be active and O(health_check) to succeed.
     type: int
     default: 90
   restore:
@@ -87,6 +89,7 @@ options:
       - The daemon.json for O(validate=dockerd); default dockerd's own default path.
     type: path
 notes:
+  - Runs as root only (C(become: true)); without root it fails at once, in check mode too.
   - C(systemctl reset-failed) runs before the rollback restart, so that systemd's start rate limit
     (C(StartLimitBurst=)) does not refuse the restart that puts the old configuration back.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
@@ -114,14 +117,14 @@ EXAMPLES = r"""
     restart: "{{ __docker_config.changed }}"
     validate: dockerd
     validate_config_file: "{{ __docker_config.path }}"
-    probe: [docker, info]
+    health_check: [docker, info]
     timeout: 120
     restore: "{{ __docker_config.rollback }}"
 
 - name: Restart CRI-O after a new drop-in (which did not exist before)
   stockade.hardening.engine_restart:
     name: crio
-    probe: [crictl, info]
+    health_check: [crictl, info]
     restore:
       - path: /etc/crio/crio.conf.d/50-stockade.conf
         backup: null
@@ -164,9 +167,9 @@ logs:
   returned: when the restart failed
   type: list
   elements: str
-probe_stderr:
-  description: The error output of the last failed O(probe) run.
-  returned: when the probe failed
+health_check_stderr:
+  description: The error output of the last failed O(health_check) run.
+  returned: when the health check failed
   type: str
 validated:
   description:
@@ -182,15 +185,16 @@ validation:
   sample: configuration OK
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.engine_restart import (
-    ARGUMENT_SPEC, run_module,
-)
+from ansible_collections.stockade.hardening.plugins.module_utils.engine_restart import ARGUMENT_SPEC, run_module
 
 
 def main():
-    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -69,23 +69,16 @@ ansible_facts:
         summary: {compliant: false, failed_required: [docker-no-new-privileges]}
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
-    apply, validate,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture_module import (
-    AUDIT_ARGUMENT_SPEC,
-    audit_from_params,
-    known_control_ids,
-)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture_facts import ARGUMENT_SPEC, run_module
 
 
 def main():
-    module = AnsibleModule(argument_spec=AUDIT_ARGUMENT_SPEC, supports_check_mode=True)
-    report = audit_from_params(module.params, check_mode=module.check_mode)
-    apply(report, validate(None, known_control_ids()))
-    module.exit_json(changed=False, ansible_facts={"stockade_posture": report})
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

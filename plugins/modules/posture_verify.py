@@ -150,56 +150,16 @@ summary:
            verdicts: {pass: 30, fail: 1, error: 0, warn: 2, waived: 1, reboot: 0, not_applicable: 40}}
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import LAYERS
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.evaluation import (
-    PolicyError, apply, validate,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.render import failure_message
-from ansible_collections.stockade.hardening.plugins.module_utils.posture_module import (
-    AUDIT_ARGUMENT_SPEC,
-    audit_from_params,
-    known_control_ids,
-)
-
-POLICY_SPEC = dict(
-    layers=dict(type="list", elements="str", choices=list(LAYERS)),
-    require=dict(type="list", elements="str", default=[]),
-    waivers=dict(type="list", elements="dict", default=[], options=dict(
-        control=dict(type="str", required=True),
-        justification=dict(type="str", required=True),
-        expires=dict(type="str"),
-    )),
-    selinux_booleans_allowed=dict(type="list", elements="str", default=[]),
-    sandbox_required=dict(type="dict", options=dict(
-        names=dict(type="list", elements="str", default=[]),
-        labels=dict(type="list", elements="str", default=[]),
-    )),
-)
+from ansible_collections.stockade.hardening.plugins.module_utils.posture_verify import ARGUMENT_SPEC, run_module
 
 
 def main():
-    argument_spec = dict(AUDIT_ARGUMENT_SPEC)
-    argument_spec["policy"] = dict(type="dict", default={}, options=POLICY_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    raw_policy = {k: v for k, v in (module.params["policy"] or {}).items() if v is not None}
-    for waiver in raw_policy.get("waivers", []):
-        if waiver.get("expires") is None:
-            waiver.pop("expires", None)
-    try:
-        policy = validate(raw_policy, known_control_ids(), source="policy")
-    except PolicyError as exc:
-        module.fail_json(msg=str(exc))
-    report = audit_from_params(module.params, check_mode=module.check_mode,
-                               allowed_booleans=policy["selinux_booleans_allowed"],
-                               sandbox_required=policy["sandbox_required"])
-    failures = apply(report, policy)
-    result = dict(changed=False, report=report, summary=report["summary"],
-                  failed_controls=[f["id"] for f in failures])
-    if failures:
-        module.fail_json(msg=failure_message(failures, report["summary"]), **result)
-    module.exit_json(**result)
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

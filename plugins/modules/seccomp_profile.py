@@ -118,118 +118,16 @@ diff:
   type: dict
 """
 
-import json
-import os
-import platform
+from copy import deepcopy
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
-    WriteError,
-    atomic_write,
-    make_backup,
-    clean_up_killed_writers,
-    read_bytes,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import ConfigError
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.seccomp import (
-    analyse, exact_profile,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import harden_profile
-
-CONTAINERS_COMMON_PROFILE = "/usr/share/containers/seccomp.json"
-BASELINE = "baseline"
-
-
-class ProfileError(Exception):
-    """The base cannot be used; the message names it and says why."""
-
-
-def load_base(base, baseline):
-    """(profile, origin) to derive from."""
-    if base is None:
-        if os.path.exists(CONTAINERS_COMMON_PROFILE):
-            base = CONTAINERS_COMMON_PROFILE
-        elif baseline is not None:
-            return baseline, BASELINE
-        else:
-            raise ProfileError("no base profile: %s does not exist and no baseline was given; set base or baseline"
-                               % CONTAINERS_COMMON_PROFILE)
-    try:
-        data = read_bytes(base)
-    except WriteError as exc:
-        raise ProfileError(str(exc))
-    if data is None:
-        raise ProfileError("base %s does not exist" % base)
-    try:
-        return exact_profile(data.decode("utf-8"), base, platform.machine()), base
-    except UnicodeDecodeError as exc:
-        raise ProfileError("base %s is not a seccomp profile: not UTF-8 (byte %d)" % (base, exc.start))
-    except ConfigError as exc:
-        raise ProfileError("base %s" % exc)
-
-
-def render(profile):
-    return json.dumps(profile, indent=2) + "\n"
-
-
-def current_profile(data):
-    """The JSON in the existing file, or None when absent or not JSON (then it is replaced)."""
-    if data is None:
-        return None
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
+from ansible_collections.stockade.hardening.plugins.module_utils.seccomp_profile import ARGUMENT_SPEC, run_module
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", default="/etc/stockade/seccomp/no-compat.json"),
-            base=dict(type="path"),
-            baseline=dict(type="dict"),
-            deny_syscalls=dict(type="list", elements="str", default=[]),
-            backup=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    path = params["path"]
-    machine = platform.machine()
-    try:
-        base, origin = load_base(params["base"], params["baseline"])
-        try:
-            hardened = harden_profile(base, machine, params["deny_syscalls"])
-            removed = analyse(base, origin, machine).compat_allowed
-        except (ValueError, ConfigError) as exc:
-            raise ProfileError("base %s: %s" % (origin, getattr(exc, "cause", exc)))
-        original = read_bytes(path)
-    except (ProfileError, WriteError) as exc:
-        module.fail_json(msg=str(exc), path=path)
-
-    after_text = render(hardened)
-    changed = current_profile(original) != hardened
-    before_text = "" if original is None else original.decode("utf-8", "replace")
-    result = dict(changed=changed, path=path, base=origin, machine=machine,
-                  compat_abis_removed=removed)
-    if module._diff:
-        result["diff"] = dict(before=before_text, after=after_text if changed else before_text,
-                              before_header=path, after_header=path)
-    clean_up_killed_writers(module, [path], **result)
-    if module.check_mode or not changed:
-        module.exit_json(**result)
-
-    try:
-        directory = os.path.dirname(path)
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        if original is not None and params["backup"]:
-            result["backup_file"] = make_backup(path)
-        atomic_write(path, after_text.encode("utf-8"))
-    except (WriteError, OSError) as exc:
-        module.fail_json(msg=str(exc), **result)
-    module.exit_json(**result)
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -75,13 +75,16 @@ missing:
   sample: [container_use_dri]
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.stockade.hardening.plugins.module_utils.selinux_booleans import ARGUMENT_SPEC, run_module
 
 
 def main():
-    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -165,15 +165,16 @@ unverified_labels:
   elements: str
 """
 
+from copy import deepcopy
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.selinux_host_info import (
-    ARGUMENT_SPEC, run_module,
-)
+from ansible_collections.stockade.hardening.plugins.module_utils.selinux_host_info import ARGUMENT_SPEC, run_module
 
 
 def main():
-    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

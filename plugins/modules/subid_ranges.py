@@ -119,116 +119,16 @@ diff:
   type: list
 """
 
-import os
+from copy import deepcopy
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
-    WriteError,
-    atomic_write,
-    make_backup,
-    clean_up_killed_writers,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.userns import STORAGE_CONF
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
-    ConfigError, HostRoot,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
-    LayeredConfig,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
-    read_ids, read_ranges,
-)
-from ansible_collections.stockade.hardening.plugins.module_utils.subid_ranges import (
-    ID_LIMIT, AllocationError, plan,
-)
-
-SUBID_FILES = ("/etc/subuid", "/etc/subgid")
-NOLOGIN_SHELLS = ("/usr/sbin/nologin", "/sbin/nologin", "/bin/false")
-
-
-def podman_auto_user(host):
-    """storage.conf's root-auto-userns-user, read as the audit reads it."""
-    storage = LayeredConfig.load(host, STORAGE_CONF)
-    return storage.typed("storage.options.root-auto-userns-user", str, "containers").value
-
-
-def create_user(module, name):
-    shell = next((s for s in NOLOGIN_SHELLS if os.path.exists(s)), NOLOGIN_SHELLS[-1])
-    useradd = module.get_bin_path("useradd", required=True)
-    module.run_command([useradd, "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", shell, name], check_rc=True)
+from ansible_collections.stockade.hardening.plugins.module_utils.subid_ranges import ARGUMENT_SPEC, run_module
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            podman_auto_user=dict(type="bool", default=False),
-            count=dict(type="int", default=65536),
-            min_start=dict(type="int", default=100000),
-            create_user=dict(type="bool", default=True),
-            backup=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    name, count = params["name"], params["count"]
-    if (name is None) == (not params["podman_auto_user"]):
-        module.fail_json(msg="give exactly one of name and podman_auto_user")
-    if name is None:
-        try:
-            name = podman_auto_user(HostRoot("/"))
-        except ConfigError as exc:
-            module.fail_json(msg=str(exc))
-    if not name or ":" in name or name != name.strip():
-        module.fail_json(msg="name %r cannot be an owner in /etc/subuid (empty, a colon or blanks)" % name)
-    if count < 1 or params["min_start"] < 1 or params["min_start"] + count > ID_LIMIT:
-        module.fail_json(msg="count must be positive and min_start + count at most %d" % ID_LIMIT)
-
-    try:
-        host = HostRoot("/")
-        for path in SUBID_FILES:  # refuse garbage before the user is created
-            read_ranges(host, path)
-        users = read_ids(host, "/etc/passwd")
-        created = name not in users
-        if created:
-            if not params["create_user"]:
-                module.fail_json(msg="user %s does not exist in /etc/passwd and create_user is false" % name)
-            if not module.check_mode:
-                create_user(module, name)
-        host = HostRoot("/")  # a fresh view: useradd changed /etc/passwd and /etc/group
-        users, groups = read_ids(host, "/etc/passwd"), read_ids(host, "/etc/group")
-        plans = plan(host, name, users.get(name), count, params["min_start"], users.values(), groups.values(),
-                     *SUBID_FILES)
-    except (ConfigError, AllocationError) as exc:
-        module.fail_json(msg=str(exc), user=name)
-
-    result = dict(changed=created or any(p.changed for p in plans), user=name, uid=users.get(name),
-                  user_created=created, backup_files=[],
-                  removed_lines=["%s:%d: %r" % (r.path, r.line, r) for p in plans for r in p.dropped])
-    for entry, key in zip(plans, ("subuid", "subgid")):
-        start, length = entry.range
-        result[key] = dict(start=start, count=length)
-    for line in result["removed_lines"]:
-        module.warn("removed %s: it overlaps another owner's range or a real id" % line)
-    if module._diff:
-        result["diff"] = [dict(before=p.text or "", after=p.render(), before_header=p.path, after_header=p.path)
-                          for p in plans if p.changed]
-    clean_up_killed_writers(module, SUBID_FILES, **result)
-    if module.check_mode:
-        module.exit_json(**result)
-
-    for entry in plans:
-        if not entry.changed:
-            continue
-        try:
-            if entry.text is not None and params["backup"]:
-                result["backup_files"].append(make_backup(entry.path))
-            atomic_write(entry.path, entry.render().encode("utf-8"))
-        except WriteError as exc:
-            module.fail_json(msg=str(exc), **result)
-    module.exit_json(**result)
+    # a copy: AnsibleModule fills the defaults of nested options into the default values themselves
+    run_module(AnsibleModule(argument_spec=deepcopy(ARGUMENT_SPEC), supports_check_mode=True))
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ class PidfileDockerd:
 
 @pytest.fixture
 def host(docker_binaries, workdir, request):
-    """(tree, daemon, probe): a host tree with docker.service, its dockerd, and `docker info`."""
+    """(tree, daemon, health_check): a host tree with docker.service, its dockerd, and `docker info`."""
     dockerd, cli = docker_binaries
     tree = os.path.join(workdir, "rollback-host-" + request.node.name[-20:])
     os.makedirs(os.path.join(tree, "etc", "docker"))
@@ -99,8 +99,8 @@ def host(docker_binaries, workdir, request):
         handle.write("{}\n")
     with open(os.path.join(tree, "lib", "systemd", "system", "docker.service"), "w") as handle:
         handle.write(daemon.unit_text())
-    probe = [cli, "-H", "unix://" + daemon.sock, "info", "--format", "{{json .SecurityOptions}}"]
-    yield tree, daemon, probe
+    health_check = [cli, "-H", "unix://" + daemon.sock, "info", "--format", "{{json .SecurityOptions}}"]
+    yield tree, daemon, health_check
     daemon.stop()
 
 
@@ -118,15 +118,15 @@ def daemon_json_bytes(tree):
 
 
 def test_good_config_comes_up_without_rollback(host, capsys):
-    tree, daemon, probe = host
+    tree, daemon, health_check = host
     result = configure(tree, capsys, settings={"no-new-privileges": True})
     assert result["path"] == DAEMON_JSON and result["rollback"] == [{"path": DAEMON_JSON, "backup": None}]
-    outcome, error = restart_with_rollback(daemon, probe, TIMEOUT, [], 10)
+    outcome, error = restart_with_rollback(daemon, health_check, TIMEOUT, [], 10)
     assert error is None and outcome["rolled_back"] is False and daemon.state() == "active"
 
 
 def test_conflict_refused_by_module_is_the_one_dockerd_refuses(host, capsys):
-    tree, daemon, probe = host
+    tree, daemon, health_check = host
     configure(tree, capsys, settings={"no-new-privileges": True})
     before = daemon_json_bytes(tree)
 
@@ -140,7 +140,7 @@ def test_conflict_refused_by_module_is_the_one_dockerd_refuses(host, capsys):
     backup = make_backup(local)
     merged = daemon_json_writer.merge(json.loads(before), {"iptables": False})[0]
     atomic_write(local, daemon_json_writer.render(merged).encode())
-    outcome, error = restart_with_rollback(daemon, probe, TIMEOUT, [{"path": local, "backup": backup}], 10)
+    outcome, error = restart_with_rollback(daemon, health_check, TIMEOUT, [{"path": local, "backup": backup}], 10)
     assert error is not None
     assert "specified both as a flag and in the configuration file" in error and "iptables" in error
     assert outcome["recovered"] is True and daemon.state() == "active"
@@ -149,9 +149,9 @@ def test_conflict_refused_by_module_is_the_one_dockerd_refuses(host, capsys):
 
 
 def test_value_dockerd_rejects_is_rolled_back_to_the_byte(host, capsys):
-    tree, daemon, probe = host
+    tree, daemon, health_check = host
     configure(tree, capsys, settings={"no-new-privileges": True, "live-restore": True})
-    assert restart_with_rollback(daemon, probe, TIMEOUT, [], 10)[1] is None
+    assert restart_with_rollback(daemon, health_check, TIMEOUT, [], 10)[1] is None
     before = daemon_json_bytes(tree)
 
     # Types are right, so the module writes it; only dockerd knows the value is wrong.
@@ -160,22 +160,22 @@ def test_value_dockerd_rejects_is_rolled_back_to_the_byte(host, capsys):
     restore_list = [{"path": os.path.join(tree, e["path"].lstrip("/")), "backup": os.path.join(tree, e["backup"].lstrip("/"))}
                     for e in result["rollback"]]
     started = time.monotonic()
-    outcome, error = restart_with_rollback(daemon, probe, TIMEOUT, restore_list, 10)
+    outcome, error = restart_with_rollback(daemon, health_check, TIMEOUT, restore_list, 10)
     engine_helpers.TIMINGS["dockerd bad config + rollback"] = time.monotonic() - started
     assert error is not None and "default cgroup namespace mode" in error, error
     assert outcome["rolled_back"] is True and outcome["recovered"] is True
     assert outcome["restored"][0]["action"].startswith("restored from")
     assert daemon_json_bytes(tree) == before
     assert daemon.state() == "active"
-    assert subprocess.run(probe, capture_output=True, check=False).returncode == 0
+    assert subprocess.run(health_check, capture_output=True, check=False).returncode == 0
 
 
 def test_new_file_rejected_by_dockerd_is_removed(host, capsys):
-    tree, daemon, probe = host
+    tree, daemon, health_check = host
     result = configure(tree, capsys, settings={"seccomp-profile": "/nonexistent/stockade-profile.json"})
     restore_list = [{"path": os.path.join(tree, DAEMON_JSON.lstrip("/")), "backup": None}]
     assert result["rollback"] == [{"path": DAEMON_JSON, "backup": None}]
-    outcome, error = restart_with_rollback(daemon, probe, TIMEOUT, restore_list, 10)
+    outcome, error = restart_with_rollback(daemon, health_check, TIMEOUT, restore_list, 10)
     assert error is not None and "stockade-profile.json" in error, error
     assert outcome["recovered"] is True
     assert not os.path.exists(os.path.join(tree, DAEMON_JSON.lstrip("/")))

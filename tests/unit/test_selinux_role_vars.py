@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from ansible_collections.stockade.hardening.plugins.module_utils import (
-    selinux_host_info as selinux_host_probe,
+    selinux_host_info,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.selinux import CONTAINER_BOOLEANS
@@ -96,7 +96,7 @@ def test_the_probe_answers_every_key_the_tasks_read(tmp_path):
               "label_witnesses": ["/etc"], "preflight_paths": ["/etc/passwd"],
               "grub_dropin": str(tmp_path / "absent.cfg"), "kernel_params": ["security=selinux"],
               "file_contexts": []}
-    probe = selinux_host_probe.probe(params)   # this machine, which runs no SELinux
+    probe = selinux_host_info.host_facts(params)   # this machine, which runs no SELinux
     json.dumps(probe)                            # what the module returns must be JSON
     if probe["runtime"] == "disabled":
         # The pre-flight keys exist only where SELinux runs (the tasks read them only then).
@@ -111,7 +111,7 @@ def test_the_probe_reads_the_state_with_the_engines_readers(tmp_path):
     tree = dict(HARDENED, **{"etc/selinux/config": 'SELINUX="enforcing"\nSELINUXTYPE=default\n',
                              "boot/grub/grub.cfg": grub_cfg("security=selinux selinux=0")})
     root = write_tree(tmp_path / "root", tree)
-    probe = selinux_host_probe.probe({"policy_type": "default", "packages": [], "label_witnesses": [],
+    probe = selinux_host_info.host_facts({"policy_type": "default", "packages": [], "label_witnesses": [],
                                       "preflight_paths": [], "kernel_params": ["security=selinux", "selinux=1"],
                                       "file_contexts": []}, root=root)
     assert probe["config_mode"] is None and probe["config_type"] == "default"

@@ -184,7 +184,20 @@ class SubidFiles:
                 self._file_problems[path] = file_problems(ranges, real_ids, self.users)
             found.extend("%s: %s" % (path, p) for p in owner_problems(ranges, owner, self.users)
                          + self._file_problems[path])
-        return found
+        return self.unpaired(owner) + found
+
+    def unpaired(self, owner):
+        """["problem"] when `owner` (by name or uid) has ranges in one file and none in the other: a user
+        namespace needs both maps (newuidmap and newgidmap, dockerd), and a subid writer killed between
+        the two files leaves exactly this until its next run completes the pair."""
+        names = {owner} | ({str(self.users[owner])} if owner in self.users else set())
+        has = [path for path in SUBID_FILES if any(r.owner in names for r in self.ranges[path])]
+        if len(has) != 1:
+            return []
+        other = [path for path in SUBID_FILES if path not in has][0]
+        return ["%s has a range in %s but none in %s: its containers cannot start with a user namespace (a "
+                "subid_ranges run interrupted between the two files leaves this; its next run completes the "
+                "pair)" % (owner, has[0], other)]
 
 
 def problems(ranges, real_ids, owners, user_ids):

@@ -131,10 +131,10 @@ def test_type_errors_fail_and_write_nothing(host, key, value, expected):
 
 
 @pytest.mark.parametrize("content, cause", [
-    (b'{"icc": false,}\n', "refuses to start with it (invalid JSON"),
-    (b'{"icc": false', "refuses to start with it (invalid JSON"),
-    (b'# comment\n{"icc": false}', "refuses to start with it (invalid JSON"),
-    (b'\xef\xbb\xbf{}', "refuses to start with it (invalid character"),
+    (b'{"icc": false,}\n', "refuses to start with it: invalid JSON"),
+    (b'{"icc": false', "refuses to start with it: invalid JSON"),
+    (b'# comment\n{"icc": false}', "refuses to start with it: invalid JSON"),
+    (b'\xef\xbb\xbf{}', "refuses to start with it: invalid character"),
     (b'["icc"]\n', "cannot unmarshal array into Go value of type map"),
     (b'"icc"\n', "cannot unmarshal string into Go value of type map"),
     (b'{"icc": NaN}', "invalid character 'N'"),

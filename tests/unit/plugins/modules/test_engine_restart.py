@@ -127,7 +127,7 @@ def _capture(capsys):
 
 def test_healthy_restart(engine):
     engine.config.write_text('{"icc": false}')
-    result = run(name="engine", probe=["true"], timeout=5)
+    result = run(name="engine", health_check=["true"], timeout=5)
     assert result["changed"] is True and result["restarted"] is True
     assert result["rolled_back"] is False and result["failure"] is None
     assert result["state"] == "active"
@@ -180,13 +180,13 @@ def test_rollback_that_does_not_help_says_so(engine):
     assert "still does not come back" in result["msg"]
 
 
-def test_probe_failure_counts_as_failure(engine, tmp_path):
+def test_health_check_failure_counts_as_failure(engine, tmp_path):
     engine.config.write_text('{"icc": false}')
     backup = make_backup(str(engine.config))
-    result = run(name="engine", probe=["sh", "-c", "echo cannot connect to the engine >&2; exit 1"], timeout=1,
+    result = run(name="engine", health_check=["sh", "-c", "echo cannot connect to the engine >&2; exit 1"], timeout=1,
                  restore=[{"path": str(engine.config), "backup": backup}])
     assert result["failed"] is True
-    assert result["probe_stderr"] == "cannot connect to the engine"
+    assert result["health_check_stderr"] == "cannot connect to the engine"
     assert "kept failing" in result["failure"]
 
 
@@ -216,7 +216,8 @@ def test_daemon_reload_runs_first(engine):
 @pytest.mark.parametrize("args, message", [
     ({"name": "docker; reboot"}, "is not a systemd unit name"),
     ({"name": "--now"}, "is not a systemd unit name"),
-    ({"name": "docker", "probe": []}, "probe: give a command"),
+    ({"name": "docker", "health_check": []}, "health_check: give a command"),
+    ({"name": "docker", "probe": []}, "health_check: give a command"),  # its former name
     ({"name": "docker", "timeout": 0}, "timeout: must be at least 1"),
     ({"name": "docker", "log_lines": 0}, "log_lines: must be at least 1"),
     ({"name": "docker", "restore": [{"path": "/etc/docker/daemon.json"}]}, "missing required arguments: backup"),
@@ -270,22 +271,22 @@ def test_wait_healthy_times_out_in_activating():
     assert not health.ok and "still activating after 3 s" in health.reason
 
 
-def test_wait_healthy_retries_the_probe_until_it_answers():
+def test_wait_healthy_retries_the_health_check_until_it_answers():
     clock = Clock()
     answers = [(False, "Cannot connect"), (False, "Cannot connect"), (True, "")]
     health = wait_healthy(ScriptedService("active"), ["docker", "info"], 10,
-                          probe_runner=lambda argv, timeout: answers.pop(0), clock=clock, sleep=clock.sleep)
+                          check_runner=lambda argv, timeout: answers.pop(0), clock=clock, sleep=clock.sleep)
     assert isinstance(health, Health) and health.ok and answers == []
 
 
-def test_wait_healthy_notices_the_service_dying_while_probing():
+def test_wait_healthy_notices_the_service_dying_during_the_health_check():
     clock = Clock()
     health = wait_healthy(ScriptedService("active", "active", "failed"), ["docker", "info"], 10,
-                          probe_runner=lambda argv, timeout: (False, "Cannot connect"), clock=clock, sleep=clock.sleep)
-    assert not health.ok and health.reason == "engine went failed while probing: Cannot connect"
+                          check_runner=lambda argv, timeout: (False, "Cannot connect"), clock=clock, sleep=clock.sleep)
+    assert not health.ok and health.reason == "engine went failed during its health check: Cannot connect"
 
 
-def test_run_probe_reports_timeout_and_missing_program():
-    assert service_restart.run_probe(["sleep", "5"], 1) == (False, "sleep 5 did not answer within 1 s")
-    ok, error = service_restart.run_probe(["/nonexistent/docker", "info"], 1)
+def test_run_health_check_reports_timeout_and_missing_program():
+    assert service_restart.run_health_check(["sleep", "5"], 1) == (False, "sleep 5 did not answer within 1 s")
+    ok, error = service_restart.run_health_check(["/nonexistent/docker", "info"], 1)
     assert not ok and "cannot run /nonexistent/docker" in error

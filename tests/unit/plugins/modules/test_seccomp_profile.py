@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from ansible_collections.stockade.hardening.plugins.module_utils import seccomp_profile as logic
 from ansible_collections.stockade.hardening.plugins.modules import seccomp_profile
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))
@@ -16,7 +17,7 @@ BASELINE = os.path.join(REPO, "roles", "seccomp", "files", "baseline-seccomp.jso
 
 @pytest.fixture(autouse=True)
 def amd64(monkeypatch):
-    monkeypatch.setattr(seccomp_profile.platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(logic.platform, "machine", lambda: "x86_64")
 
 
 @pytest.fixture
@@ -56,18 +57,28 @@ def test_idempotent_and_backup_on_change(run_module, tmp_path, base):
     assert rules[-1] == {"names": ["userfaultfd"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}
 
 
-def test_check_mode_writes_nothing_and_diffs_json(run_module, tmp_path, base):
+def test_check_mode_writes_nothing_and_diffs_what_changes_for_containers(run_module, tmp_path, base):
     target = tmp_path / "sub" / "no-compat.json"
-    result, failed = run_module(seccomp_profile.main, {"base": base, "path": str(target), "_ansible_diff": True},
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": str(target), "_ansible_diff": True,
+                                                       "deny_syscalls": ["userfaultfd", "adjtimex"]},
                                 check_mode=True)
     assert not failed and result["changed"]
     assert not target.parent.exists()
-    assert result["diff"]["before"] == ""
-    assert native_entry(json.loads(result["diff"]["after"]))["subArchitectures"] == []
+    diff = result["diff"]
+    assert "absent" in diff["before_header"] and base in diff["before_header"]
+    removed = set(diff["before"].splitlines()) - set(diff["after"].splitlines())
+    added = set(diff["after"].splitlines()) - set(diff["before"].splitlines())
+    # what a reader of the diff sees: the two compat ABIs leave the filter, an allowed syscall becomes denied
+    # (userfaultfd is denied by the base already: no line)
+    assert {"architecture SCMP_ARCH_X86: in the filter", "architecture SCMP_ARCH_X32: in the filter",
+            "syscall adjtimex: SCMP_ACT_ALLOW"} <= removed
+    assert "syscall adjtimex: SCMP_ACT_ERRNO (errno 1)" in added
+    assert len(removed) + len(added) < 12          # a few lines, not the profile's ~1000 lines of JSON
+    assert "architecture SCMP_ARCH_X86_64: in the filter (native)" in diff["after"]
 
 
 def test_baseline_used_without_base_file(run_module, tmp_path, monkeypatch):
-    monkeypatch.setattr(seccomp_profile, "CONTAINERS_COMMON_PROFILE", str(tmp_path / "absent.json"))
+    monkeypatch.setattr(logic, "CONTAINERS_COMMON_PROFILE", str(tmp_path / "absent.json"))
     target = str(tmp_path / "no-compat.json")
     result, failed = run_module(seccomp_profile.main, {"path": target, "baseline": json.load(open(BASELINE))})
     assert not failed and result["base"] == "baseline" and result["changed"]
@@ -102,6 +113,6 @@ def test_architectures_form_and_unknown_machine(run_module, tmp_path, monkeypatc
     target = tmp_path / "out.json"
     result, failed = run_module(seccomp_profile.main, {"base": str(base), "path": str(target)})
     assert not failed and json.load(open(target))["architectures"] == ["SCMP_ARCH_X86_64"]
-    monkeypatch.setattr(seccomp_profile.platform, "machine", lambda: "sparc64")
+    monkeypatch.setattr(logic.platform, "machine", lambda: "sparc64")
     result, failed = run_module(seccomp_profile.main, {"base": str(base), "path": str(target)})
     assert failed and "sparc64" in result["msg"]

@@ -12,6 +12,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.subids import (
     problems, read_ids, read_ranges,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils import subid_ranges as logic
 from ansible_collections.stockade.hardening.plugins.modules import subid_ranges
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n"
@@ -50,19 +51,14 @@ def etc(tmp_path, monkeypatch):
     fake = FakeEtc(str(tmp_path))
     fake.write("passwd", PASSWD)
     fake.write("group", GROUP)
-    real_host_root = subid_ranges.HostRoot
-    monkeypatch.setattr(subid_ranges, "HostRoot", lambda root: real_host_root(fake.root))
-    # Readers go through HostRoot(fake root); route the writers there too.
-    real_write, real_backup = subid_ranges.atomic_write, subid_ranges.make_backup
-    monkeypatch.setattr(subid_ranges, "atomic_write", lambda path, data: real_write(fake.root + path, data))
-    monkeypatch.setattr(subid_ranges, "make_backup", lambda path: real_backup(fake.root + path))
+    monkeypatch.setattr(logic, "HOST_ROOT", fake.root)   # files, locks and the journal under the tree
 
     def useradd(module, name):
         with open(fake.path("passwd"), "a") as handle:
             handle.write("%s:x:998:998::/nonexistent:/usr/sbin/nologin\n" % name)
         with open(fake.path("group"), "a") as handle:
             handle.write("%s:x:998:\n" % name)
-    monkeypatch.setattr(subid_ranges, "create_user", useradd)
+    monkeypatch.setattr(logic, "create_user", useradd)
     return fake
 
 
