@@ -29,7 +29,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
 from ansible_collections.stockade.hardening.plugins.module_utils.privilege import require_write_access
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import daemon_json
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import (
-    DEFAULT_DAEMON_JSON, MERGED_KEYS, command_line, config_path, dockerd_command, dockerd_versions,
+    DEFAULT_DAEMON_JSON, MERGED_KEYS, command_line, config_path, dockerd_command, dockerd_versions, versions_disagree,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.dockerd_flags import (
     NOT_SETTINGS,
@@ -87,12 +87,16 @@ def current_settings(path, data, versions):
     result is checked again before anything is written."""
     if data is None or not data.strip(b" \t\r\n"):
         return {}  # dockerd 20.10 refuses a blank file, but there is nothing in it to lose
+    documents = [(version, daemon_json.decode(path, data, version)) for version in versions]
+    refused = [(version, ConfigError(path, "dockerd %s refuses to start with it: %s" % (version, document.refusal)))
+               for version, document in documents if not document.parsed]
+    if refused:  # in the audit's words (posture.engines.docker_daemon: read_daemon_json, load)
+        error = refused[0][1] if len(refused) == len(documents) else versions_disagree(
+            path, documents[0][0], next(v for v, d in documents[1:] if d.parsed != documents[0][1].parsed),
+            refused[0][1])
+        raise DaemonJsonError("%s; it was left untouched: fix or remove it, then run again" % error)
     values = None
-    for version in versions:
-        document = daemon_json.decode(path, data, version)
-        if not document.parsed:  # the audit's words (posture.engines.docker_daemon.read_daemon_json)
-            raise DaemonJsonError("%s: dockerd %s refuses to start with it: %s; it was left untouched: fix or "
-                                  "remove it, then run again" % (path, version, document.refusal))
+    for version, document in documents:
         inexact = list(document.inexact)
         odd = lone_surrogate(document.values)
         if odd is not None:

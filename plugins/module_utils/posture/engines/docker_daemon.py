@@ -137,6 +137,13 @@ def read_config(host, command, version):
     return DockerDaemonConfig(document, line, command.origin if command else DOCKER_UNIT)
 
 
+def versions_disagree(path, one, other, cause):
+    """The ConfigError of a file two dockerd versions read differently when the host's version is unknown
+    (also the daemon.json writer's refusal, in the same words)."""
+    return ConfigError(path, "dockerd %s and %s read this differently (%s) and the installed version cannot be "
+                             "told from the package database" % (one, other, cause))
+
+
 def load(host):
     command = dockerd_command(host)
     readings = []
@@ -149,10 +156,8 @@ def load(host):
     for version, reading, error in readings[1:]:
         if (first_error is None) != (error is None) or (
                 first is not None and reading is not None and first.judged() != reading.judged()):
-            raise ConfigError(first_error.path if first_error else error.path if error else DEFAULT_DAEMON_JSON,
-                              "dockerd %s and %s read this differently (%s) and the installed version "
-                              "cannot be told from the package database" % (
-                                  first_version, version, first_error or error or "values"))
+            raise versions_disagree(first_error.path if first_error else error.path if error else DEFAULT_DAEMON_JSON,
+                                    first_version, version, first_error or error or "values")
     if first_error is not None:
         raise first_error
     return first
