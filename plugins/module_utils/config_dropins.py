@@ -31,9 +31,8 @@ import os
 import re
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
-    WriteError, atomic_write, clean_up_killed_writers, make_backup, read_bytes,
+    WriteError, atomic_write, check_replaceable, clean_up_killed_writers, make_backup, read_bytes,
 )
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.atomic_files import refuse_unreplaceable
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
     LayeredConfig, dropin_paths, read_toml,
 )
@@ -129,6 +128,8 @@ def report(module, request, changes, shadows):
             module.warn(shadow.warning(verb))
         module.exit_json(**result)
     try:
+        check_replaceable([c[1] for c in changes] + [s.path for s in shadows if s.kept_text is not None],
+                          [s.disabled_as for s in shadows])
         if any(c[3] is not None for c in changes):
             ensure_directory(request.directory)
         result["backups"] = apply(changes, request.backup)
@@ -325,7 +326,7 @@ class Shadow:
         if self.kept_text is None:
             _rename(self.path, self.disabled_as)
             return
-        refuse_unreplaceable(self.path, os.stat(self.path), own_links=[self.disabled_as])
+        check_replaceable([self.path], own_links=[self.disabled_as])
         if not os.path.lexists(self.disabled_as):
             _keep_original(self.path, self.disabled_as, self.original)
         status = os.stat(self.disabled_as)

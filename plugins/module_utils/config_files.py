@@ -123,6 +123,20 @@ def _link_new(source, name):
     return True
 
 
+def check_replaceable(paths, own_links=()):
+    """WriteError, before anything is written or backed up, when one of the existing `paths` cannot be
+    replaced (hard-linked to a name other than `own_links`, or not a regular file): a writer checks all its
+    files first, so that a run never stops half-way through them."""
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise WriteError(path, "cannot stat: %s" % (exc.strerror or exc))
+        atomic_files.refuse_unreplaceable(path, status, own_links)
+
+
 def atomic_write(path, data, mode=None, owner=None, own_links=()):
     """Replace `path` with `data` (bytes) in one step (see
     posture.atomic_files.atomic_write); temporary files that earlier,

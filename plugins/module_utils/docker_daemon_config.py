@@ -22,6 +22,7 @@ import re
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
     WriteError,
     atomic_write,
+    check_replaceable,
     make_backup,
     clean_up_killed_writers,
     parse_mode,
@@ -239,6 +240,7 @@ def run_module(module):
     if module.check_mode or not result["changed"]:
         module.exit_json(**result)
     try:
+        check_replaceable([local])
         if content is not None:
             backup = make_backup(local) if original is not None and params["backup"] else None
             if backup:

@@ -28,7 +28,7 @@ import os
 import platform
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
-    WriteError, atomic_write, clean_up_killed_writers, make_backup,
+    WriteError, atomic_write, check_replaceable, clean_up_killed_writers, make_backup,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import seccomp
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
@@ -270,6 +270,7 @@ def run_module(module):
         directory = os.path.dirname(local)
         if not os.path.isdir(directory):
             os.makedirs(directory, 0o755)
+        check_replaceable([local])
         if os.path.lexists(local) and params["backup"]:
             result["backup_file"] = make_backup(local)
         atomic_write(local, text.encode("utf-8"))

@@ -26,7 +26,7 @@ import json
 import os
 
 from ansible_collections.stockade.hardening.plugins.module_utils.config_files import (
-    WriteError, atomic_write, clean_up_killed_writers, make_backup,
+    WriteError, atomic_write, check_replaceable, clean_up_killed_writers, make_backup,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.atomic_files import fsync_directory
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.userns import STORAGE_CONF
@@ -109,6 +109,7 @@ class PairWrite:
     def write(self, backup):
         """Write the changed files (the journal first when both change, removed after both); the backups made."""
         changed = [p for p in self.plans if p.changed]
+        check_replaceable([self.host.resolve(p.path) for p in changed])  # before the journal
         journal = self.host.resolve(PAIR_JOURNAL)
         if len(changed) > 1:
             atomic_write(journal, self.request.to_json().encode("utf-8"))

@@ -233,3 +233,99 @@ def test_backup_is_made_under_a_temporary_name_first(tmp_path, monkeypatch):
     assert len(seen) == 1 and seen[0][0].startswith(".daemon.json.stockade-") and seen[0][1] == 100000
     assert read_bytes(backup) == target.read_bytes()
     assert leftovers(str(tmp_path)) == []
+
+
+# -- what a rewrite keeps besides the bytes, and what it refuses to replace ------------------------------
+def _user_xattrs_work(directory):
+    probe = os.path.join(directory, ".xattr-probe")
+    open(probe, "w").close()
+    try:
+        os.setxattr(probe, "user.stockade-probe", b"1")
+        return True
+    except OSError:
+        return False
+    finally:
+        os.unlink(probe)
+
+
+@pytest.fixture
+def xattr_dir(tmp_path):
+    if not _user_xattrs_work(str(tmp_path)):
+        pytest.skip("the file system of %s has no user.* extended attributes" % tmp_path)
+    return tmp_path
+
+
+def test_atomic_write_keeps_every_extended_attribute(xattr_dir):
+    target = str(xattr_dir / "daemon.json")
+    with open(target, "w") as handle:
+        handle.write("{}\n")
+    os.setxattr(target, "user.backup-policy", b"nightly")
+    os.setxattr(target, "user.empty", b"")
+    if os.geteuid() == 0:
+        os.setxattr(target, "trusted.stockade", b"root only")
+    before = {name: os.getxattr(target, name) for name in os.listxattr(target)}
+    atomic_write(target, b'{"icc": false}\n')
+    assert open(target, "rb").read() == b'{"icc": false}\n'
+    assert {name: os.getxattr(target, name) for name in os.listxattr(target)} == before
+    assert leftovers(str(xattr_dir)) == []
+
+
+def test_backup_keeps_every_extended_attribute(xattr_dir):
+    target = str(xattr_dir / "daemon.json")
+    with open(target, "w") as handle:
+        handle.write("{}\n")
+    os.setxattr(target, "user.backup-policy", b"nightly")
+    backup = make_backup(target)
+    assert os.getxattr(backup, "user.backup-policy") == b"nightly"
+
+
+def test_atomic_write_refuses_a_hard_linked_file_and_leaves_both_names(tmp_path):
+    target, other = str(tmp_path / "subuid"), str(tmp_path / "subuid.hardlink")
+    with open(target, "w") as handle:
+        handle.write("alice:100000:65536\n")
+    os.link(target, other)
+    with pytest.raises(WriteError) as info:
+        atomic_write(target, b"bob:100000:65536\n")
+    assert "has 2 hard links" in str(info.value) and target in str(info.value) and "left untouched" in str(info.value)
+    assert open(target).read() == open(other).read() == "alice:100000:65536\n"
+    assert os.stat(target).st_ino == os.stat(other).st_ino
+    assert leftovers(str(tmp_path)) == []
+
+
+def test_atomic_write_may_replace_a_file_linked_only_by_the_caller(tmp_path):
+    target, kept = str(tmp_path / "90-site.conf"), str(tmp_path / "90-site.conf.stockade-disabled")
+    with open(target, "w") as handle:
+        handle.write("old\n")
+    os.link(target, kept)
+    atomic_write(target, b"new\n", own_links=[kept])
+    assert (open(target).read(), open(kept).read()) == ("new\n", "old\n")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "socket"])
+def test_atomic_write_never_replaces_what_is_not_a_regular_file(tmp_path, kind):
+    target = str(tmp_path / "daemon.json")
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        if os.geteuid() != 0:
+            pytest.skip("device nodes need root")
+        os.mknod(target, 0o644 | stat.S_IFCHR, os.makedev(1, 5))
+    else:
+        import socket
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(target)
+    before = os.lstat(target)
+    with pytest.raises(WriteError) as info:
+        atomic_write(target, b"{}\n")
+    assert "expected a regular file" in str(info.value)
+    after = os.lstat(target)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert leftovers(str(tmp_path)) == []
+
+
+def test_read_bytes_never_opens_a_fifo(tmp_path):
+    path = str(tmp_path / "backup~")
+    os.mkfifo(path)
+    with pytest.raises(WriteError) as info:
+        read_bytes(path)
+    assert "named pipe" in str(info.value)
