@@ -52,6 +52,11 @@ def _replaceable(path):
     directory = os.path.dirname(os.path.abspath(path))
     while not os.path.isdir(directory) and directory != os.path.dirname(directory):
         directory = os.path.dirname(directory)
-    if not os.access(directory, os.W_OK | os.X_OK):
+    if not _access(directory, os.W_OK | os.X_OK):
         return False
-    return not os.path.lexists(path) or os.access(path, os.W_OK)
+    return not os.path.lexists(path) or _access(path, os.W_OK)
+
+
+def _access(path, mode):
+    # the effective ids decide what this process may do (a setuid or sudo-like wrapper changes only those)
+    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
