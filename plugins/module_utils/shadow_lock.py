@@ -89,8 +89,10 @@ def _remove_dead_temporaries(path):
         candidate = os.path.join(directory, entry)
         try:
             with open(candidate, "rb") as handle:
-                if handle.read(32) != b"%s\0" % match.group(1).encode("ascii"):
-                    continue  # not a lock temporary: leave it
+                # "PID\0", or a part of it when its writer was killed while writing it; anything else is not
+                # a lock temporary (an operator's copy named subuid.2024, say): left alone
+                if not (b"%s\0" % match.group(1).encode("ascii")).startswith(handle.read(32)):
+                    continue
             os.unlink(candidate)
         except OSError:
             continue

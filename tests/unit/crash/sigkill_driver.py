@@ -17,12 +17,16 @@ writer's own work, not in Python's start-up. For each kill:
    and 1.2 times an uninterrupted run's duration (the median of the last
    uninterrupted runs, so the window follows the machine's load);
 3. every file the writer manages is byte for byte its old or its new
-   version (or absent where the old or new state has none), every file named
-   as a backup holds a complete copy of the old file, and nothing else is
-   there but temporary files named as ours;
+   version (or absent where the old or new state has none, or one of the
+   writer's `intermediate` versions: a file a writer changes in two steps,
+   such as a subid file its pair repair completes before its own range is
+   added), every file named as a backup holds a complete copy of the old
+   file, and nothing else is there but temporary files named as ours and
+   the lock files of shadow's protocol (FILE.lock, FILE.PID);
 4. the writer runs again, uninterrupted: it succeeds, the files are exactly
-   the new state of an uninterrupted run, no temporary file is left, and
-   each one that was there is named in a warning.
+   the new state of an uninterrupted run, no temporary or lock file is left
+   (shadow's /etc/.pwd.lock stays, as glibc leaves it), and each temporary
+   file that was there is named in a warning.
 
 Prints a JSON summary (kills, where they left the files, violations).
 """
@@ -39,16 +43,20 @@ import time
 import traceback
 
 from ansible.module_utils import _internal
+from ansible.module_utils.common.warnings import get_warning_messages
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stockade.hardening.plugins.modules import (
     config_dropins, docker_daemon_config, seccomp_profile, subid_ranges)
+from ansible_collections.stockade.hardening.plugins.module_utils import engine_restart
 from ansible_collections.stockade.hardening.plugins.module_utils.posture import cli
+from ansible_collections.stockade.hardening.plugins.module_utils.subid_ranges import PairRequest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, os.pardir, os.pardir, os.pardir))
 BACKUP = re.compile(r"(?P<base>.+)\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~\d*\Z")
 TEMPORARY = re.compile(r"\.(?P<base>.+)\.stockade-\d+-[0-9a-f]{12}\.tmp\Z")
+SHADOW_LOCK = re.compile(r"(?P<base>.+)\.(lock|\d+)\Z")   # shadow's FILE.lock and FILE.PID (commonio)
 
 
 # -- the writers: where they write, their old state and how they are run --------
@@ -58,6 +66,7 @@ class Writer:
 
     name = None
     old = {}
+    intermediate = {}     # name -> versions a kill may leave besides the old and the new one
     succeeded = (0,)      # exit statuses of a run that did its job
 
     def __init__(self, scratch):
@@ -168,9 +177,45 @@ class Subids(ModuleWriter):
     users = b"root:x:0:0:root:/root:/bin/sh\ndockremap:x:998:998::/nonexistent:/usr/sbin/nologin\n"
     ranges = b"alice:100000:65536\nbob:165536:65536\n"
     old = {"passwd": users, "group": b"root:x:0:\ndockremap:x:998:\n", "subuid": ranges, "subgid": ranges}
+    # both files change: the journal of the pair is there between the first write and the second
+    intermediate = {"subuid.stockade-pair": [PairRequest("dockremap", 65536, 100000).to_json().encode("utf-8")]}
 
     def args(self):
         return {"name": "dockremap"}
+
+
+class SubidPairRepair(Subids):
+    """subid_ranges for `containers` on a host where a run for dockremap was killed between /etc/subuid
+    and /etc/subgid: the run completes dockremap's pair first, then gives containers its ranges."""
+    name = "subid_pair_repair"
+    users = Subids.users + b"containers:x:997:997::/nonexistent:/usr/sbin/nologin\n"
+    groups = b"root:x:0:\ndockremap:x:998:\ncontainers:x:997:\n"
+    journal = PairRequest("dockremap", 65536, 100000).to_json().encode("utf-8")
+    old = {"passwd": users, "group": groups, "subuid": Subids.ranges + b"dockremap:231072:65536\n",
+           "subgid": Subids.ranges, "subuid.stockade-pair": journal}
+    intermediate = {
+        "subgid": [Subids.ranges + b"dockremap:231072:65536\n"],
+        "subuid.stockade-pair": [PairRequest("containers", 65536, 100000).to_json().encode("utf-8")],
+    }
+
+    def args(self):
+        return {"name": "containers"}
+
+
+class Rollback(Writer):
+    """engine_restart's rollback (restore_files): daemon.json put back from its backup, a drop-in that did
+    not exist before removed."""
+    name = "engine_restart_rollback"
+    old = {"daemon.json": b'{"icc": false, "userns-remap": "default"}\n', "saved-daemon.json": b'{"icc": true}\n',
+           "50-stockade.conf": b'[containers]\nuserns = "auto"\n'}
+
+    def run(self):
+        _restored, problems = engine_restart.restore_files([
+            {"path": os.path.join(self.directory, "daemon.json"),
+             "backup": os.path.join(self.directory, "saved-daemon.json")},
+            {"path": os.path.join(self.directory, "50-stockade.conf"), "backup": None}])
+        print(json.dumps({"warnings": list(get_warning_messages()), "problems": problems}))  # as the module's result
+        return 1 if problems else 0
 
 
 class Report(Writer):
@@ -201,7 +246,7 @@ class Report(Writer):
         return mine == theirs
 
 
-WRITERS = {w.name: w for w in (DaemonJson, Dropins, Seccomp, Subids, Report)}
+WRITERS = {w.name: w for w in (DaemonJson, Dropins, Seccomp, Subids, SubidPairRepair, Rollback, Report)}
 
 
 # -- running a writer in a child -------------------------------------------------
@@ -252,9 +297,13 @@ def classify(writer, after, new):
         backup, temporary = BACKUP.match(name), TEMPORARY.match(name)
         if temporary:
             temporaries.append(name)
+        elif name not in writer.old and name not in new and SHADOW_LOCK.match(name):
+            state.append("%s:left" % re.sub(r"\.\d+\Z", ".PID", name))   # a killed holder's: the next taker breaks it
+        elif name in writer.intermediate and data in writer.intermediate[name]:
+            state.append("%s:step%d" % (name, writer.intermediate[name].index(data) + 1))
         elif backup:
             base = backup.group("base")
-            if writer.old.get(base) != data:
+            if writer.old.get(base) != data and data not in writer.intermediate.get(base, ()):
                 problems.append("backup %s is not a whole copy of the old %s (%d of %d bytes)"
                                 % (name, base, len(data), len(writer.old.get(base) or b"")))
         elif name in writer.old and writer.same(name, data, writer.old[name]):
@@ -309,7 +358,7 @@ def drive(writer, kills, seed):
         if code not in writer.succeeded:
             problems.append("kill %d: the re-run failed: %s" % (summary["kills"], output[-1500:]))
         rerun = snapshot(writer.directory)
-        left = [n for n in rerun if TEMPORARY.match(n)]
+        left = [n for n in rerun if TEMPORARY.match(n) or (n not in new and SHADOW_LOCK.match(n))]
         if left:
             problems.append("kill %d: the re-run left temporaries %s" % (summary["kills"], left))
         if managed(rerun) != new and not all(writer.same(n, rerun.get(n), d) for n, d in new.items()):

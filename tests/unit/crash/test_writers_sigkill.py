@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Every writer, SIGKILLed at 100 random moments, leaves each file it manages
-old or new, never a truncated backup under a backup's name, and a re-run
-cleans up after it and reaches the state of an uninterrupted run
+"""Every writer (the modules, the subid pair repair, engine_restart's
+rollback, the agent's report), SIGKILLed at 100 random moments, leaves each
+file it manages old or new, never a truncated backup under a backup's name,
+and a re-run cleans up after it and reaches the state of an uninterrupted run
 (sigkill_driver.py says how). Each writer's driver runs in its own process
 and private mount namespace; the figures are printed at the end of the
 session."""
@@ -21,7 +22,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.path.join(HERE, "sigkill_driver.py")
 KILLS = 100
 SEED = int(os.environ.get("STOCKADE_SIGKILL_SEED", "20261129"))
-WRITERS = ("docker_daemon_config", "config_dropins", "seccomp_profile", "subid_ranges", "agent_report")
+WRITERS = ("docker_daemon_config", "config_dropins", "seccomp_profile", "subid_ranges", "subid_pair_repair",
+           "engine_restart_rollback", "agent_report")
 SUMMARIES = {}
 
 

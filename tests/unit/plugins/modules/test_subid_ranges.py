@@ -256,11 +256,13 @@ def test_a_stale_lock_and_its_temporary_are_cleared(run_module, etc):
     dead = _dead_pid()
     etc.write("subgid.lock", "%d\0" % dead)
     etc.write("subgid.%d" % dead, "%d\0" % dead)
+    etc.write("subuid.%d" % dead, "")               # killed between creating it and writing its pid
+    etc.write("subuid.2024", "alice:100000:65536\n")  # not a lock temporary: an operator's copy stays
     result, failed = run_module(subid_ranges.main, {"name": "dockremap"})
     assert not failed, result.get("msg")
     assert etc.read("subgid") == b"dockremap:100000:65536\n"
     assert sorted(n for n in os.listdir(os.path.join(etc.root, "etc")) if "lock" in n or n[-1].isdigit()) == [
-        ".pwd.lock"]
+        ".pwd.lock", "subuid.2024"]
 
 
 def test_a_lock_without_a_pid_is_never_taken_for_stale(run_module, etc):
