@@ -4,8 +4,13 @@
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The SIGKILL loop's figures: where the kills left each writer's files."""
+    """The SIGKILL loop's figures: where the kills left each writer's files; the useradd race's."""
+    from test_subid_lock_race import RACE
     from test_writers_sigkill import SUMMARIES
+    for name, race in RACE.items():
+        terminalreporter.section("race")
+        terminalreporter.write_line("%s: %d rounds, useradd %d, userdel %d, module runs %d ok; entries lost: %d" % (
+            name, race["rounds"], race["useradd_ok"], race["userdel_ok"], race["module_ok"], len(race["lost"])))
     if not SUMMARIES:
         return
     terminalreporter.section("writers under SIGKILL")
