@@ -21,8 +21,12 @@ description:
     later drop-in that sets a key of an owned file to another value (the posture audit reports it as drift);
     V(fail) refuses to change anything, V(disable) sets it aside keeping its other keys in effect,
     V(ignore) leaves it.
+  - Every existing file, owned or read after the owned ones, is read as the posture audit reads it (stat first; a
+    FIFO, a device or a socket, a file over 8 MiB, TOML the engine refuses, not UTF-8, is refused with the audit's own
+    words) and nothing is changed.
   - A file is written only when its rendered content differs from what is on disk, atomically (temporary
-    file in the same directory, fsync, rename), keeping the mode, owner and SELinux label of an existing file.
+    file in the same directory, fsync, rename), keeping the mode, owner and every extended attribute (SELinux label,
+    ACLs, C(user.*)) of an existing file. A file with other hard links is refused before any file is written.
   - Every file opens with a comment line saying that C(stockade.hardening) manages it and who owns it.
   - The engine is not restarted; pass RV(rollback) to M(stockade.hardening.engine_restart) for that.
     It also puts back the drop-ins that O(shadowing=disable) renamed.
@@ -112,6 +116,7 @@ options:
     choices: [disable, fail, ignore]
     default: fail
 notes:
+  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start, in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.engine_restart

@@ -47,6 +47,7 @@ attributes:
     support: none
     description: Nothing on the host changes; the probe container is removed when it exits.
 notes:
+  - Runs as root only (set C(become)); without root it fails at its start, in check mode too, with one line saying so.
   - Supports x86-64 hosts (the syscall probes are x86-64 programs).
 """
 

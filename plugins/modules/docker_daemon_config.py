@@ -15,13 +15,18 @@ description:
     This module merges O(settings) into it and leaves every other key, and the order of the keys, as found.
   - An existing file that is not valid JSON or not a JSON object is never overwritten; the module fails,
     naming the file and the cause, and leaves it byte for byte as it was.
+  - The existing file is read as the posture audit reads it (stat first; a FIFO, a device or a socket, a file over 8 MiB, one nested too deeply or not valid UTF-8 is refused, with the audit's own words, and left untouched).
+    A file the dockerd versions that may be installed read differently, or with a lone surrogate escape
+    (C(\\ud800), which dockerd reads as U+FFFD), is refused the same way.
   - Values are checked against the JSON type dockerd insists on for the keys Stockade knows
     (for example C(live-restore) must be a boolean, not the string C("true")); dockerd refuses to start on a mismatch.
   - dockerd also refuses to start when one option is given both as a flag of its systemd unit (C(docker.service)
     and its drop-ins, including variables from C(EnvironmentFile=)) and in C(daemon.json), for example C(hosts)
     against C(-H fd://). Such a key is refused before anything is written, naming the unit file and the flag.
   - The file is replaced atomically (temporary file in the same directory, fsync, rename), keeping its mode,
-    owner, group and SELinux label, and written with a two-space indent and a trailing newline.
+    owner, group and every extended attribute (SELinux label, ACLs, C(user.*)), and written with a two-space indent
+    and a trailing newline. A file with other hard links is refused before anything is written (a rename would split
+    them).
   - The daemon is not restarted; use M(stockade.hardening.engine_restart) with the returned RV(rollback).
 author:
   - Stockade contributors (@stockade)
@@ -58,6 +63,7 @@ options:
     default: /
 notes:
   - The parent directory of O(path) must exist (the engine's package creates it).
+  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start, in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.engine_restart

@@ -50,6 +50,7 @@ options:
     type: path
     default: /
 notes:
+  - Runs as root only (set C(become)) on a live host (O(root=/)); without root it fails at its start, in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.subid_ranges

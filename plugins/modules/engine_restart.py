@@ -89,7 +89,7 @@ options:
       - The daemon.json for O(validate=dockerd); default dockerd's own default path.
     type: path
 notes:
-  - Runs as root only (C(become: true)); without root it fails at once, in check mode too.
+  - Runs as root only (set C(become)); without root it fails at once, in check mode too.
   - C(systemctl reset-failed) runs before the rollback restart, so that systemd's start rate limit
     (C(StartLimitBurst=)) does not refuse the restart that puts the old configuration back.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).

@@ -21,9 +21,14 @@ description:
     naming the file; so is one that a rewrite would change (a field spelled other than its JSON name, such as
     C(DefaultAction), or a key given twice, which the engines read case-insensitively, the last one winning);
     nothing is written.
-  - The file is replaced atomically (temporary file, fsync, rename), keeping its mode, owner and SELinux label;
-    the missing parent directories are created (mode 0755). The file is rewritten only when the JSON it holds
-    differs from the derived profile.
+  - O(base) and the existing O(path) are read as the posture audit reads a profile (through its file rules and its
+    seccomp reader, as the engines decode it). An existing O(path) the audit calls an error (a FIFO or a device, over
+    8 MiB, nested too deeply, not a profile the engines accept, a lone surrogate escape such as C(\\ud800)) is refused,
+    naming it, and left untouched; fix or remove it.
+  - The file is replaced atomically (temporary file, fsync, rename), keeping its mode, owner and every extended
+    attribute (SELinux label, ACLs, C(user.*)); a file with other hard links is refused (a rename would split them).
+    The missing parent directories are created (mode 0755). The file is rewritten only when the profile the engines
+    decode from it differs from the derived one.
   - The engines are not told; point them at O(path) (role M(stockade.hardening.seccomp) via engine_config).
 author:
   - Stockade contributors (@stockade)
@@ -57,6 +62,7 @@ options:
 notes:
   - The machine type is that of the managed host (C(uname -m)); machines without a known compat table are refused.
   - Docker reads the profile when dockerd starts; a changed profile at an unchanged path needs a dockerd restart.
+  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start, in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.posture_facts
@@ -66,7 +72,11 @@ attributes:
     description: Reports whether the file would change, with the diff, and writes nothing.
   diff_mode:
     support: full
-    description: Returns the JSON text of the file before and after.
+    description:
+      - Shows what the profile means for containers, not its JSON, one fact a line - the default action, each
+        architecture in the filter on this machine, each syscall's action - so a first run shows the
+        architectures and syscalls it removes, not a thousand lines of JSON.
+      - Before a first run the I(before) side is the base profile it derives from.
 """
 
 EXAMPLES = r"""
@@ -113,9 +123,14 @@ backup_file:
   type: str
   sample: /etc/stockade/seccomp/no-compat.json.2517.2026-03-01@10:12:44~
 diff:
-  description: The file's JSON text before and after.
+  description: What the profile means for containers before and after (see the diff_mode attribute).
   returned: in diff mode
   type: dict
+  sample:
+    before_header: "/etc/stockade/seccomp/no-compat.json (absent; shown: the base profile /usr/share/containers/seccomp.json it is derived from)"
+    before: "architecture SCMP_ARCH_X32: in the filter\narchitecture SCMP_ARCH_X86: in the filter\n..."
+    after: "architecture SCMP_ARCH_X86_64: in the filter (native)\n..."
+
 """
 
 from copy import deepcopy

@@ -44,6 +44,7 @@ attributes:
     support: full
     description: Shows the changed booleans as C(name=runtime/persisted) lines.
 notes:
+  - Runs as root only (set C(become)); without root it fails at its start, in check mode too, with one line saying so.
   - SELinux must be enabled (C(/sys/fs/selinux) mounted); on a host that still has to boot with
     SELinux the module fails and says so.
   - The policy store read for persisted values is C(/var/lib/selinux/<SELINUXTYPE>/active/booleans.local),

@@ -65,6 +65,7 @@ attributes:
     support: none
     description: Reads only.
 notes:
+  - Runs as root only (set C(become)); without root it fails at its start, in check mode too, with one line saying so.
   - The pre-flight keys (RV(self_domain), RV(sshd_domains), RV(sshd_denials), RV(unverified_labels)) are returned
     only where SELinux runs.
 """

@@ -21,7 +21,15 @@ description:
   - Only the user's own lines (its name or its uid) are ever changed; a line of the user that overlaps another owner or
     a real id is removed (with a warning). Other owners' lines stay byte for byte, even when they overlap each other.
   - A line that is not C(owner:start:count) fails the task, naming the file and the line; nothing is written.
-  - Files are replaced atomically (temporary file, fsync, rename), keeping mode, owner and SELinux label.
+  - The files are read, planned and replaced while holding the locks shadow's own tools take (C(useradd),
+    C(usermod), C(userdel); glibc's C(lckpwdf) on C(/etc/.pwd.lock), then C(/etc/subuid.lock) and C(/etc/subgid.lock)),
+    so a user tool running at the same moment waits for the module, or the module for it (at most 15 seconds),
+    and neither loses the other's entry. A lock held by a live process fails the task naming it.
+  - When both files change, C(/etc/subuid.stockade-pair) records the request until both are written. A run killed
+    in between leaves it, and the next run of the module, for any user, completes that user's ranges first
+    (RV(repaired_pair)); the posture audit fails such a user meanwhile.
+  - Files are replaced atomically (temporary file, fsync, rename), keeping mode, owner and every extended
+    attribute; a file with other hard links is refused before anything is written.
 author:
   - Stockade contributors (@stockade)
 options:
@@ -55,6 +63,7 @@ options:
     type: bool
     default: true
 notes:
+  - Runs as root only (set C(become)); without root it fails at its start, in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer), plus C(useradd) to create the user.
 seealso:
   - module: stockade.hardening.posture_facts
@@ -113,8 +122,15 @@ backup_files:
   returned: always
   type: list
   elements: str
+repaired_pair:
+  description:
+    - The user whose ranges an interrupted earlier run had written to only one of the two files, completed by this
+      run before its own request (in check mode, that would be completed).
+  returned: when an earlier run was interrupted between the two files
+  type: str
+  sample: dockremap
 diff:
-  description: One before/after pair per changed file.
+  description: One before/after pair per changed file (the completed pair's first).
   returned: in diff mode
   type: list
 """
