@@ -205,9 +205,14 @@ def summary(profile, path, machine):
         for name in names:
             rules.add("syscall %s: %s%s" % (name, action, _conditions(rule)))
     lines += sorted(rules)
-    digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()[:16]
-    lines.append("whole profile (sha256 of its decoded fields): %s" % digest)
     return "".join(line + "\n" for line in lines)
+
+
+def digest_line(profile):
+    """A last line for two summaries that read the same although the profiles differ (in fields the summary
+    leaves out, such as a rule's comment), so that the diff still shows a change."""
+    digest = hashlib.sha256(json.dumps(profile.fields, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    return "whole profile (sha256 of its decoded fields): %s\n" % digest
 
 
 def _conditions(rule):
@@ -236,12 +241,13 @@ def plan(host, params, machine):
     after = seccomp.decode_text(after_text, path)
     changed = current is None or current.fields != after.fields
     result = dict(changed=changed, path=path, base=origin, machine=machine, compat_abis_removed=removed)
-    if current is not None:
-        before, before_header = summary(current, path, machine), "%s (what it means for containers)" % path
-    else:
-        before = summary(seccomp.decode_text(json.dumps(base), origin), origin, machine)
-        before_header = "%s (absent; shown: the base profile %s it is derived from)" % (path, origin)
-    result["diff"] = dict(before=before, after=summary(after, path, machine) if changed else before,
+    shown = current if current is not None else seccomp.decode_text(json.dumps(base), origin)
+    before, after_summary = summary(shown, path, machine), summary(after, path, machine)
+    if changed and before == after_summary:
+        before, after_summary = before + digest_line(shown), after_summary + digest_line(after)
+    before_header = ("%s (what it means for containers)" % path if current is not None else
+                     "%s (absent; shown: the base profile %s it is derived from)" % (path, origin))
+    result["diff"] = dict(before=before, after=after_summary if changed else before,
                           before_header=before_header, after_header="%s (what it means for containers)" % path)
     return result, after_text if changed else None
 

@@ -116,3 +116,26 @@ def test_architectures_form_and_unknown_machine(run_module, tmp_path, monkeypatc
     monkeypatch.setattr(logic.platform, "machine", lambda: "sparc64")
     result, failed = run_module(seccomp_profile.main, {"base": str(base), "path": str(target)})
     assert failed and "sparc64" in result["msg"]
+
+
+def test_a_change_the_summary_does_not_show_still_shows_in_the_diff(run_module, tmp_path, base):
+    """Profiles that differ only where the summary does not look (a rule's comment): a digest line differs."""
+    target = tmp_path / "no-compat.json"
+    run_module(seccomp_profile.main, {"base": base, "path": str(target)})
+    profile = json.loads(target.read_text())
+    profile["syscalls"][0]["comment"] = "edited by hand"
+    target.write_text(json.dumps(profile))
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": str(target), "_ansible_diff": True},
+                                check_mode=True)
+    assert not failed and result["changed"]
+    before, after = result["diff"]["before"].splitlines(), result["diff"]["after"].splitlines()
+    assert before[:-1] == after[:-1] and before[-1] != after[-1] and after[-1].startswith("whole profile")
+
+
+def test_a_current_file_the_engines_cannot_read_is_refused_not_replaced(run_module, tmp_path, base):
+    target = tmp_path / "no-compat.json"
+    target.write_bytes(b'{"defaultAction": "SCMP_ACT_ERRNO", ')
+    result, failed = run_module(seccomp_profile.main, {"base": base, "path": str(target)})
+    assert failed and str(target) in result["msg"] and "left untouched" in result["msg"]
+    assert "cannot decode this seccomp profile" in result["msg"]   # the audit's words (readers/seccomp.py)
+    assert target.read_bytes() == b'{"defaultAction": "SCMP_ACT_ERRNO", '
