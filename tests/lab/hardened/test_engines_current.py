@@ -153,7 +153,7 @@ def test_engine_restart_puts_back_what_dockerd_refuses_without_stopping_it(
     guest("""python3 -c 'import json; c = json.load(open("%s")); c["no-new-privileges"] = "yes"; """
           """json.dump(c, open("%s", "w"))'""" % (daemon_json, daemon_json))
     args = {"name": "docker", "validate": "dockerd", "validate_config_file": daemon_json,
-            "probe": ["docker", "info"], "restore": [{"path": daemon_json, "backup": backup}]}
+            "health_check": ["docker", "info"], "restore": [{"path": daemon_json, "backup": backup}]}
     done = subprocess.run(
         ["ansible", "-i", lab_inventory, lab_vm["instance"], "-m", "stockade.hardening.engine_restart",
          "-a", json.dumps(args)], cwd=REPO, env=dict(ansible_env, ANSIBLE_CALLBACK_RESULT_FORMAT="json"),

@@ -164,7 +164,8 @@ def test_posture_verify_documents_the_known_booleans():
     option = doc["options"]["policy"]["suboptions"]["selinux_booleans_allowed"]
     text = " ".join(option["description"])
     assert [name for name in CONTAINER_BOOLEANS if "C(%s)" % name not in text] == []
-    assert posture_verify.POLICY_SPEC["selinux_booleans_allowed"] == dict(type="list", elements="str", default=[])
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture_verify import POLICY_SPEC
+    assert POLICY_SPEC["selinux_booleans_allowed"] == dict(type="list", elements="str", default=[])
 
 
 # harden.yml's verify task: its policy expression, rendered by Ansible.
