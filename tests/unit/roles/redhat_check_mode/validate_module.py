@@ -103,14 +103,16 @@ def _empty_values(documented):
 
 def _root_on(tree):
     """Point the read-only Stockade modules at TREE as the host's root."""
-    from ansible_collections.stockade.hardening.plugins.module_utils import posture_module, selinux_host_info
+    from ansible_collections.stockade.hardening.plugins.module_utils import (
+        posture_facts, posture_module, posture_verify, selinux_host_info)
     audit = posture_module.audit_from_params
 
     def audit_on_tree(params, *args, **kwargs):
         return audit(dict(params, root=tree, live=False), *args, **kwargs)
-    posture_module.audit_from_params = audit_on_tree
-    probe = selinux_host_info.probe
-    selinux_host_info.probe = lambda params, root="/": probe(params, root=tree)
+    for helper in (posture_facts, posture_verify):   # each module's helper, named after it
+        helper.audit_from_params = audit_on_tree
+    host_facts = selinux_host_info.host_facts
+    selinux_host_info.host_facts = lambda params, root="/": host_facts(params, root=tree)
     run = selinux_host_info._run
 
     def run_on_tree(argv):
