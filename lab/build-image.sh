@@ -131,9 +131,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -f "$KEY" ]; then
-  ssh-keygen -q -t ed25519 -N '' -C stockade-lab -f "$KEY"
-fi
+# The ssh key is shared by every suite's image: builds of two suites side by
+# side (scripts/lab_stage.sh) must not both create it (ssh-keygen would stop at
+# its "Overwrite (y/n)?" prompt, seen when a fresh machine built both at once).
+(
+  flock 8
+  if [ ! -f "$KEY" ]; then
+    ssh-keygen -q -t ed25519 -N '' -C stockade-lab -f "$KEY" < /dev/null
+  fi
+) 8>"$CACHE/key.lock"
 
 ROOT_UUID=$(cat /proc/sys/kernel/random/uuid)
 
