@@ -75,7 +75,7 @@ PREDICT = r"""
 import json, sys
 sys.path.insert(0, "%s")
 from module_utils.posture.readers.hostfs import HostRoot
-from module_utils.posture import selinux_state, sysctl
+from module_utils.posture.readers import selinux_state, sysctl
 host = HostRoot("/")
 state = selinux_state.read_state(host)
 boot = selinux_state.next_boot_mode(host, state)
