@@ -367,3 +367,14 @@ def test_labels_of_a_process_other_than_the_init_on_demand(tree):
     other = only(found).processes[1]
     assert other.status["Seccomp"] == "2" and other.apparmor_label() is None  # not read by the scan
     assert found.labels(other) and other.apparmor_label() == ("unconfined", None) and other.argv == ["sh"]
+
+
+def test_an_engine_report_finds_its_container_by_id_and_by_init_pid(tree):
+    tree.shim(100, "moby", A)
+    tree.container_init(101, 100, "0::/system.slice/docker-%s.scope\n" % A)
+    found = scan(tree)
+    box = only(found)
+    assert found.find("docker", A, 101) is box
+    assert found.find("docker", "0" * 64, 101) is box      # an id the kernel view names otherwise: by its init
+    assert found.container_of_pid(101) is box
+    assert found.container_of_pid(4242) is None and found.find("docker", "0" * 64, 4242) is None
