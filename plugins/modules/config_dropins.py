@@ -116,7 +116,8 @@ options:
     choices: [disable, fail, ignore]
     default: fail
 notes:
-  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start, in check mode too, with one line saying so.
+  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start,
+    in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.engine_restart

@@ -15,7 +15,8 @@ description:
     This module merges O(settings) into it and leaves every other key, and the order of the keys, as found.
   - An existing file that is not valid JSON or not a JSON object is never overwritten; the module fails,
     naming the file and the cause, and leaves it byte for byte as it was.
-  - The existing file is read as the posture audit reads it (stat first; a FIFO, a device or a socket, a file over 8 MiB, one nested too deeply or not valid UTF-8 is refused, with the audit's own words, and left untouched).
+  - The existing file is read as the posture audit reads it (stat first; a FIFO, a device or a socket, a file over 8 MiB, one nested too deeply
+    or not valid UTF-8 is refused, with the audit's own words, and left untouched).
     A file the dockerd versions that may be installed read differently, or with a lone surrogate escape
     (C(\\ud800), which dockerd reads as U+FFFD), is refused the same way.
   - Values are checked against the JSON type dockerd insists on for the keys Stockade knows
@@ -63,7 +64,8 @@ options:
     default: /
 notes:
   - The parent directory of O(path) must exist (the engine's package creates it).
-  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start, in check mode too, with one line saying so.
+  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start,
+    in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.engine_restart

@@ -62,7 +62,8 @@ options:
 notes:
   - The machine type is that of the managed host (C(uname -m)); machines without a known compat table are refused.
   - Docker reads the profile when dockerd starts; a changed profile at an unchanged path needs a dockerd restart.
-  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start, in check mode too, with one line saying so.
+  - Needs root (set C(become)) unless the user it runs as may replace the file (a tree it owns); otherwise it fails at its start,
+    in check mode too, with one line saying so.
   - Target-side code uses the Python standard library only (Python 3.9 or newer).
 seealso:
   - module: stockade.hardening.posture_facts

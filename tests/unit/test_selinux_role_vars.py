@@ -112,8 +112,8 @@ def test_the_probe_reads_the_state_with_the_engines_readers(tmp_path):
                              "boot/grub/grub.cfg": grub_cfg("security=selinux selinux=0")})
     root = write_tree(tmp_path / "root", tree)
     probe = selinux_host_info.host_facts({"policy_type": "default", "packages": [], "label_witnesses": [],
-                                      "preflight_paths": [], "kernel_params": ["security=selinux", "selinux=1"],
-                                      "file_contexts": []}, root=root)
+                                          "preflight_paths": [], "kernel_params": ["security=selinux", "selinux=1"],
+                                          "file_contexts": []}, root=root)
     assert probe["config_mode"] is None and probe["config_type"] == "default"
     assert probe["next_boot"] == "disabled" and probe["grub_cfg_has_params"] is False
     assert probe["modules"] == ["base", "container"]

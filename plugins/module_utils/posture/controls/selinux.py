@@ -156,6 +156,7 @@ control(id="crio-selinux-enabled", layer=LAYER, engine="crio",
 
 # Running containers --------------------------------------------------------------------
 
+
 def _selinux_active(ctx):
     try:
         return ctx.selinux.runtime_mode in ("enforcing", "permissive")

@@ -513,7 +513,7 @@ def _boot_counter(name):
     if plus < 0:
         return name, None, None
     counter = stem[plus + 1:]
-    left, _, done = counter.partition("-")
+    left, _dash, done = counter.partition("-")
     if not left.isdigit() or (done and not done.isdigit()) or (counter.endswith("-")):
         return name, None, None
     return stem[:plus] + suffix, int(left), int(done) if done else None

@@ -71,9 +71,9 @@ class Word:
 
     def literal(self):
         """The word's text when it has no variable, else None."""
-        if any(kind in ("var", "dqvar") for kind, _ in self.parts):
+        if any(kind in ("var", "dqvar") for kind, _text in self.parts):
             return None
-        return "".join(text for _, text in self.parts)
+        return "".join(text for _kind, text in self.parts)
 
     def reserved(self):
         return self.parts[0][1] if len(self.parts) == 1 and self.parts[0][0] == "text" and \
@@ -420,7 +420,7 @@ class Run:
         read later; variables set differently become Unknown; entries or loaded
         files in a branch make the menu unknowable."""
         outcomes = []
-        bodies = [body for _, body in node.branches] + [node.otherwise or []]
+        bodies = [body for _condition, body in node.branches] + [node.otherwise or []]
         for body in bodies:
             trial = Run(self.host, self.flavour, self.world, dict(self.env))
             trial.functions = dict(self.functions)

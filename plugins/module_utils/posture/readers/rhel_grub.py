@@ -192,7 +192,7 @@ def linux_words(run, entry):
     expanded with the variables grub.cfg left)."""
     if entry.bls_file is not None:
         script = "linux ($root)%s%s" % (entry.bls_file.first("linux"),
-                                         " " + entry.options if entry.options else "")
+                                        " " + entry.options if entry.options else "")
         where = entry.bls_file.path
         toks = tokens(script)
     else:
@@ -293,7 +293,7 @@ def flavours(host):
     if re.search(r"\b(rhel|centos|fedora)\b", family) and (not major.isdigit() or int(major) > limit):
         raise ConfigError(OS_RELEASE, "%s is newer than the GRUB builds this reader mirrors (RHEL %d, Fedora %d): "
                                       "its blscfg may read the entries otherwise" % (release, NEWEST_RHEL,
-                                                                                   NEWEST_FEDORA))
+                                                                                     NEWEST_FEDORA))
     if major == "8" and fields.get("ID") != "fedora":
         return (bls.RHEL8,), "RHEL 8 (%s)" % release
     if fields.get("ID") == "fedora" or major in ("9", "10"):

@@ -129,12 +129,11 @@ _ENTRY = struct.Struct(">iiii")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-
-
 class BadHeader(Exception):
     """One header rpm would skip as damaged."""
 
 # ---------------------------------------------------------------- header blob
+
 
 def _where(i, entry):
     return "tag[%d] (tag %d type %d offset %d count %d)" % ((i,) + tuple(entry))
@@ -183,7 +182,7 @@ def parse_header(blob):
         ttag, ttype, toff, tcount = _ENTRY.unpack_from(blob, ds + off0)
         if not (ttag == region and ttype == T_BIN and tcount == 16):
             raise BadHeader("region trailer: BAD, tag %d type %d offset %d count %d"
-                             % (ttag, ttype, -toff, tcount))
+                            % (ttag, ttype, -toff, tcount))
         rdl = off0 + 16
         if toff > 0 or (-toff) % 16:
             raise BadHeader("region size: BAD, trailer offset %d" % toff)
@@ -336,7 +335,7 @@ def _check_sqlite_intro(fd, size, shown):
         if len(intro) >= 16 and intro[12:16] in (b"\x00\x06\x15\x61", b"\x61\x15\x06\x00"):
             raise ConfigError(shown, "is a Berkeley DB hash file (rpm before 4.16), not sqlite")
         raise ConfigError(shown, "is not an SQLite 3 database (%d bytes, no 'SQLite format 3' header)"
-                         % size)
+                          % size)
     page_size = struct.unpack_from(">H", intro, 16)[0]
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
@@ -344,14 +343,14 @@ def _check_sqlite_intro(fd, size, shown):
     read_version = intro[19]
     if read_version not in (1, 2):
         raise ConfigError(shown, "SQLite file format version %d, newer than this reader knows"
-                         % read_version)
+                          % read_version)
     pages, counter, valid_for = struct.unpack_from(">I", intro, 28)[0], intro[24:28], intro[92:96]
     if size % page_size:
         raise ConfigError(shown, "is truncated or damaged: %d bytes is not a whole number of %d-byte pages"
-                         % (size, page_size))
+                          % (size, page_size))
     if counter == valid_for and pages and pages * page_size > size:
         raise ConfigError(shown, "is truncated or damaged: its header counts %d pages of %d bytes, the file has %d bytes"
-                         % (pages, page_size, size))
+                          % (pages, page_size, size))
     return read_version == 2  # WAL mode
 
 
@@ -369,9 +368,9 @@ def _check_journals(local, shown, wal_mode):
             continue  # never opened here; sqlite (rpm) would trip over it, not us
         if status.st_size > 0:
             raise ConfigError(shown, "its %s %s%s holds %d bytes not yet in the database "
-                             "(an rpm transaction is running, or rpm was stopped before it finished); "
-                             "the installed versions cannot be read consistently"
-                             % (what, os.path.basename(local), suffix, status.st_size))
+                              "(an rpm transaction is running, or rpm was stopped before it finished); "
+                              "the installed versions cannot be read consistently"
+                              % (what, os.path.basename(local), suffix, status.st_size))
 
 
 def read_sqlite_rpmdb(local, shown=None, max_seconds=MAX_SECONDS, names=None):
@@ -406,7 +405,7 @@ def read_sqlite_rpmdb(local, shown=None, max_seconds=MAX_SECONDS, names=None):
             raise ConfigError(shown, "is empty (0 bytes), not an rpm database")
         if after.st_size > MAX_DB_BYTES:
             raise ConfigError(shown, "is %d bytes, larger than the %d MiB an rpm database may have"
-                             % (after.st_size, MAX_DB_BYTES >> 20))
+                              % (after.st_size, MAX_DB_BYTES >> 20))
         wal_mode = _check_sqlite_intro(fd, after.st_size, shown)
         _check_journals(local, shown, wal_mode)
         return _query(fd, local, shown, max_seconds, names)
@@ -452,8 +451,8 @@ def _read_packages(conn, shown, deadline, max_seconds, names):
     application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if user_version or application_id:
         raise ConfigError(shown, "user_version %d / application_id %d: rpm 4.16-6.0 set neither; "
-                         "a newer or foreign schema this reader does not know"
-                         % (user_version, application_id))
+                          "a newer or foreign schema this reader does not know"
+                          % (user_version, application_id))
     kinds = [row[0] for row in conn.execute(
         "SELECT type FROM sqlite_master WHERE name = 'Packages' COLLATE NOCASE")]
     if not kinds:
@@ -464,7 +463,7 @@ def _read_packages(conn, shown, deadline, max_seconds, names):
                for row in conn.execute("PRAGMA table_info('Packages')")]
     if columns != [("hnum", "INTEGER", 1), ("blob", "BLOB", 0)]:
         raise ConfigError(shown, "its Packages table is %s, not (hnum INTEGER PRIMARY KEY, blob BLOB) "
-                         "as rpm 4.16-6.0 create it" % ", ".join("%s %s" % c[:2] for c in columns))
+                          "as rpm 4.16-6.0 create it" % ", ".join("%s %s" % c[:2] for c in columns))
     query, args = "SELECT hnum, blob FROM Packages ORDER BY hnum", ()
     if names is not None:
         index = [(row[1], (row[2] or "").upper()) for row in conn.execute("PRAGMA table_info('Name')")]
@@ -486,15 +485,15 @@ def _read_packages(conn, shown, deadline, max_seconds, names):
             raise ConfigError(shown, "a Packages row has header number %r (rpm skips it)" % (hnum,))
         if not isinstance(blob, bytes):
             raise ConfigError(shown, "header #%d is stored as %s, not a blob (rpm skips it)"
-                             % (hnum, type(blob).__name__))
+                              % (hnum, type(blob).__name__))
         try:
             name, epoch, version, release, arch = parse_header(blob)
         except BadHeader as exc:
             raise ConfigError(shown, "header #%d is damaged (rpm skips it with \"damaged header\"): %s"
-                             % (hnum, exc))
+                              % (hnum, exc))
         if names is not None and name not in names:
             raise ConfigError(shown, "its Name index points at header #%d, which names %r: "
-                             "the index is out of step (rpmdb --rebuilddb)" % (hnum, name))
+                              "the index is out of step (rpmdb --rebuilddb)" % (hnum, name))
         installed.setdefault(name, []).append((epoch, version, release, arch))
     return installed
 

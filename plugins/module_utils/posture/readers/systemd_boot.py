@@ -118,7 +118,7 @@ def next_boot(host):
         entries = [e for e in bls.read_sdboot_entries(host, dirs) if bootable(host, e)]
         entry, why = bls.sdboot_pick(entries, patterns)
         answers.append((entry, why))
-    (entry, why), (other, _) = answers
+    (entry, why), (other, _other_why) = answers
     if (entry and entry.path) != (other and other.path):
         raise ConfigError(directories[1], "holds entries that systemd-boot reads only when /boot is an XBOOTLDR "
                                           "partition, which the files do not say, and the default changes with it")
@@ -128,4 +128,4 @@ def next_boot(host):
     release = entry.fields.get("version") or (linux.rsplit("vmlinuz-", 1)[1] if "vmlinuz-" in linux else None)
     text = entry.fields.get("options") or ""
     return bls.BootAnswer(text, "systemd-boot %s (%s)" % (entry.path, why), release,
-                  ["systemd-boot: the initrd= words it adds are not shown"])
+                          ["systemd-boot: the initrd= words it adds are not shown"])

@@ -143,7 +143,7 @@ def test_type_errors_fail_and_write_nothing(host, key, value, expected):
     (b'{"icc": true, "icc": false}', "cannot be rewritten without changing what it says (duplicate keys (icc))"),
     # 20.10 reads U+FFFD, 26.1 refuses: without a dpkg record, the audit's words for two readings
     (b'{"labels": ["a=\xff"]}', "read this differently (/etc/docker/daemon.json: dockerd 26.1 refuses to start "
-                               "with it: failed to decode configuration JSON at offset"),
+     "with it: failed to decode configuration JSON at offset"),
 ])
 def test_unusable_file_is_left_byte_identical(host, content, cause):
     daemon_json(host).write_bytes(content)

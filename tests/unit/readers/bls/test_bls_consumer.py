@@ -33,7 +33,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, os.pardir))
 # installed, or unpacked by scripts/setup.sh (unpack_bootctl)
 BOOTCTL = shutil.which("bootctl") or shutil.which("bootctl", path=os.path.join(REPO, ".cache", "systemd-boot",
-                                                                                 "usr", "bin"))
+                                                                               "usr", "bin"))
 UNSHARE = shutil.which("unshare")
 pytestmark = pytest.mark.skipif(not (BOOTCTL and UNSHARE and os.geteuid() == 0),
                                 reason="needs bootctl (systemd 252), unshare and root")
@@ -128,7 +128,7 @@ def test_systemd_boot_order_of_odd_names(tmp_path, seed):
     rng = random.Random(seed)
     chosen = rng.sample(ODD_NAMES, 10)
     files = {name: "title %s\nlinux /k\n%s" % (name, "sort-key s%d\n" % rng.randrange(3) if rng.random() < .2
-                                                 else "") for name in chosen}
+                                               else "") for name in chosen}
     root = write_entries(str(tmp_path), files)
     oracle = [e["id"] for e in bootctl_list(root)]
     ours = [e.id for e in bls.read_sdboot_entries(HostRoot(root), ["/boot/loader/entries"], unquote=False)]

@@ -67,7 +67,7 @@ def rendered(data):
     return b"".join(("%s=%s\n" % pair).encode("utf-8", "surrogateescape") for pair in found)
 
 
-CONSUMER_CASES = [case for case, _ in [
+CONSUMER_CASES = [case for case, _status in [
     (SIG + b"a=1\nb=two words\n" + b"#" * 100, 0), (SIG + b"a=x\\\\y\\n\n", 0), (SIG + b"a=line\\\nnext\nb=2\n", 0),
     (SIG + b"a=1\nbroken\nb=2\n", 0), (SIG + b"a=1\nb=no newline", 0), (SIG + b"a=1\nnothing", 0),
     (SIG + b"a=x\x00y\n", 0), (SIG + b"=empty name\n", 0), (SIG + b"a=1\na=2\n", 0), (SIG + b"a=\xff\n", 0),
@@ -100,8 +100,8 @@ def test_random_blocks_as_grub_editenv(tmp_path):
     rng = random.Random(7)
     alphabet = [b"a", b"b", b"=", b"\n", b"\\", b"#", b" ", b"\x00", b"\xe9"]
     path = str(tmp_path / "grubenv")
-    for _ in range(300):
-        data = SIG + b"".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+    for _attempt in range(300):
+        data = SIG + b"".join(rng.choice(alphabet) for _byte in range(rng.randrange(0, 40)))
         with open(path, "wb") as handle:
             handle.write(data)
         code, out = editenv_list(path)

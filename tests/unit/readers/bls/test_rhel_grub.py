@@ -240,7 +240,7 @@ def test_two_esp_configs_and_unknown_firmware(tree):
 
 def test_firmware_decides_when_bios_and_uefi_configs_differ(tree):
     changes = {"boot/grub2/grub.cfg": open_fixture("rhel94-bios", CFG).replace('set default="${saved_entry}"',
-                                                                                 'set default="2"'),
+                                                                               'set default="2"'),
                "boot/grub2/grubenv": None}
     with pytest.raises(ConfigError) as caught:
         boot(tree, "rhel810-uefi", changes)
@@ -310,8 +310,8 @@ def test_menuentry_eq_submenu_separator():
 
 def open_fixture(base, path):
     import os
-    from conftest import FIXTURES
-    with open(os.path.join(FIXTURES, base, path)) as handle:
+    fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+    with open(os.path.join(fixtures, base, path)) as handle:
         return handle.read()
 
 

@@ -26,7 +26,7 @@ def sd_tree(tree, extra=None, efivars=True):
     files = {ESP + "EFI/systemd/systemd-bootx64.efi": b"MZ",
              ESP + "loader/entries/m-6.1.0-1.conf": "title one\nlinux /m/6.1.0-1/linux\noptions root=/x selinux=0\n",
              ESP + "loader/entries/m-6.1.0-2.conf": "title two\nlinux /m/6.1.0-2/linux\noptions root=/x\noptions "
-                                                     "security=selinux\n",
+             "security=selinux\n",
              ESP + "m/6.1.0-1/linux": b"k", ESP + "m/6.1.0-2/linux": b"k"}
     if efivars:
         files["sys/firmware/efi/efivars/LoaderInfo-" + GUID] = efivar("systemd-boot 252")

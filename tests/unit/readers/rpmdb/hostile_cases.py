@@ -80,7 +80,7 @@ CASES = [
     rpm_case("not-sqlite", "error", {DB: b"not a database\n" * 300}),
     rpm_case("empty", "error", {DB: b""}),
     rpm_case("berkeley-db-of-rhel8", "error", {DB: None, "var/lib/rpm/Packages": b"\0" * 12 + b"\x61\x15\x06\x00" +
-                                                b"\0" * 4080},
+                                               b"\0" * 4080},
              "rpm 4.14 (RHEL 8) Berkeley DB: not read by this audit"),
     rpm_case("wal-holds-a-transaction", "error", {"var/lib/rpm/rpmdb.sqlite-wal": b"\x37\x7f\x06\x82" + b"\0" * 4000},
              RPM + ": committed changes only in the WAL", names="/" + DB),

@@ -24,12 +24,13 @@ RPM = shutil.which("rpm")
 needs_rpm = pytest.mark.skipif(RPM is None, reason="rpm (Debian's rpm package) is not installed")
 QF = "%{DBINSTANCE} %{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n"
 
+
 def rpm_qa(dbdir, with_instance=False):
     """(returncode, sorted lines, stderr) of rpm -qa on a database directory.
     Records end with a 0x1e byte, so that a name with a newline (fuzzing) stays one."""
     qf = QF if with_instance else QF.split(" ", 1)[1]
     proc = subprocess.run([RPM, "--dbpath", str(dbdir), "-qa", "--qf", qf.replace("\\n", "\x1e")],
-                          capture_output=True, timeout=120)
+                          capture_output=True, timeout=120, check=False)
     lines = proc.stdout.decode("utf-8", "backslashreplace").split("\x1e")[:-1]
     return proc.returncode, sorted(lines), proc.stderr.decode("utf-8", "backslashreplace")
 
@@ -39,7 +40,6 @@ def as_lines(installed):
         return "(none)" if value is None else str(value)
     return sorted("%s %s %s %s %s" % ((name,) + tuple(show(v) for v in evra))
                   for name, versions in installed.items() for evra in versions)
-
 
 
 def db_of(built):
@@ -65,7 +65,7 @@ def db_with_blobs(built, tmp_path, blobs, name="db"):
         conn.execute("DELETE FROM '%s'" % table)
     conn.execute("DELETE FROM sqlite_sequence")
     conn.executemany("INSERT INTO Packages(hnum, blob) VALUES (?, ?)",
-                     [(i, blob) for i, blob in enumerate(blobs, 1)])
+                     list(enumerate(blobs, 1)))
     conn.commit()
     conn.close()  # WAL checkpointed and removed on close
     return target
@@ -135,14 +135,12 @@ BAD_HEADERS = [
 ]
 
 
-
 def expect_error(path, words, **kwargs):
     with pytest.raises(ConfigError) as caught:
         read(path, **kwargs)
     assert words in str(caught.value), str(caught.value)
     assert str(path) in str(caught.value)
     return caught.value
-
 
 
 def finishes(function, seconds=5):
@@ -160,7 +158,6 @@ def finishes(function, seconds=5):
     return result
 
 
-
 def new_db(path, statements):
     conn = sqlite3.connect(str(path))
     for statement in statements:
@@ -169,9 +166,7 @@ def new_db(path, statements):
     conn.close()
 
 
-
 # ------------------------------------------------------------------ rpmvercmp
-
 # rpm's own expectations: tests/rpmvercmp.at of rpm-4.18.0-release (data, 91 pairs).
 RPM_TESTSUITE_PAIRS = """
 1.0 1.0 0|1.0 2.0 -1|2.0 1.0 1|2.0.1 2.0.1 0|2.0 2.0.1 -1|2.0.1 2.0 1|2.0.1a 2.0.1a 0|2.0.1a 2.0.1 1
@@ -208,5 +203,3 @@ EXTRA_PAIRS = [
     ("1.0~rc1^a", "1.0~rc1^b"), ("123456789012345678901234567890", "123456789012345678901234567891"),
     ("1a1", "1.a.1"), ("a1", "1a"), ("1-2-3", "1-2-4"), ("1:2:3", "1:2:4"), ("4.18.0+dfsg", "4.18.0"),
 ]
-
-

@@ -59,8 +59,6 @@ def test_truncated_copies_are_errors(built, tmp_path):
             read(path)
 
 
-
-
 def test_flipped_bytes_in_file_never_crash(built, tmp_path):
     """Random damage anywhere in the file: a result or an RpmdbError, nothing else."""
     data = open(db_of(built), "rb").read()
@@ -68,7 +66,7 @@ def test_flipped_bytes_in_file_never_crash(built, tmp_path):
     outcomes = {"ok": 0, "error": 0}
     for n in range(150):
         damaged = bytearray(data)
-        for _ in range(rng.choice((1, 4, 32))):
+        for _flip in range(rng.choice((1, 4, 32))):
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         path = tmp_path / ("flip%d.sqlite" % n)
         path.write_bytes(bytes(damaged))
@@ -97,7 +95,6 @@ def test_berkeley_db_is_named(tmp_path):
     path = tmp_path / "Packages"
     path.write_bytes(b"\0" * 12 + struct.pack("<I", 0x00061561) + b"\0" * 4080)
     expect_error(path, "Berkeley DB")
-
 
 
 def test_fifo_is_refused_without_hanging(tmp_path):
@@ -129,7 +126,6 @@ def test_missing_file_is_not_an_error(tmp_path):
         read(tmp_path / "rpmdb.sqlite")
 
 
-
 def test_no_packages_table(tmp_path):
     path = tmp_path / "rpmdb.sqlite"
     new_db(path, ["CREATE TABLE other (x)"])
@@ -139,7 +135,7 @@ def test_no_packages_table(tmp_path):
 def test_packages_as_an_endless_view(tmp_path):
     path = tmp_path / "rpmdb.sqlite"
     new_db(path, ["CREATE VIEW Packages AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-                   "SELECT i AS hnum, x'00' AS blob FROM n"])
+                  "SELECT i AS hnum, x'00' AS blob FROM n"])
     expect_error(path, "is a view")
 
 
@@ -241,8 +237,6 @@ def test_size_cap(built, monkeypatch):
     expect_error(db_of(built), "larger than")
 
 
-
-
 def test_fedora_and_rhel_paths(built, tmp_path):
     """Fedora 36+ / RHEL 10: /var/lib/rpm -> ../../usr/lib/sysimage/rpm, followed
     inside the root; an absolute link never leaves it; RHEL 8's Berkeley DB is
@@ -294,7 +288,7 @@ def test_names_through_the_name_index(built):
 def test_name_index_out_of_step_is_an_error(built, tmp_path):
     target = fresh_copy(built, tmp_path)
     new_db(target / "rpmdb.sqlite", ["UPDATE Name SET hnum = (SELECT hnum FROM Name WHERE key = 'crun') "
-                                      "WHERE key = 'podman'"])
+                                     "WHERE key = 'podman'"])
     expect_error(target / "rpmdb.sqlite", "out of step", names=["podman"])
 
 
@@ -303,7 +297,6 @@ def test_name_index_missing_is_an_error(built, tmp_path):
     new_db(target / "rpmdb.sqlite", ["DROP TABLE Name"])
     expect_error(target / "rpmdb.sqlite", "Name index", names=["podman"])
     assert "podman" in read(target / "rpmdb.sqlite")
-
 
 
 def test_newest_and_evr():

@@ -164,6 +164,7 @@ control(id="docker-swarm-off", layer=LAYER, engine="docker", cis="5.1", required
 
 # Containers no engine reported -----------------------------------------------------------
 
+
 def check_unreported_containers(ctx):
     """Every container the kernel shows that no running engine the audit asked
     reported: a rootless user's engine, containerd driven by ctr or a CRI, a
