@@ -12,11 +12,28 @@
 #   STOCKADE_KEEP_VM=1 make harden    leave the lab VM running afterwards
 #                                     (lab/vm.sh ssh stockade-main CMD; lab/vm.sh stop stockade-main)
 # Extra ansible-playbook arguments go in HARDEN_ARGS, e.g. HARDEN_ARGS="--check --diff".
+# Each phase prints its time, and the end of the output has them all (setup, image, boot, harden, audit).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+phase_names=() phase_seconds=()
+phase_started=$SECONDS
+# phase_done NAME: record the seconds since the previous phase ended.
+phase_done() {
+    phase_names+=("$1") phase_seconds+=($((SECONDS - phase_started)))
+    echo "== harden phase $1: $((SECONDS - phase_started)) s"
+    phase_started=$SECONDS
+}
+# shellcheck disable=SC2317 # called from the EXIT trap
+phase_table() {
+    local i
+    echo
+    echo "harden phase  seconds"
+    for i in "${!phase_names[@]}"; do printf '%-13s %s\n' "${phase_names[$i]}" "${phase_seconds[$i]}"; done
+}
 # shellcheck source=scripts/setup.sh
 source "$here/setup.sh"
 cd "$STOCKADE_ROOT"
+phase_done setup
 read -r -a extra_args <<< "${HARDEN_ARGS:-}"
 
 if [[ -n ${INVENTORY:-} ]]; then
@@ -26,10 +43,14 @@ fi
 instance=stockade-main
 suite=${STOCKADE_LAB_SUITE:-trixie}
 lab/build-image.sh "$suite"
+phase_done image
 if [[ ${STOCKADE_KEEP_VM:-0} != 1 ]]; then
-    trap 'lab/vm.sh stop "$instance"' EXIT
+    trap 'lab/vm.sh stop "$instance"; phase_table' EXIT
+else
+    trap phase_table EXIT
 fi
 instance_json=$(lab/vm.sh start "$instance" "$suite")
+phase_done boot
 inventory="$STOCKADE_CACHE/lab-inventory.yml"
 python3 - "$instance_json" "$inventory" "${STOCKADE_IA32_OFF:-0}" <<'PY'
 import json, sys
@@ -54,9 +75,11 @@ with open(sys.argv[2], "w") as handle:
 PY
 status=0
 ansible-playbook -i "$inventory" harden.yml "${extra_args[@]}" || status=$?
+phase_done harden
 echo
 echo "== audit of the lab VM after harden.yml (run inside the guest by the same engine)"
 tar -C "$STOCKADE_ROOT" -cf - bin/stockade-audit plugins/module_utils/posture \
     | lab/vm.sh ssh "$instance" "rm -rf /tmp/stockade && mkdir -p /tmp/stockade && tar -C /tmp/stockade -xf - && /tmp/stockade/bin/stockade-audit" \
     || true
+phase_done audit
 exit $status
