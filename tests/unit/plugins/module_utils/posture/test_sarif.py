@@ -93,11 +93,13 @@ def test_a_result_is_located_in_the_file_its_value_came_from(validator, tmp_path
     assert root.startswith("file:///") and root.endswith("/")
 
 
-def test_a_value_from_the_engine_default_has_no_location(tmp_path):
+def test_a_value_from_the_engine_default_is_located_in_the_engines_configuration(tmp_path):
     tree = dict(HARDENED, **daemon_json(no_new_privileges=None))
     document = sarif_of(tmp_path, tree)[1]
     result = next(r for r in document["runs"][0]["results"] if r["ruleId"] == "docker-no-new-privileges")
-    assert "locations" not in result and "(engine default)" in result["message"]["text"]
+    assert "(engine default)" in result["message"]["text"]
+    assert result["locations"] == [{"physicalLocation": {"artifactLocation": {
+        "uri": "etc/docker/daemon.json", "uriBaseId": "AUDITROOT"}}}]
 
 
 @pytest.mark.parametrize("line,files", [
