@@ -142,7 +142,7 @@ failed_controls:
   sample: [docker-no-new-privileges, host-selinux-enforcing]
 summary:
   description:
-    - Counts by verdict once the policy is applied (C(verdicts)): the numbers the failure message, the
+    - Counts by verdict once the policy is applied (C(verdicts)), the numbers that the failure message, the
       C(stockade-audit) table, JUnit, SARIF and HTML reports show. An advisory control that fails is C(warn),
       not C(fail); C(reboot) is a required failure whose fix waits for a reboot; C(fail), C(error) and
       C(reboot) together are the required failures (C(failed_required)).
