@@ -59,6 +59,30 @@ unpack_bootctl() {
     dpkg-deb -x "$dir"/debs/systemd-boot_*.deb "$dir" && echo "$version" > "$dir/.version"
 }
 
+# Microsoft's SARIF multitool validates --format sarif with GitHub code scanning's rules
+# (tests/unit/plugins/module_utils/posture/test_sarif.py). npm only when the pinned version
+# is not there yet; its postinstall only sets the executable bit, which the tarball has.
+SARIF_MULTITOOL_VERSION=5.7.0
+install_sarif_multitool() {
+    local prefix="$STOCKADE_CACHE/npm"
+    local installed="$prefix/node_modules/@microsoft/sarif-multitool/package.json"
+    if [[ -f $installed ]] && grep -q "\"version\": \"$SARIF_MULTITOOL_VERSION\"" "$installed"; then
+        return
+    fi
+    # not in DEBIAN_PACKAGES: a nodejs from elsewhere (NodeSource) brings its own npm,
+    # and Debian's npm package would conflict with it
+    if ! command -v npm >/dev/null; then
+        echo "setup: installing Debian packages: nodejs npm"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+    echo "setup: installing @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into $prefix"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error \
+        "@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" >/dev/null ||
+        echo "setup: could not install the SARIF multitool; its test will be skipped"
+}
+
 # ansible finds the collection under its namespace path: link the checkout there.
 link_collection() {
     local parent="$STOCKADE_CACHE/collections/ansible_collections/stockade"
@@ -69,6 +93,7 @@ link_collection() {
 install_debian_packages
 install_python_venv
 unpack_bootctl
+install_sarif_multitool
 link_collection
 export STOCKADE_ROOT STOCKADE_VENV STOCKADE_CACHE
 export PATH="$STOCKADE_VENV/bin:$PATH"

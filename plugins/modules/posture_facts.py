@@ -52,7 +52,8 @@ ansible_facts:
       description:
         - The full report. C(controls) lists every control with C(id), C(layer), C(engine), C(title),
           C(status), C(evidence), C(remediation), C(reboot_pending), C(required) and C(cis_docker_1_6_0).
-        - C(summary) counts statuses and lists the required controls that failed under the default policy.
+        - C(summary) counts verdicts under the default policy (C(verdicts), the counts every report format
+          shows), the checks' statuses (C(counts)), and lists the required controls that failed.
       returned: always
       type: dict
       sample:

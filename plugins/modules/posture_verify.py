@@ -142,8 +142,13 @@ failed_controls:
   sample: [docker-no-new-privileges, host-selinux-enforcing]
 summary:
   description:
-    - Status counts (C(counts)), counts by verdict once the policy is applied (C(verdicts), where an advisory
-      control that fails is C(warn), not C(fail)), required failures and controls waiting for a reboot.
+    - Counts by verdict once the policy is applied (C(verdicts)), the numbers that the failure message, the
+      C(stockade-audit) table, JUnit, SARIF and HTML reports show. An advisory control that fails is C(warn),
+      not C(fail); C(reboot) is a required failure whose fix waits for a reboot; C(fail), C(error) and
+      C(reboot) together are the required failures (C(failed_required)).
+    - C(counts) are the checks' statuses before the policy (an advisory failure is a C(fail) there);
+      use C(verdicts) for anything shown to people.
+    - Also the required failures and the controls waiting for a reboot.
   returned: when the verification passes, or the task registers its result
   type: dict
   sample: {compliant: false, counts: {pass: 30, fail: 4}, failed_required: [host-selinux-enforcing], reboot_pending: [],

@@ -18,11 +18,13 @@ from .probe.container import ProbeRequest
 from .model import LAYERS
 from .policy.evaluation import PolicyError, apply, validate
 from .policy.policy_file import read_policy_file
+from .reports.html import render_host_html
 from .reports.render import printable, render_json, render_junit, render_table
 from .reports.sarif import render_sarif
 
 EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-RENDERERS = {"table": render_table, "json": render_json, "junit": render_junit, "sarif": render_sarif}
+RENDERERS = {"table": render_table, "json": render_json, "junit": render_junit, "sarif": render_sarif,
+             "html": render_host_html}
 
 
 class UsageError(Exception):
@@ -39,7 +41,9 @@ def build_parser():
         "Audit the container-confinement layers of a host (or a chroot or image tree) "
         "without changing anything."))
     parser.add_argument("--root", default="/", help="host root to audit (default: /)")
-    parser.add_argument("--format", choices=sorted(RENDERERS), default="table")
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="table",
+                        help="table (default), json, junit, sarif, or html (the fleet report's page "
+                             "for this host); every format gives the same counts")
     parser.add_argument("--policy", metavar="FILE",
                         help="policy file (JSON, or YAML when PyYAML is installed)")
     parser.add_argument("--layer", action="append", choices=LAYERS,

@@ -24,7 +24,7 @@ import re
 
 from ..controls.selinux import CONTAINER_BOOLEANS
 from ..model import ERROR, FAIL, LAYERS
-from ..reports.render import verdict_counts
+from ..reports.verdicts import verdict_counts
 
 POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed", "sandbox_required")
 WAIVER_KEYS = ("control", "justification", "expires")
@@ -179,6 +179,8 @@ def apply(report, policy, today=None):
 
 
 def summarise(controls, failures):
+    """`verdicts` is the one set of counts every format shows; `counts` are the
+    checks' statuses before the policy (an advisory failure is a fail there)."""
     counts = {}
     for entry in controls:
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1

@@ -16,7 +16,8 @@ import html
 import json
 
 from ..model import ENGINES, LAYERS
-from .render import CELL_ORDER, matrix, printable, verdict
+from .render import matrix, printable
+from .verdicts import CELL_ORDER, counts_text, verdict, verdict_counts
 
 
 def escape(text):
@@ -72,14 +73,12 @@ def _anchor(index, layer):
 
 
 def _summary_text(report):
+    """The host's verdict and counts, in the table's words."""
     summary = report.get("summary") or {}
-    counts = summary.get("counts", {})
-    state = "compliant" if summary.get("compliant") else "NOT compliant"
+    state = "COMPLIANT" if summary.get("compliant") else "NOT COMPLIANT"
     if not summary:
         state = "no policy applied"
-    return "%s: %d pass, %d fail, %d error, %d n/a" % (
-        state, counts.get("pass", 0), counts.get("fail", 0), counts.get("error", 0),
-        counts.get("not_applicable", 0))
+    return "%s: %s" % (state, counts_text(verdict_counts(report["controls"])))
 
 
 def _control_html(entry):
@@ -166,3 +165,16 @@ def render_fleet_html(reports, title="Stockade fleet posture", generated_at=None
         "</body></html>",
         "",
     ])
+
+
+def host_label(report):
+    """How a page names a host: its name, or the audited root when the report has none
+    (an offline tree)."""
+    return report.get("host") or report.get("root") or "-"
+
+
+def render_host_html(report):
+    """`stockade-audit --format html`: the fleet page with one host."""
+    label = host_label(report)
+    return render_fleet_html([(label, report)], title="Stockade posture of %s" % label,
+                             generated_at=report.get("generated_at"))

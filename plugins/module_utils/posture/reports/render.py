@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import re
 
-from ..model import ENGINES, ERROR, LAYERS, NOT_APPLICABLE, PASS
-
-# Cell verdicts, worst first: what a layer x engine cell shows.
-CELL_ORDER = ("ERROR", "FAIL", "warn", "waived", "reboot", "pass", "n/a")
+from ..model import ENGINES, LAYERS
+from .verdicts import BY_MARK, CELL_ORDER, VERDICTS, counts_text, verdict, verdict_counts
 
 
 # What must not reach a terminal or an XML document as it is: C0 and C1
@@ -35,22 +33,6 @@ def printable(text):
     return _UNPRINTABLE.sub(_escaped, str(text))
 
 
-def verdict(entry):
-    """The verdict of one control once policy is applied."""
-    status = entry["status"]
-    if status == NOT_APPLICABLE:
-        return "n/a"
-    if status == PASS:
-        return "pass"
-    if entry.get("waived"):
-        return "waived"
-    if entry.get("reboot_pending"):
-        return "reboot"
-    if not entry.get("required", entry.get("required_by_default")):
-        return "warn"
-    return "ERROR" if status == ERROR else "FAIL"
-
-
 def matrix(report):
     """{layer: {engine: cell verdict or None}}."""
     cells = {layer: {engine: None for engine in ENGINES} for layer in LAYERS}
@@ -60,28 +42,6 @@ def matrix(report):
         if current is None or CELL_ORDER.index(new) < CELL_ORDER.index(current):
             cells[entry["layer"]][entry["engine"]] = new
     return cells
-
-
-# The summary's verdict counts (policy.summarise), and how people read them: an
-# advisory failure (warn) is not a fail.
-VERDICT_KEYS = (("pass", "pass"), ("FAIL", "fail"), ("ERROR", "error"), ("warn", "warn"),
-                ("waived", "waived"), ("reboot", "reboot"), ("n/a", "not_applicable"))
-_VERDICT_WORDS = (("pass", "pass"), ("fail", "fail"), ("error", "error"), ("warn", "warn (advisory)"),
-                  ("waived", "waived"), ("reboot", "reboot pending"), ("not_applicable", "not applicable"))
-
-
-def verdict_counts(controls):
-    """{pass, fail, error, warn, waived, reboot, not_applicable: count} by verdict()."""
-    names = dict(VERDICT_KEYS)
-    counts = dict.fromkeys(names.values(), 0)
-    for entry in controls:
-        counts[names[verdict(entry)]] += 1
-    return counts
-
-
-def counts_text(verdicts):
-    """`11 pass, 15 fail, 0 error, 5 warn (advisory), ...` from the summary's verdicts."""
-    return ", ".join("%d %s" % (verdicts.get(key, 0), word) for key, word in _VERDICT_WORDS)
 
 
 def render_table(report, verbose=False):
@@ -116,7 +76,7 @@ def render_table(report, verbose=False):
                 " (role %s)" % entry["remediation"]["role"] if entry["remediation"]["role"] else ""))
     lines.append("")
     lines.append("%s: %s; %s" % (
-        "COMPLIANT" if summary.get("compliant") else "NOT COMPLIANT", counts_text(summary.get("verdicts", {})),
+        "COMPLIANT" if summary.get("compliant") else "NOT COMPLIANT", counts_text(verdict_counts(report["controls"])),
         "required failures: " + ", ".join(summary["failed_required"])
         if summary.get("failed_required") else "no required failures"))
     if summary.get("reboot_pending"):
@@ -167,35 +127,55 @@ def render_json(report):
     return json.dumps(report, indent=2, sort_keys=False, ensure_ascii=True) + "\n"
 
 
+def _junit_counts(members):
+    """A testsuite's tests/failures/errors/skipped attributes, from the verdict counts."""
+    counts = verdict_counts(members)
+    outcomes = {"failure": 0, "error": 0, "skipped": 0, "passed": 0}
+    for kind in VERDICTS:
+        outcomes[kind.junit] += counts[kind.key]
+    return 'tests="%d" failures="%d" errors="%d" skipped="%d"' % (
+        len(members), outcomes["failure"], outcomes["error"], outcomes["skipped"])
+
+
 def render_junit(report):
-    """One testsuite per layer, one testcase per control."""
+    """One testsuite per layer, one testcase per control. Only what fails the policy
+    is a <failure> (FAIL; a required failure whose fix waits for a reboot, type
+    "reboot pending") or an <error> (ERROR); waived and not applicable controls are
+    <skipped>; an advisory failure (warn) passes, with its finding in <system-out>
+    (Jenkins shows it on the test's page, GitLab in the test's details), so that a
+    CI gate on the JUnit file fails exactly when stockade-audit exits 1. Every
+    testcase carries its verdict as the property `verdict` (verdicts.VERDICTS)."""
     # imported here: xml.sax.saxutils pulls in urllib.request, half a second
     # of start-up on a slow host for every other format
     from xml.sax.saxutils import escape, quoteattr
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     controls = report["controls"]
-    out.append('<testsuites name="stockade" tests="%d">' % len(controls))
+    out.append('<testsuites name="stockade" %s>' % _junit_counts(controls))
     for layer in LAYERS:
         members = [c for c in controls if c["layer"] == layer]
-        fails = sum(1 for c in members if verdict(c) in ("FAIL", "warn", "reboot"))
-        errors = sum(1 for c in members if verdict(c) == "ERROR")
-        skips = sum(1 for c in members if verdict(c) in ("n/a", "waived"))
-        out.append('  <testsuite name=%s tests="%d" failures="%d" errors="%d" skipped="%d">' % (
-            quoteattr(layer), len(members), fails, errors, skips))
+        out.append('  <testsuite name=%s %s>' % (quoteattr(layer), _junit_counts(members)))
         for entry in members:
             out.append('    <testcase classname=%s name=%s>' % (
                 quoteattr("stockade.%s.%s" % (layer, entry["engine"])), quoteattr(printable(entry["id"]))))
             mark = verdict(entry)
+            outcome = BY_MARK[mark].junit
+            # pytest's place for a testcase's properties (Jenkins reads them; GitLab ignores them)
+            out.append('      <properties><property name="verdict" value=%s/></properties>' % quoteattr(mark))
             lines = entry["evidence"] + ["fix: " + entry["remediation"]["text"]]
             body = escape("\n".join(printable(line) for line in lines))
-            if mark in ("FAIL", "warn", "reboot"):
-                out.append('      <failure message=%s>%s</failure>' % (quoteattr(printable(entry["title"])), body))
-            elif mark == "ERROR":
-                out.append('      <error message=%s>%s</error>' % (quoteattr(printable(entry["title"])), body))
-            elif mark in ("n/a", "waived"):
+            title = quoteattr(printable(entry["title"]))
+            if outcome == "failure":
+                out.append('      <failure message=%s type=%s>%s</failure>' % (
+                    title, quoteattr(BY_MARK[mark].words), body))
+            elif outcome == "error":
+                out.append('      <error message=%s>%s</error>' % (title, body))
+            elif outcome == "skipped":
                 reason = entry["waiver"]["justification"] if mark == "waived" else \
                     (entry["evidence"] or ["not applicable"])[0]
                 out.append('      <skipped message=%s/>' % quoteattr(printable(reason)))
+            if mark == "warn":
+                out.append('      <system-out>%s%s</system-out>' % (escape(
+                    "warn (advisory, not required by the policy): %s\n" % printable(entry["title"])), body))
             out.append('    </testcase>')
         out.append('  </testsuite>')
     out.append('</testsuites>')

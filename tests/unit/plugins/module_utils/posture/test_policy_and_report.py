@@ -15,8 +15,9 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.policy.
     PolicyError, apply, validate,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.render import (
-    failure_line, failure_message, matrix, render_json, render_junit, render_table, verdict,
+    failure_line, failure_message, matrix, render_json, render_junit, render_table,
 )
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports.verdicts import verdict
 
 IDS = [c.id for c in all_controls()]
 
@@ -158,3 +159,6 @@ def test_junit_is_valid_xml_with_one_case_per_control(stock_report):
     assert "docker-no-new-privileges" in failed
     skipped = {c.get("name") for c in cases if c.find("skipped") is not None}
     assert "docker-containers-privileged" in skipped
+    # an advisory failure is no <failure>: it passes with its finding in <system-out>
+    advisory = next(c for c in cases if c.get("name") == "host-ia32-emulation-off")
+    assert advisory.find("failure") is None and advisory.find("system-out").text.startswith("warn (advisory")

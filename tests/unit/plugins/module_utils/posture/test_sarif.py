@@ -8,7 +8,10 @@ Draft 4 validator, the draft the schema declares; one result per failed control,
 the file it came from as its location."""
 
 import datetime
+import glob
 import json
+import os
+import subprocess
 from importlib import resources
 
 import pytest
@@ -29,6 +32,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.reports
 )
 
 IDS = [c.id for c in all_controls()]
+REPO = os.path.dirname(os.path.abspath(__file__)).rsplit(os.sep + "tests" + os.sep, 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +97,13 @@ def test_a_result_is_located_in_the_file_its_value_came_from(validator, tmp_path
     assert root.startswith("file:///") and root.endswith("/")
 
 
-def test_a_value_from_the_engine_default_has_no_location(tmp_path):
+def test_a_value_from_the_engine_default_is_located_in_the_engines_configuration(tmp_path):
     tree = dict(HARDENED, **daemon_json(no_new_privileges=None))
     document = sarif_of(tmp_path, tree)[1]
     result = next(r for r in document["runs"][0]["results"] if r["ruleId"] == "docker-no-new-privileges")
-    assert "locations" not in result and "(engine default)" in result["message"]["text"]
+    assert "(engine default)" in result["message"]["text"]
+    assert result["locations"] == [{"physicalLocation": {"artifactLocation": {
+        "uri": "etc/docker/daemon.json", "uriBaseId": "AUDITROOT"}}}]
 
 
 @pytest.mark.parametrize("line,files", [
@@ -117,3 +123,77 @@ def test_a_value_from_the_engine_default_has_no_location(tmp_path):
 ])
 def test_evidence_files_follow_the_readers_describe(line, files):
     assert evidence_files([line]) == files
+
+
+def fingerprints(document):
+    return {r["ruleId"]: r["partialFingerprints"] for r in document["runs"][0]["results"]}
+
+
+def test_every_result_has_a_location_and_a_fingerprint_stable_across_runs(tmp_path):
+    first = sarif_of(tmp_path, STOCK)[1]
+    second = sarif_of(tmp_path, STOCK)[1]  # a second audit of the same tree
+    results = first["runs"][0]["results"]
+    assert results
+    for result in results:
+        assert result["locations"], result["ruleId"]
+        for location in result["locations"]:
+            assert location["physicalLocation"]["artifactLocation"]["uri"], result["ruleId"]
+        assert result["partialFingerprints"]["stockadeControl/v1"], result["ruleId"]
+    assert fingerprints(first) == fingerprints(second)
+    assert len({f["stockadeControl/v1"] for f in fingerprints(first).values()}) == len(results)
+
+
+def test_a_fingerprint_follows_the_finding_not_its_evidence(tmp_path):
+    """The same control failing for another reason, at the same place, is the same alert."""
+    explicit = sarif_of(tmp_path, dict(HARDENED, **daemon_json(no_new_privileges=False)))[1]
+    default = sarif_of(tmp_path, dict(HARDENED, **daemon_json(no_new_privileges=None)))[1]
+    first, then = (next(r for r in d["runs"][0]["results"] if r["ruleId"] == "docker-no-new-privileges")
+                   for d in (explicit, default))
+    assert first["message"]["text"] != then["message"]["text"]
+    assert first["partialFingerprints"] == then["partialFingerprints"]
+
+
+def test_rules_carry_help_remediation_cis_and_security_severity(tmp_path):
+    run = sarif_of(tmp_path, STOCK)[1]["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    for entry in all_controls():
+        rule = rules[entry.id]
+        assert "Fix: " + entry.remediation.text in rule["help"]["text"]
+        assert float(rule["properties"]["security-severity"]) > 0 and "security" in rule["properties"]["tags"]
+        assert rule["properties"]["remediation"]["text"] == entry.remediation.text
+        if entry.cis:
+            assert rule["properties"]["cis_docker_1_6_0"] == entry.cis and entry.cis in rule["help"]["text"]
+
+
+def multitool():
+    """Microsoft's SARIF multitool as scripts/setup.sh installs it (npm, under
+    $STOCKADE_CACHE/npm), or None."""
+    cache = os.environ.get("STOCKADE_CACHE") or os.path.join(REPO, ".cache")
+    found = sorted(glob.glob(os.path.join(cache, "npm", "node_modules", "@microsoft",
+                                          "sarif-multitool-*", "Sarif.Multitool")))
+    return found[0] if found else None
+
+
+@pytest.mark.skipif(multitool() is None, reason="Microsoft's SARIF multitool is not installed: scripts/setup.sh "
+                    "installs it with npm into $STOCKADE_CACHE/npm (needs node and npm)")
+def test_microsofts_multitool_with_githubs_rules_finds_no_error(tmp_path):
+    """`validate --rule-kind Sarif;Ghas`: the SARIF rules and GitHub Advanced Security's
+    (GH1xxx/GH2xxx: a result without locations is refused by GitHub code scanning).
+    Its warnings are accepted: SARIF2017 (no region: a finding is about a whole file or
+    a kernel value, whose line the report does not know) and SARIF2005 (no informationUri)."""
+    policy = {"waivers": [{"control": "docker-icc-disabled", "justification": "legacy links (T-1)"}]}
+    document = sarif_of(tmp_path, STOCK, policy)[1]
+    given = tmp_path / "stock.sarif"
+    given.write_text(json.dumps(document))
+    found = tmp_path / "validation.sarif"
+    done = subprocess.run([multitool(), "validate", "--rule-kind", "Sarif;Ghas", "--output", str(found), str(given)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0 and found.exists(), done.stdout
+    run = json.loads(found.read_text())["runs"][0]
+    defaults = {rule["id"]: rule.get("defaultConfiguration", {}).get("level", "warning")
+                for rule in run["tool"]["driver"].get("rules", [])}
+    errors = ["%s: %s" % (r["ruleId"], r["message"].get("text") or r["message"].get("id"))
+              for r in run["results"] if r.get("level", defaults.get(r["ruleId"], "warning")) == "error"]
+    assert errors == []
+    assert {r["ruleId"] for r in run["results"]} <= {"SARIF2017", "SARIF2005"}
