@@ -87,6 +87,13 @@ step() {
 }
 
 [ "$(id -u)" = 0 ] || die "must run as root (loop devices, chroot, mmdebstrap root mode)"
+# The build's mounts live in a mount namespace of their own. A namespace that
+# another process creates meanwhile (a container engine, a test's unshare) would
+# otherwise copy the image's mount, keep its file system alive after our umount,
+# and leave its journal unreplayed (seen with engine tests running beside a build).
+if [ -z "${STOCKADE_LAB_BUILD_NS:-}" ]; then
+  exec env STOCKADE_LAB_BUILD_NS=1 unshare --mount --propagation private "$SCRIPT" "$SUITE"
+fi
 for tool in mmdebstrap mke2fs sfdisk losetup qemu-img ssh-keygen; do
   command -v "$tool" >/dev/null || die "missing $tool: apt-get install mmdebstrap e2fsprogs fdisk mount qemu-utils openssh-client"
 done
