@@ -124,3 +124,37 @@ def test_harden_yml_verifies_with_the_role_waivers_of_every_stockade_variable_in
     assert "stockade.hardening.with_role_waivers(__stockade_operator_choices)" in verify[
         "stockade.hardening.posture_verify"]["policy"]
     assert re.search(r"varnames', '\^stockade_'", verify["vars"]["__stockade_operator_choices"])
+
+
+def test_ansible_renders_the_verify_policy_with_the_variables_the_operator_set(tmp_path):
+    """harden.yml's verify expressions, rendered by ansible-playbook (the collection's filter loaded as on a
+    controller): inventory and extra vars count, null survives, the roles' defaults do not."""
+    import json
+    import subprocess
+    import sys
+    with open(os.path.join(REPO, "playbooks", "harden.yml"), encoding="utf-8") as handle:
+        verify = next(t for t in yaml.safe_load(handle)[0]["tasks"] if "stockade.hardening.posture_verify" in t)
+    play = [{"hosts": "all", "gather_facts": False, "vars": {"stockade_engine_config_deferred": True},
+             "tasks": [{"ansible.builtin.copy": {
+                 "content": "{{ __policy | to_json }}", "dest": str(tmp_path / "policy.json"), "mode": "0600"},
+                 "vars": dict(verify["vars"], __policy=verify["stockade.hardening.posture_verify"]["policy"])}]}]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump({"all": {"hosts": {"lived-in": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+        "stockade_userns_docker_remap": None,
+        "stockade_policy": {"waivers": [{"control": "docker-icc-disabled", "justification": "OPS-7"}]}}}}}))
+    collections = os.path.join(REPO, ".cache", "collections")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_RETRY_FILES_ENABLED="false")
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+                           "-i", str(tmp_path / "inventory.yml"), str(tmp_path / "play.yml"),
+                           "-e", "stockade_no_new_privs_docker=false"],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    policy = json.loads((tmp_path / "policy.json").read_text())
+    assert {w["control"]: w["justification"] for w in policy["waivers"]} == {
+        "docker-icc-disabled": "OPS-7",
+        "docker-userns-remap": "waived by stockade_userns_docker_remap: null",
+        "docker-userns-subids": "waived by stockade_userns_docker_remap: null",
+        "docker-no-new-privileges": "waived by stockade_no_new_privs_docker: false"}
+    validate(policy, IDS)
