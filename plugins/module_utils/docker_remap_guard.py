@@ -219,7 +219,8 @@ def refusal(remap, inventory, new_root, variable):
     return ("refusing to set dockerd's userns-remap to %s: dockerd would then keep its data in %s, and what it has "
             "now in %s would disappear from Docker's view (not deleted; a running container stops with the "
             "restart and does not come back): %s (seen by %s). Move or re-create them after the change, or set "
-            "%s: true to accept this, or leave Docker unremapped (stockade_userns_docker_remap: null)."
+            "%s: true to accept this, or leave Docker unremapped (stockade_userns_docker_remap: null; the playbook's verify then "
+            "reports docker-userns-remap waived by that variable)."
             % (remap, where, inventory.storage_root, describe(inventory), inventory.source, variable))
 
 

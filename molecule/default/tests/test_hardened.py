@@ -59,7 +59,8 @@ def test_sysctls_applied(host):
     assert host.sysctl("kernel.yama.ptrace_scope") >= 1
     assert host.sysctl("fs.suid_dumpable") == 0
     assert host.sysctl("net.ipv4.ip_forward") == 1  # never switched off
-    assert host.file("/etc/sysctl.d/99-stockade.conf").mode == 0o644
+    assert host.file("/etc/sysctl.d/99-zz-stockade.conf").mode == 0o644
+    assert not host.file("/etc/sysctl.d/99-stockade.conf").exists   # the earlier name, removed
 
 
 def test_hardened_seccomp_profile_installed(host):

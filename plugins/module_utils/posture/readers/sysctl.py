@@ -33,6 +33,10 @@ machine, tests/unit/consumers/test_systemd_sysctl.py) and, from its source,
   sets.
 Unreadable files and directories are an error, never skipped; so are FIFOs
 and devices, which systemd-sysctl would block on or read forever.
+
+`planned` ({path: text, or None for a file about to be removed}) reads the
+files as a writer is about to leave them, so that the kernel role decides
+which file wins with this reader before it writes (module coexistence_info).
 """
 
 from __future__ import annotations
@@ -98,11 +102,17 @@ def _glob_match(pattern, key):
         for p, n in zip(parts, names))
 
 
-def config_files(host):
-    """[(name, path)] of the files systemd-sysctl reads, in its order."""
+def config_files(host, planned=None):
+    """[(name, path)] of the files systemd-sysctl reads, in its order; with
+    `planned`, once those paths are written (text) or removed (None)."""
+    planned = planned or {}
     by_name = {}
     for directory in reversed(SYSCTL_DIRS):
-        for name in _entries(host, directory):
+        names = set(_entries(host, directory))
+        for path, text in planned.items():
+            if posixpath.dirname(path) == directory and path.endswith(".conf"):
+                (names.add if text is not None else names.discard)(posixpath.basename(path))
+        for name in names:
             by_name[name] = posixpath.join(directory, name)
     return [(name, by_name[name]) for name in sorted(by_name)]
 
@@ -124,12 +134,17 @@ def _entries(host, directory):
     return [n for n in names if n.endswith(".conf") and not n.startswith(".")]
 
 
-def persisted_values(host):
-    """SysctlSettings as systemd-sysctl applies them at boot. A FIFO or a
-    device (it would block or read forever), a file the audit may not read and
-    a directory it may not list are ConfigErrors."""
+def persisted_values(host, planned=None):
+    """SysctlSettings as systemd-sysctl applies them at boot (with `planned`:
+    once those files are written or removed). A FIFO or a device (it would
+    block or read forever), a file the audit may not read and a directory it
+    may not list are ConfigErrors."""
+    planned = planned or {}
     settings = SysctlSettings()
-    for _name, path in config_files(host):
+    for _name, path in config_files(host, planned):
+        if planned.get(path) is not None:
+            _parse(planned[path], path, settings)
+            continue
         if _masks(host, path):
             continue
         kind = _kind(host, path)

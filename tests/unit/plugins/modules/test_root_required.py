@@ -27,6 +27,7 @@ NEEDS_ROOT = [
     ("container_probe", {}),
     ("selinux_host_info", {"policy_type": "default"}),
     ("docker_remap_guard", {"remap": "default"}),
+    ("coexistence_info", {"sysctl_file": "/etc/sysctl.d/99-zz-stockade.conf"}),
     # file writers: root unless the files they replace are the caller's (a tree being built)
     ("docker_daemon_config", {"settings": {"icc": False}}),
     ("config_dropins", {"directory": "/etc/containers/containers.conf.d", "files": {"50-stockade-x.conf": {

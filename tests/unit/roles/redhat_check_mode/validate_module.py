@@ -10,7 +10,7 @@ The module file runs as __main__ with the arguments as Ansible passes them;
 its AnsibleModule() validates them against the module's argument_spec (and
 fails the module, as on a host, when they do not fit). Then the module stops
 there: it never acts on this machine. With TREE, a read-only Stockade module
-(posture_facts, posture_verify, selinux_host_info) instead runs to the end
+(posture_facts, posture_verify, selinux_host_info, coexistence_info) instead runs to the end
 with TREE as the host's root, rpm asked about TREE's database. Prints one
 JSON line: {"validated": ..., "result": {...}} or {"validated": ..., "failed": true, "msg": ...}."""
 
@@ -104,13 +104,15 @@ def _empty_values(documented):
 def _root_on(tree):
     """Point the read-only Stockade modules at TREE as the host's root."""
     from ansible_collections.stockade.hardening.plugins.module_utils import (
-        posture_facts, posture_module, posture_verify, selinux_host_info)
+        coexistence_info, posture_facts, posture_module, posture_verify, selinux_host_info)
     audit = posture_module.audit_from_params
 
     def audit_on_tree(params, *args, **kwargs):
         return audit(dict(params, root=tree, live=False), *args, **kwargs)
     for helper in (posture_facts, posture_verify):   # each module's helper, named after it
         helper.audit_from_params = audit_on_tree
+    coexistence = coexistence_info.coexistence
+    coexistence_info.coexistence = lambda params: coexistence(dict(params, root=tree))
     host_facts = selinux_host_info.host_facts
     selinux_host_info.host_facts = lambda params, root="/": host_facts(params, root=tree)
     run = selinux_host_info._run
