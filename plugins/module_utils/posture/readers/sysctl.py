@@ -41,6 +41,7 @@ import posixpath
 import re
 
 from .hostfs import ConfigError
+from .numbers import proc_dointvec
 
 SYSCTL_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d")
 _GLOB = re.compile(r"[*?\[]")
@@ -51,6 +52,17 @@ def running_value(host, name):
     """The value in /proc/sys, or None where /proc/sys is not under the root."""
     text = host.read_text("/proc/sys/" + normalize(name))
     return None if text is None else " ".join(text.split())
+
+
+def sysctl_integer(value):
+    """The int an int sysctl holds after `value` is written to it (systemd-sysctl
+    writes the value and a newline; proc_dointvec reads one number: numbers.py),
+    or None where the kernel refuses it (-EINVAL) or more than blanks follow
+    the number (the write then ends short: not judged here)."""
+    parsed = proc_dointvec(value + "\n")
+    if parsed.error or (value + "\n")[parsed.end:].strip(" \t\n"):
+        return None
+    return parsed.value
 
 
 def normalize(key):
