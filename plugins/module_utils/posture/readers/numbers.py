@@ -261,13 +261,13 @@ def go_parse_int(text, base=10, bit_size=64):
     return Parsed(-unsigned.value if negative else unsigned.value, len(text), None)
 
 
-_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
-             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+            "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
 
 
 def go_parse_bool(text):
     """Go strconv.ParseBool: exactly one of its twelve spellings; None (ErrSyntax) otherwise."""
-    return _GO_BOOLS.get(text)
+    return GO_BOOLS.get(text)
 
 
 def go_json_integer(literal, signed=True, bits=64):
