@@ -29,8 +29,6 @@ tests/engines/test_dockerd_consumer.py (a real start of 20.10 here,
 
 from __future__ import annotations
 
-import re
-
 from .numbers import GO_BOOLS, RANGE, go_parse_int
 
 # name shorthand kind [daemon.json key when it differs]
