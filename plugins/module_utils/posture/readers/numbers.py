@@ -28,10 +28,12 @@ strtoul/strtol through ctypes, Go 1.19's strconv where `go` is installed).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import namedtuple
 
 Parsed = namedtuple("Parsed", ("value", "end", "error"))
+_parsed = functools.partial(tuple.__new__, Parsed)     # Parsed((value, end, error)) at C speed: the common path
 SYNTAX = "syntax"
 RANGE = "range"
 
@@ -46,7 +48,14 @@ _RUNS = {2: re.compile(r"[01]*"), 8: re.compile(r"[0-7]*"), 10: re.compile(r"[0-
          16: re.compile(r"[0-9a-fA-F]*")}
 HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _PLAIN_DECIMAL = re.compile(r"[0-9]+")
+# The common case everywhere: a short plain decimal, which fits every type here but int32 (18 digits).
+_SHORT_DECIMAL = re.compile(r"[1-9][0-9]{0,17}|0")
+_SHORT_INT32 = re.compile(r"[1-9][0-9]{0,8}|0")
 _WIDTHS = {}
+# Readers meet the same few numbers again and again (65536, 0, 1, 2): each
+# public function remembers its last answers (all immutable), as re does its
+# patterns; a bounded count, so a hostile file cannot grow it.
+_remembered = functools.lru_cache(maxsize=512)
 
 
 def _width(limit, base):
@@ -85,6 +94,7 @@ def _overflow_at(digits, base, limit):
 
 # ------------------------------------------------------------------ C: glibc
 
+@_remembered
 def c_strtoul(text, base=0):
     """glibc 2.36 stdlib/strtol_l.c strtoul(text, &end, base) for base 0, 8,
     10 or 16 (unsigned long: 64 bits): blanks, then `+` or `-`, then for
@@ -92,16 +102,19 @@ def c_strtoul(text, base=0):
     and ends at the `x`), for base 0 a leading `0` (octal); no digit: 0 and
     end 0. Past ULONG_MAX: ERANGE (RANGE) and ULONG_MAX; `-N` is the
     negation modulo 2^64. (glibc 2.38+ under C23 also takes `0b`: not here.)"""
-    return _c_strto(text, base, signed=False)
+    return _c_strto(text, base, False)
 
 
+@_remembered
 def c_strtol(text, base=0):
     """glibc 2.36 strtol(text, &end, base) (long: 64 bits): as c_strtoul,
     out of [LONG_MIN, LONG_MAX] ERANGE (RANGE) saturating to the bound."""
-    return _c_strto(text, base, signed=True)
+    return _c_strto(text, base, True)
 
 
 def _c_strto(text, base, signed):
+    if base in (0, 10) and _SHORT_DECIMAL.fullmatch(text):
+        return _parsed((int(text), len(text), None))
     at = 0
     size = len(text)
     while at < size and text[at] in C_SPACE:
@@ -133,19 +146,27 @@ def _c_strto(text, base, signed):
 def c_atoi(text):
     """glibc atoi(text): (int) strtol(text, NULL, 10); an out-of-range long
     saturates, then the cast to a 32-bit int keeps its low 32 bits."""
-    value = c_strtol(text, 10).value & U32_MAX
+    value = _c_strto(text, 10, True).value & U32_MAX
     return value - (1 << 32) if value > I32_MAX else value
 
 
 # ------------------------------------------------------------------ GRUB
 
+@_remembered
 def grub_strtoull(text, base=0):
+    """GRUB 2.06 grub-core/kern/misc.c grub_strtoull(): see _grub_strtoull."""
+    return _grub_strtoull(text, base)
+
+
+def _grub_strtoull(text, base):
     """GRUB 2.06 grub-core/kern/misc.c grub_strtoull(text, &end, base), the
     same in RHEL's fork (437-512): grub_isspace() blanks, no sign; `0x`
     (lowercase x only) is hex for base 0 or 16, `0` then 0-7 octal for base
     0, else decimal (so `08` is 8). No digit: GRUB_ERR_BAD_NUMBER (SYNTAX),
     0, end at where the digits should be. Past 2^64-1:
     GRUB_ERR_OUT_OF_RANGE (RANGE), ~0ULL, end at the digit that overflowed."""
+    if base in (0, 10) and _SHORT_DECIMAL.fullmatch(text):
+        return _parsed((int(text), len(text), None))
     at = 0
     while at < len(text) and text[at] in GRUB_SPACE:
         at += 1
@@ -164,11 +185,12 @@ def grub_strtoull(text, base=0):
     return Parsed(int(text[at:end].lstrip("0") or "0", base), end, None)
 
 
+@_remembered
 def grub_strtoul(text, base=0, long_bits=64):
     """GRUB 2.06 include/grub/misc.h grub_strtoul(): grub_strtoull(), and
     where `long` is 32 bits (i386-pc, BIOS) a value past 2^32-1 is
     GRUB_ERR_OUT_OF_RANGE (RANGE) and ~0UL too."""
-    parsed = grub_strtoull(text, base)
+    parsed = _grub_strtoull(text, base)
     if long_bits == 32 and parsed.error is None and parsed.value > U32_MAX:
         return Parsed(U32_MAX, parsed.end, RANGE)
     if long_bits == 32 and parsed.error == RANGE:
@@ -181,7 +203,13 @@ def grub_strtoul(text, base=0, long_bits=64):
 _GO_DIGITS = {c: int(c, 36) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
+@_remembered
 def go_parse_uint(text, base=10, bit_size=64):
+    """Go strconv.ParseUint: see _go_parse_uint."""
+    return _go_parse_uint(text, base, bit_size)
+
+
+def _go_parse_uint(text, base, bit_size):
     """Go 1.19-1.23 strconv.ParseUint(text, base, bitSize), base 0 or 2-36:
     no sign, no blanks; base 0 reads `0b`/`0o`/`0x` (either case) and a
     leading `0` as octal, and then allows `_` between digits (underscoreOK);
@@ -190,6 +218,8 @@ def go_parse_uint(text, base=10, bit_size=64):
     later bad character is seen (as ParseUint does)."""
     if not text:
         return Parsed(0, 0, SYNTAX)
+    if base == 10 and bit_size == 64 and _SHORT_DECIMAL.fullmatch(text):
+        return _parsed((int(text), len(text), None))
     maximum = (1 << bit_size) - 1
     whole, body, with_prefix = text, text, base == 0
     if base == 0:
@@ -244,13 +274,19 @@ def _go_underscores_ok(text):
     return saw != "_"
 
 
+@_remembered
 def go_parse_int(text, base=10, bit_size=64):
+    """Go strconv.ParseInt: see _go_parse_int."""
+    return _go_parse_int(text, base, bit_size)
+
+
+def _go_parse_int(text, base, bit_size):
     """Go strconv.ParseInt(text, base, bitSize): one `+` or `-`, then
     ParseUint's rules; out of range: ErrRange (RANGE) with the bound."""
     if not text:
         return Parsed(0, 0, SYNTAX)
     negative = text[0] == "-"
-    unsigned = go_parse_uint(text[1:] if text[0] in "+-" else text, base, bit_size)
+    unsigned = _go_parse_uint(text[1:] if text[0] in "+-" else text, base, bit_size)
     if unsigned.error == SYNTAX:
         return Parsed(0, len(text), SYNTAX)
     cutoff = 1 << (bit_size - 1)
@@ -258,7 +294,7 @@ def go_parse_int(text, base=10, bit_size=64):
         return Parsed(cutoff - 1, len(text), RANGE)
     if negative and (unsigned.error or unsigned.value > cutoff):
         return Parsed(-cutoff, len(text), RANGE)
-    return Parsed(-unsigned.value if negative else unsigned.value, len(text), None)
+    return _parsed((-unsigned.value if negative else unsigned.value, len(text), None))
 
 
 GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
@@ -270,6 +306,7 @@ def go_parse_bool(text):
     return GO_BOOLS.get(text)
 
 
+@_remembered
 def go_json_integer(literal, signed=True, bits=64):
     """encoding/json (Go 1.19-1.23) literalStore() of a JSON number into an
     int/intN (ParseInt(s, 10, 64), then OverflowInt) or uint/uintN
@@ -277,7 +314,9 @@ def go_json_integer(literal, signed=True, bits=64):
     daemon.json into its config struct: the value, or None where json
     answers "cannot unmarshal number ... into Go value of type ..." (a
     fraction, an exponent, a sign on a uint, out of range)."""
-    parsed = go_parse_int(literal, 10, 64) if signed else go_parse_uint(literal, 10, 64)
+    if bits == 64 and _SHORT_DECIMAL.fullmatch(literal):
+        return int(literal)
+    parsed = _go_parse_int(literal, 10, 64) if signed else _go_parse_uint(literal, 10, 64)
     if parsed.error:
         return None
     value = parsed.value
@@ -293,6 +332,7 @@ _TOML_INTEGER = re.compile(
     r"|0x(?P<hex>[0-9A-Fa-f](?:_?[0-9A-Fa-f])*)|0o(?P<oct>[0-7](?:_?[0-7])*)|0b(?P<bin>[01](?:_?[01])*)")
 
 
+@_remembered
 def toml_integer(text):
     """A TOML 1.0 integer (the whole text): decimal with `_` between digits,
     no leading zero, `+`/`-` on decimals only; `0x` (hex digits of either
@@ -300,6 +340,8 @@ def toml_integer(text):
     the signed 64-bit range is an error (RANGE; the spec: "an error must be
     thrown"), as BurntSushi/toml 1.3 (containers.conf) and tomllib with
     int64 consumers answer."""
+    if _SHORT_DECIMAL.fullmatch(text):
+        return _parsed((int(text), len(text), None))
     match = _TOML_INTEGER.fullmatch(text)
     if not match:
         return Parsed(0, 0, SYNTAX)
@@ -315,17 +357,19 @@ def toml_integer(text):
 
 # ------------------------------------------------------------------ shadow
 
+@_remembered
 def shadow_getulong(text):
     """shadow 4.13 lib/getulong.c getulong(): strtoul(text, &end, 0) with a
     non-empty text wholly consumed and no ERANGE; the value, or None."""
     if not text:
         return None
-    parsed = c_strtoul(text, 0)
+    parsed = _c_strto(text, 0, False)
     if parsed.error or parsed.end != len(text):
         return None
     return parsed.value
 
 
+@_remembered
 def passwd_id(text):
     """A uid or gid field of /etc/passwd or /etc/group as this collection
     takes it: plain ASCII decimal that fits a 32-bit uid_t/gid_t and is not
@@ -345,6 +389,7 @@ def plain_decimal(text, limit):
 
 # ------------------------------------------------------------------ the kernel
 
+@_remembered
 def kstrtoull(text, base=0):
     """Linux lib/kstrtox.c (6.1, 6.12) kstrtoull(text, base): one leading
     `+`; base 0: `0x` then a hex digit is hex, `0` octal, else decimal;
@@ -355,6 +400,9 @@ def kstrtoull(text, base=0):
 
 
 def _kstrto(text, at, base, limit):
+    if base in (0, 10) and at == 0 and _SHORT_INT32.fullmatch(text):
+        value = int(text)
+        return _parsed((value, len(text), None)) if value <= limit else Parsed(0, len(text), RANGE)
     if base in (0, 16) and text[at:at + 1] == "0" and text[at + 1:at + 2] in ("x", "X"):
         if base == 16 or text[at + 2:at + 3] and text[at + 2:at + 3] in HEX_DIGITS:
             base, at = 16, at + 2
@@ -374,19 +422,26 @@ def _kstrto(text, at, base, limit):
     return Parsed(value, len(text), None)
 
 
+@_remembered
 def kstrtoul(text, base=0):
     """kstrtoul(): kstrtoull() into a 64-bit unsigned long."""
-    return kstrtoull(text, base)
+    return _kstrto(text, 1 if text[:1] == "+" else 0, base, U64_MAX)
 
 
+@_remembered
 def kstrtouint(text, base=0):
     """kstrtouint(): kstrtoull(), -ERANGE past 2^32-1."""
     return _kstrto(text, 1 if text[:1] == "+" else 0, base, U32_MAX)
 
 
+@_remembered
 def kstrtoll(text, base=0, bits=64):
     """kstrtoll(): `-` then _kstrtoull() (no `+` after it), else
     kstrtoull(); -ERANGE outside the signed range of `bits`."""
+    return _kstrtoll(text, base, bits)
+
+
+def _kstrtoll(text, base, bits):
     cutoff = 1 << (bits - 1)
     if text[:1] == "-":
         parsed = _kstrto(text, 1, base, cutoff)
@@ -394,9 +449,10 @@ def kstrtoll(text, base=0, bits=64):
     return _kstrto(text, 1 if text[:1] == "+" else 0, base, cutoff - 1)
 
 
+@_remembered
 def kstrtoint(text, base=0):
     """kstrtoint(): kstrtoll(), -ERANGE outside [INT_MIN, INT_MAX]."""
-    return kstrtoll(text, base, bits=32)
+    return _kstrtoll(text, base, 32)
 
 
 def kstrtobool(text):
@@ -418,6 +474,7 @@ _PROC_TMPBUFLEN = 22
 _PROC_TRAILERS = " \t\n"        # proc_wspace_sep
 
 
+@_remembered
 def proc_dointvec(text):
     """The value a write of `text` to an int sysctl (proc_dointvec,
     kernel/sysctl.c 6.1 and 6.12) stores: proc_skip_spaces(), then
@@ -427,6 +484,8 @@ def proc_dointvec(text):
     end or a blank/newline; then the int range (-2^31..2^31-1).
     Parsed(value, end after the number, None) or (0, _, SYNTAX) for -EINVAL.
     What follows the number (after blanks) is the caller's to judge."""
+    if _SHORT_INT32.fullmatch(text):
+        return _parsed((int(text), len(text), None))
     at = 0
     while at < len(text) and text[at] in C_SPACE:
         at += 1
@@ -450,3 +509,18 @@ def proc_dointvec(text):
     if value > (I32_MAX + 1 if negative else I32_MAX):
         return Parsed(0, at + end, SYNTAX)
     return Parsed(-value if negative else value, at + end, None)
+
+
+@_remembered
+def proc_dointvec_whole(text):
+    """The int an int sysctl holds after `text` is written to it, or None:
+    proc_dointvec() above, and nothing but blanks after the number (with
+    more, the write ends short and what follows is refused: not judged as
+    a value). A newline after the text (systemd-sysctl adds one) changes
+    nothing: it is a blank to proc_get_long."""
+    if _SHORT_INT32.fullmatch(text):
+        return int(text)
+    parsed = proc_dointvec.__wrapped__(text)
+    if parsed.error or text[parsed.end:].strip(" \t\n"):
+        return None
+    return parsed.value

@@ -41,7 +41,7 @@ import posixpath
 import re
 
 from .hostfs import ConfigError
-from .numbers import proc_dointvec
+from .numbers import proc_dointvec_whole
 
 SYSCTL_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d")
 _GLOB = re.compile(r"[*?\[]")
@@ -54,15 +54,9 @@ def running_value(host, name):
     return None if text is None else " ".join(text.split())
 
 
-def sysctl_integer(value):
-    """The int an int sysctl holds after `value` is written to it (systemd-sysctl
-    writes the value and a newline; proc_dointvec reads one number: numbers.py),
-    or None where the kernel refuses it (-EINVAL) or more than blanks follow
-    the number (the write then ends short: not judged here)."""
-    parsed = proc_dointvec(value + "\n")
-    if parsed.error or (value + "\n")[parsed.end:].strip(" \t\n"):
-        return None
-    return parsed.value
+# The int an int sysctl holds after systemd-sysctl writes a value (and a
+# newline) to it, or None where the kernel refuses it: numbers.py.
+sysctl_integer = proc_dointvec_whole
 
 
 def normalize(key):

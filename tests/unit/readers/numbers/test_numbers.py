@@ -326,3 +326,20 @@ def test_huge_inputs_are_never_python_errors():
                          n.toml_integer, n.go_parse_int, n.go_parse_uint):
             assert function(digits).error in (RANGE, SYNTAX, None)
         assert n.shadow_getulong(digits) is None and n.passwd_id(digits) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2", 2), ("2\n", 2), (" 2 \t", 2), ("0x2", 2), ("010", 8), ("-1", -1), ("2 # two", None), ("1 2", None),
+    ("+2", None), ("\uff12", None), ("", None), (HUGE, None), ("2147483648", None),
+])
+def test_proc_dointvec_whole(text, expected):
+    assert n.proc_dointvec_whole(text) == expected
+
+
+def test_remembered_answers_are_the_computed_ones():
+    """The bounded memory of answers changes nothing: a repeated call gives the same immutable answer."""
+    for function, text in ((n.c_strtoul, "0x1f"), (n.toml_integer, HUGE), (n.proc_dointvec, "08")):
+        first = function(text)
+        assert function(text) == first == function.__wrapped__(text)
+        assert isinstance(first, tuple)
+    assert n.c_strtoul.cache_info().maxsize == 512

@@ -110,56 +110,56 @@ GO_PROGRAM = r"""
 package main
 
 import (
-	"encoding/json"
-	"errors"
-	"os"
-	"strconv"
+    "encoding/json"
+    "errors"
+    "os"
+    "strconv"
 )
 
 func verdict(err error) string {
-	if err == nil {
-		return ""
-	}
-	var numErr *strconv.NumError
-	if errors.As(err, &numErr) && numErr.Err == strconv.ErrRange {
-		return "range"
-	}
-	return "syntax"
+    if err == nil {
+        return ""
+    }
+    var numErr *strconv.NumError
+    if errors.As(err, &numErr) && numErr.Err == strconv.ErrRange {
+        return "range"
+    }
+    return "syntax"
 }
 
 func main() {
-	var inputs []string
-	if err := json.NewDecoder(os.Stdin).Decode(&inputs); err != nil {
-		panic(err)
-	}
-	out := [][]string{}
-	for _, s := range inputs {
-		row := []string{}
-		for _, base := range []int{10, 0} {
-			u, err := strconv.ParseUint(s, base, 64)
-			row = append(row, strconv.FormatUint(u, 10), verdict(err))
-			for _, bits := range []int{64, 32} {
-				i, err := strconv.ParseInt(s, base, bits)
-				row = append(row, strconv.FormatInt(i, 10), verdict(err))
-			}
-		}
-		b, err := strconv.ParseBool(s)
-		row = append(row, strconv.FormatBool(b), verdict(err))
-		var i64 int64
-		var u64 uint64
-		if json.Unmarshal([]byte(s), &i64) == nil {
-			row = append(row, strconv.FormatInt(i64, 10))
-		} else {
-			row = append(row, "refused")
-		}
-		if json.Unmarshal([]byte(s), &u64) == nil {
-			row = append(row, strconv.FormatUint(u64, 10))
-		} else {
-			row = append(row, "refused")
-		}
-		out = append(out, row)
-	}
-	json.NewEncoder(os.Stdout).Encode(out)
+    var inputs []string
+    if err := json.NewDecoder(os.Stdin).Decode(&inputs); err != nil {
+        panic(err)
+    }
+    out := [][]string{}
+    for _, s := range inputs {
+        row := []string{}
+        for _, base := range []int{10, 0} {
+            u, err := strconv.ParseUint(s, base, 64)
+            row = append(row, strconv.FormatUint(u, 10), verdict(err))
+            for _, bits := range []int{64, 32} {
+                i, err := strconv.ParseInt(s, base, bits)
+                row = append(row, strconv.FormatInt(i, 10), verdict(err))
+            }
+        }
+        b, err := strconv.ParseBool(s)
+        row = append(row, strconv.FormatBool(b), verdict(err))
+        var i64 int64
+        var u64 uint64
+        if json.Unmarshal([]byte(s), &i64) == nil {
+            row = append(row, strconv.FormatInt(i64, 10))
+        } else {
+            row = append(row, "refused")
+        }
+        if json.Unmarshal([]byte(s), &u64) == nil {
+            row = append(row, strconv.FormatUint(u64, 10))
+        } else {
+            row = append(row, "refused")
+        }
+        out = append(out, row)
+    }
+    json.NewEncoder(os.Stdout).Encode(out)
 }
 """
 JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
