@@ -101,7 +101,7 @@ def new_toml(token):
 
 
 def new_json_uint(value):
-    return numbers.go_json_integer(value, signed=False)
+    return numbers.go_json_integer(value, False, 64)
 
 
 # (what, old, new, values as files hold them (repeated), values all different (nothing remembered))

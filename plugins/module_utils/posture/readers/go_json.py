@@ -136,7 +136,7 @@ def decode(value, shape, where="(top level)"):
     if shape == BOOL and isinstance(value, bool):
         return value
     if shape in (UINT, UINT64) and isinstance(value, _Number):
-        number = go_json_integer(value, signed=False, bits=64)
+        number = go_json_integer(value, False, 64)     # unsigned, 64 bits
         if number is not None:
             return number
         raise GoJsonError("%s: cannot unmarshal number %s into Go value of type %s" % (where, value, shape))
