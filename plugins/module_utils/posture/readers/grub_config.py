@@ -51,7 +51,7 @@ def split_words(line, variables):
     index = 0
     while index < len(line):
         char = line[index]
-        if char in " \t" :
+        if char in " \t":
             if started:
                 words.append("".join(current))
                 current, started = [], False
