@@ -56,6 +56,15 @@ CASES = [
     ("no-final-newline", "dockremap:100000:65536", [(100000, 65536)]),
     ("zero-count", "dockremap:100000:0\n", [(100000, 0)]),
     ("other-owner-only", "containers:100000:65536\n", []),
+    # issue 18: long and odd numbers, read by numbers.shadow_getulong (bounded, ASCII digits only)
+    ("five-hundred-digits", "dockremap:" + "9" * 500 + ":1\n", []),
+    ("nine-hundred-leading-zeros", "dockremap:" + "0" * 900 + "100000:1\n", [(32768, 1)]),
+    ("superscript-three", "dockremap:\u00b3:1\n", []),
+    ("hex-capital-x", "dockremap:0X186A0:65536\n", [(100000, 65536)]),
+    ("octal-08", "dockremap:08:1\n", []),
+    ("negative-max", "dockremap:-18446744073709551615:1\n", [(1, 1)]),
+    ("negative-overflow", "dockremap:-18446744073709551616:1\n", []),
+    ("sign-only", "dockremap:-:1\n", []),
 ]
 
 GETSUBIDS = r"""

@@ -81,7 +81,21 @@ CASES = [
          {GRUB: grub_cfg(GOOD, default="9")}, consumer=MENU + ": out of range boots entry 0"),
     Case("boot-default-08-is-octal-0", "boot_params", SEL, "pass",
          {GRUB: grub_cfg(GOOD, default="08")},
-         consumer=MENU + ": grub_strtoul base 0 reads the octal 0 and stops at 8: entry 0 (was a traceback)"),
+         consumer=MENU + ": kern/misc.c grub_strtoull takes 0 as octal only before 0-7, so 08 is 8, out of "
+                         "range: entry 0 (was a traceback)"),
+    # issue 18: GRUB's own overflow rules, decided from the digit count
+    Case("boot-default-5000-digits", "boot_params", SEL, "pass", {GRUB: grub_cfg(GOOD, default="9" * 5000)},
+         consumer=MENU + "; kern/misc.c grub_strtoull: GRUB_ERR_OUT_OF_RANGE, entry -1: entry 0 (was an internal "
+                         "error)"),
+    Case("boot-default-2-32-plus-1", "boot_params", SEL, "error", {GRUB: grub_cfg(GOOD, default="4294967297")},
+         consumer=MENU + ": (int) grub_strtoul() is entry 1 on x86_64-efi, an overflow (entry 0) on i386-pc, "
+                         "whose long is 32 bits: which GRUB runs is not in grub.cfg", names="/" + GRUB),
+    Case("boot-default-2-32", "boot_params", SEL, "pass", {GRUB: grub_cfg(GOOD, default="4294967296")},
+         consumer=MENU + ": (int) of 2^32 is 0 on x86_64-efi, an overflow on i386-pc: entry 0 on both"),
+    Case("boot-default-arabic-indic-one", "boot_params", SEL, "pass", {GRUB: grub_cfg(GOOD, default="\u0661")},
+         consumer=MENU + ": not a digit to grub_strtoull, no title or id matches: entry 0"),
+    Case("boot-default-plus-one", "boot_params", SEL, "pass", {GRUB: grub_cfg(GOOD, default="+1")},
+         consumer=MENU + ": grub_strtoull takes no sign, no title or id is '+1': entry 0"),
     Case("boot-default-names-nothing", "boot_params", SEL, "pass",
          {GRUB: grub_cfg(GOOD, default="no such entry")}, consumer=MENU + ": no match boots entry 0"),
     Case("boot-bls-menu", "boot_params", SEL, "error",
@@ -100,6 +114,10 @@ CASES = [
     boot("ia32-on", GOOD.replace("ia32_emulation=0", "ia32_emulation=on"), IA32, "fail",
          "Linux 6.12 kstrtobool: 'on' is true (source)"),
     boot("ia32-later-1", GOOD + " ia32_emulation=1", IA32, "fail", PARAMS + ": the last value wins"),
+    boot("ia32-later-true", GOOD + " ia32_emulation=true", IA32, "fail",
+         "Linux 6.12 lib/kstrtox.c kstrtobool: 't' is true since 5.19 (0d6ea3ac94ca; source): the last value wins"),
+    boot("ia32-false", GOOD.replace("ia32_emulation=0", "ia32_emulation=false"), IA32, "pass",
+         "Linux 6.12 lib/kstrtox.c kstrtobool: 'f' is false since 5.19 (0d6ea3ac94ca; source)"),
     boot("ia32-later-garbage", GOOD + " ia32_emulation=x", IA32, "pass",
          PARAMS + ": kstrtobool refuses 'x', the earlier 0 stays"),
     boot("ia32-dash-name", GOOD.replace("ia32_emulation=0", "ia32-emulation=0"), IA32, "pass",

@@ -16,6 +16,8 @@ GETSUBIDS = "shadow 4.13 getsubids (this machine, tests/unit/consumers/test_shad
 DISAGREE = GETSUBIDS + " vs dockerd 20.10 pkg/idtools parseSubidFile (source: Atoi, 3 fields)"
 KERNEL = "Linux 6.1 user_namespace.c map_write(): ids are 32 bits, (u32)-1 is invalid (source)"
 OTHERS = "containers:165536:65536\n"
+PASSWD_UID = "shadow 4.13 lib/get_uid.c via sgetpwent (source): not a uid_t, the entry is refused; " \
+             "which ids a range must avoid is then unknown"
 
 
 def subuid(name, dockremap_line, expect, consumer, **kwargs):
@@ -33,6 +35,12 @@ CASES = [
     subuid("twenty-digits", "dockremap:99999999999999999999:65536\n", "error", GETSUBIDS + ": ERANGE, ignored"),
     subuid("arabic-indic-digits", "dockremap:\u0661\u0660\u0660\u0660\u0660\u0660:65536\n", "error",
            GETSUBIDS + ": not digits to strtoul"),
+    # issue 18: long numbers, decided from the digit count (int() refuses past 4300 digits)
+    subuid("500-digit-start", "dockremap:%s:65536\n" % ("9" * 500), "error",
+           DISAGREE + ": shadow ERANGE ignores the line, Atoi refuses it"),
+    subuid("5000-digit-start", "dockremap:%s:65536\n" % ("9" * 5000), "error",
+           DISAGREE + ": shadow ignores a line of 1024 bytes or more, Atoi refuses it"),
+    subuid("superscript-digit", "dockremap:\u00b3:65536\n", "error", GETSUBIDS + ": not a digit to strtoul"),
     subuid("leading-blank-owner", " dockremap:100000:65536\n", "error", DISAGREE + ": owner ' dockremap' to shadow"),
     subuid("extra-field", "dockremap:100000:65536:x\n", "error", DISAGREE + ": shadow ignores fields after three"),
     subuid("nul-byte", "dockremap:100000:65536\0\n", "error", GETSUBIDS + ": a NUL makes the whole file unreadable"),
@@ -49,6 +57,15 @@ CASES = [
     Case("subids-real-uid-inside", "subids", CONTROL, "fail",
          {"etc/passwd": HARDENED["etc/passwd"] + "alice:x:100500:100500::/home/alice:/bin/sh\n"},
          consumer=GETSUBIDS + ": container root would be alice's uid"),
+    Case("subids-passwd-uid-5000-digits", "subids", CONTROL, "error",
+         {"etc/passwd": HARDENED["etc/passwd"] + "alice:x:%s:100::/home/alice:/bin/sh\n" % ("9" * 5000)},
+         consumer=PASSWD_UID, names="/etc/passwd"),
+    Case("subids-passwd-uid-fullwidth", "subids", CONTROL, "error",
+         {"etc/passwd": HARDENED["etc/passwd"] + "alice:x:\uff11\uff10\uff10\uff10:100::/home/alice:/bin/sh\n"},
+         consumer=PASSWD_UID, names="/etc/passwd"),
+    Case("subids-passwd-uid-minus-one", "subids", CONTROL, "error",
+         {"etc/passwd": HARDENED["etc/passwd"] + "alice:x:4294967295:100::/home/alice:/bin/sh\n"},
+         consumer=PASSWD_UID + "; 4294967295 is (uid_t)-1, no id to the kernel", names="/etc/passwd"),
     Case("subids-unreadable", "subids", CONTROL, "error",
          {SUBUID: Mode(HARDENED[SUBUID], 0o000)}, as_user=65534,
          consumer="newuidmap runs setuid root and reads it; an audit that cannot is no proof"),

@@ -14,6 +14,7 @@ RUN = "systemd 252 systemd-sysctl (this machine, tests/unit/consumers/test_syste
 # entries systemd-sysctl cannot be run to a verdict on in a namespace: run with a timeout instead
 HANGS = "systemd 252 systemd-sysctl (this machine, tests/engines/test_conf_dir_consumers.py, with a timeout)"
 BAD = "kernel.kptr_restrict = 0\n"
+PROC = "Linux 6.1/6.12 kernel/sysctl.c proc_dointvec, proc_get_long (source; writing a sysctl is not done here)"
 
 
 def sysctl(name, tree, expect, consumer=RUN, **kwargs):
@@ -62,6 +63,17 @@ CASES = [
            "error", HANGS + ": it reads /dev/zero forever", names="/etc/sysctl.d/99-x.conf"),
     sysctl("unreadable-file", {"etc/sysctl.d/99-x.conf": Mode(BAD, 0o000)}, "error",
            "systemd-sysctl runs as root and reads it; an audit that cannot is no proof", as_user=65534),
+    # issue 18: the value as the kernel's proc_dointvec reads what systemd-sysctl writes
+    sysctl("value-5000-digits", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = %s\n" % ("2" * 5000)}, "error",
+           PROC + ": a number of 21 bytes or more is -EINVAL, the write fails", names="/etc/sysctl.d/99-x.conf"),
+    sysctl("value-fullwidth-digit", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = \uff12\n"}, "error",
+           PROC + ": not an ASCII digit, -EINVAL (Python's int() reads it as 2)", names="/etc/sysctl.d/99-x.conf"),
+    sysctl("value-plus-sign", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = +2\n"}, "error",
+           PROC + ": no '+' in proc_get_long, -EINVAL", names="/etc/sysctl.d/99-x.conf"),
+    sysctl("value-hex", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = 0x2\n"}, "pass",
+           PROC + ": strtoul_lenient(p, 0) reads 0x2 as 2"),
+    sysctl("value-octal-zero", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = 00\n"}, "fail",
+           PROC + ": 00 is octal 0"),
     sysctl("value-with-junk", {"etc/sysctl.d/99-x.conf": "kernel.kptr_restrict = 2 # two\n"}, "error",
            "systemd 252 systemd-sysctl (source, not run): the kernel gets '2 # two' written, not a clean integer",
            names="/etc/sysctl.d/99-x.conf"),

@@ -39,6 +39,11 @@ CASES = [
     toml_case("leading-zero", "[containers]\npids_limit = 04096\n"),
     toml_case("int64-overflow", "[containers]\npids_limit = 9223372036854775808\n"),
     toml_case("float-overflow", "[site]\nratio = 1e400\n"),
+    # issue 18: Python's int() refuses past 4300 digits; the reader decides the range from the digit count
+    toml_case("int-5000-digits", "[containers]\npids_limit = %s\n" % ("9" * 5000)),
+    toml_case("hex-int-5000-digits", "[containers]\npids_limit = 0x%s\n" % ("f" * 5000)),
+    toml_case("fullwidth-digit", "[containers]\npids_limit = \uff13\n"),
+    toml_case("sign-on-hex", "[containers]\npids_limit = +0x1\n"),
     toml_case("escape-e-is-toml-1-1", "[containers]\nlog_tag = \"\\e[0m\"\n"),
     toml_case("time-without-seconds", "[site]\nwhen = 07:32\n"),
     toml_case("february-30", "[site]\nwhen = 2021-02-30\n"),

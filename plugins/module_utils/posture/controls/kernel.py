@@ -13,7 +13,7 @@ from ..readers.kernel_cmdline import kstrtobool
 from ..readers.hostfs import ConfigError
 from ..model import Remediation, judged, not_applicable, Outcome, ERROR, FAIL
 from ..registry import control
-from ..readers.sysctl import running_value
+from ..readers.sysctl import running_value, sysctl_integer
 
 LAYER = "kernel"
 
@@ -63,11 +63,12 @@ def judge_sysctl(ctx, name, ok_for, must_persist=True):
     for where, raw in (("running", running), ("persisted", persisted and persisted[0])):
         if raw is None:
             continue
-        try:
-            values[where] = int(raw.split()[0]) if where == "running" else int(raw.strip())
-        except (ValueError, IndexError):
+        value = sysctl_integer(raw.split()[0] if where == "running" and raw.split() else raw)
+        if value is None:
             source = persisted[1] if where == "persisted" else "/proc/sys/" + name.replace(".", "/")
-            raise ConfigError(source, "%s is not an integer: %r" % (name, raw))
+            raise ConfigError(source, "%s is not an integer the kernel takes (proc_dointvec): %r"
+                              % (name, raw if len(raw) <= 60 else raw[:40] + "... (%d characters)" % len(raw)))
+        values[where] = value
     ok_now = ok_for(values["running"]) if "running" in values else ok_for(values["persisted"])
     ok_boot = ok_for(values["persisted"]) if "persisted" in values else not must_persist
     if ok_now and "persisted" not in values and must_persist:

@@ -8,6 +8,7 @@ it is). Ids come from subids.read_ids, the one reader of the id fields."""
 
 from __future__ import annotations
 
+from .numbers import passwd_id
 from .subids import read_ids
 
 PASSWD = "/etc/passwd"
@@ -30,7 +31,7 @@ def group_members(host, group):
         if fields[0] == group and len(fields) >= 4:
             members.update(name for name in fields[3].split(",") if name)
     for fields in _lines(host, PASSWD):
-        if len(fields) >= 4 and fields[3].isdigit() and int(fields[3]) == gid:
+        if len(fields) >= 4 and passwd_id(fields[3]) == gid:
             members.add(fields[0])
     return gid, sorted(members)
 

@@ -69,6 +69,7 @@ import re
 import stat
 
 from .hostfs import ConfigError
+from .numbers import U64_MAX, plain_decimal
 
 ENTRIES_DIR = "/boot/loader/entries"
 # blscfg reads /loader/entries on $root and falls back to /boot/loader/entries (find_entry 940-985).
@@ -514,9 +515,10 @@ def _boot_counter(name):
         return name, None, None
     counter = stem[plus + 1:]
     left, _dash, done = counter.partition("-")
-    if not left.isdigit() or (done and not done.isdigit()) or (counter.endswith("-")):
-        return name, None, None
-    return stem[:plus] + suffix, int(left), int(done) if done else None
+    tries_left, tries_done = plain_decimal(left, U64_MAX), plain_decimal(done, U64_MAX)
+    if tries_left is None or (done and tries_done is None) or counter.endswith("-"):
+        return name, None, None     # ASCII digits only; an overflowing counter is no counter (252's loop)
+    return stem[:plus] + suffix, tries_left, tries_done
 
 
 def sdboot_accepts(name):

@@ -98,7 +98,7 @@ def next_or_running(host):
 
 def release_version(release):
     """(major, minor) of a kernel release string, or None."""
-    match = re.match(r"(\d+)\.(\d+)", release or "")
+    match = re.match(r"([0-9]{1,9})\.([0-9]{1,9})", release or "")
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 

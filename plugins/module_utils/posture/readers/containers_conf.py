@@ -83,7 +83,7 @@ def reading_for(host):
     version = dpkg_version(host, "podman")
     if version is None:
         return COMMON_0_62, "no package record of podman: read as %s" % COMMON_0_62.name
-    major = re.match(r"(?:\d+:)?(\d+)", version)
+    major = re.match(r"(?:[0-9]+:)?([0-9]{1,9})(?![0-9])", version)
     if major and int(major.group(1)) < 5:
         return COMMON_0_50, "podman %s: read as %s" % (version, COMMON_0_50.name)
     return COMMON_0_62, "podman %s: read as %s" % (version, COMMON_0_62.name)

@@ -37,6 +37,7 @@ import math
 from .dockerd_flags import FLAGS, GO_BOOLS
 from .go_json import nesting_depth
 from .hostfs import MAX_NESTING
+from .numbers import go_parse_int
 
 MAX_DEPTH = 10000
 # Keys whose object value is a setting of its own, not a group to flatten.
@@ -239,7 +240,8 @@ class _Hooks:
             self.inexact.append("the number %s, beyond float64" % text)
         if any(c in text for c in ".eE"):
             return value
-        return int(text)
+        exact = go_parse_int(text, 10, 64)      # what an int field takes; past int64 only a float64 holds it
+        return value if exact.error else exact.value
 
 
 def _go_syntax_message(exc):

@@ -29,7 +29,7 @@ tests/engines/test_dockerd_consumer.py (a real start of 20.10 here,
 
 from __future__ import annotations
 
-import re
+from .numbers import GO_BOOLS, RANGE, go_parse_int
 
 # name shorthand kind [daemon.json key when it differs]
 _FLAGS_COMMON = """
@@ -137,9 +137,6 @@ VERSIONS = ("20.10", "26.1")
 EXITING_FLAGS = frozenset(("help", "version", "validate"))
 # Flags that pick the configuration file rather than configure the daemon.
 NOT_SETTINGS = frozenset(("config-file",)) | EXITING_FLAGS
-GO_BOOLS = {"1": True, "t": True, "T": True, "true": True, "TRUE": True, "True": True,
-            "0": False, "f": False, "F": False, "false": False, "FALSE": False, "False": False}
-_GO_INT = re.compile(r"[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)\Z")
 
 
 class Flag:
@@ -244,6 +241,10 @@ def _short(word, args, shorthands, settings, given):
         _set(flag, value, word, settings, given)
 
 
+def _shown(value):
+    return value if len(value) <= 40 else "%s...(%d characters)" % (value[:30], len(value))
+
+
 def _set(flag, value, word, settings, given):
     if flag.kind == "bool":
         if value not in GO_BOOLS:
@@ -251,8 +252,11 @@ def _set(flag, value, word, settings, given):
                              "invalid syntax" % (value, flag.name, value))
         parsed = GO_BOOLS[value]
     elif flag.kind == "int":
-        if not _GO_INT.match(value) or "__" in value or value.endswith("_"):
-            raise ValueError('invalid argument "%s" for "--%s" flag: not an integer' % (value, flag.name))
+        number = go_parse_int(value, 0, 64)          # pflag's intValue.Set: strconv.ParseInt(s, 0, 64)
+        if number.error:
+            raise ValueError('invalid argument "%s" for "--%s" flag: strconv.ParseInt: parsing "%s": %s'
+                             % (_shown(value), flag.name, _shown(value),
+                                "value out of range" if number.error == RANGE else "invalid syntax"))
         parsed = value
     else:
         parsed = value

@@ -24,16 +24,14 @@ Used by seccomp.py (moby's and containers-common's Seccomp struct).
 from __future__ import annotations
 
 import json
-import re
 
 from .hostfs import MAX_NESTING
+from .numbers import go_json_integer
 
 STRING = "string"
 UINT = "uint"
 UINT64 = "uint64"
 BOOL = "bool"
-_UINT_MAX = (1 << 64) - 1
-_DIGITS = re.compile(r"[0-9]+")
 
 
 class GoJsonError(ValueError):
@@ -138,8 +136,9 @@ def decode(value, shape, where="(top level)"):
     if shape == BOOL and isinstance(value, bool):
         return value
     if shape in (UINT, UINT64) and isinstance(value, _Number):
-        if _DIGITS.fullmatch(value) and int(value) <= _UINT_MAX:
-            return int(value)
+        number = go_json_integer(value, False, 64)     # unsigned, 64 bits
+        if number is not None:
+            return number
         raise GoJsonError("%s: cannot unmarshal number %s into Go value of type %s" % (where, value, shape))
     raise GoJsonError("%s: cannot unmarshal %s into Go value of type %s" % (where, _kind(value), shape))
 

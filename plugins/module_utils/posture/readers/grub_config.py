@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .numbers import SYNTAX, U32_MAX, grub_strtoul
+
 _VAR = re.compile(r"\$(?:\{([A-Za-z0-9_?#]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9?#]))")
 
 
@@ -49,7 +51,7 @@ def split_words(line, variables):
     index = 0
     while index < len(line):
         char = line[index]
-        if char in " \t" :
+        if char in " \t":
             if started:
                 words.append("".join(current))
                 current, started = [], False
@@ -266,26 +268,37 @@ def _commands(words):
 def _pick(menu, part):
     if not menu:
         raise GrubError("the menu is empty")
-    # get_entry_number(): grub_strtoul(val, 0, 0) reads the longest number at the start (base 0: 0x hex,
-    # 0 octal, else decimal; what follows is ignored) and only when it finds no digit at all ("0x" alone
-    # included) is the value a title or an id.
-    number = re.match(r"\s*\+?(?:0[xX]([0-9a-fA-F]*)|(0[0-7]*)|([1-9][0-9]*))", part)
-    hexadecimal, octal, decimal = number.groups() if number else ("", None, None)
+    # get_entry_number(): (int) grub_strtoul(val, 0, 0) reads the longest number at the start (numbers.py:
+    # base 0, what follows ignored); only when it finds no digit at all ("0x" alone included) is the value a
+    # title or an id; an overflow is -1. `long` is 64 bits on x86_64-efi and 32 on i386-pc (BIOS), so a
+    # value past 2^32-1 is truncated by the (int) cast on one and an overflow on the other.
+    number = grub_strtoul(part)
     index = None
-    if hexadecimal:
-        index = int(hexadecimal, 16)
-    elif octal or decimal:
-        index = int(octal, 8) if octal else int(decimal)
-    else:
+    if number.error is None:
+        index = _as_int(number.value)
+        if number.value > U32_MAX and _entry_or_first(index, menu) != 0:
+            raise GrubError("default %r: x86_64-efi GRUB boots entry %d ((int) of the number), i386-pc GRUB "
+                            "entry 0 (past its 32-bit long); which GRUB this is is not known from grub.cfg"
+                            % (part[:40], index))
+    elif number.error == SYNTAX:
         for position, item in enumerate(menu):
             if part in (item.title, item.id):
                 index = position
                 break
-    if index is None or index >= len(menu):
-        index = 0   # menu.c: a default that names nothing, or is out of range, boots the first entry
+    index = _entry_or_first(index, menu)   # menu.c: a default that names nothing, or is out of range: entry 0
     if any(item.conditional for item in menu[:index + 1]):
         raise GrubError("entry %d of the menu depends on a condition evaluated at boot" % index)
     return menu[index]
+
+
+def _as_int(value):
+    """(int) of an unsigned value: its low 32 bits, signed."""
+    value &= U32_MAX
+    return value - (1 << 32) if value > U32_MAX >> 1 else value
+
+
+def _entry_or_first(index, menu):
+    return 0 if index is None or not 0 <= index < len(menu) else index
 
 
 def _raw_assignment(raw):

@@ -499,7 +499,7 @@ class Run:
     def _count(self, args, step):
         for name in args[:1]:
             found = self.value(name)
-            self.env[name] = str(int(found) + step) if isinstance(found, str) and re.fullmatch(r"-?\d+", found) \
+            self.env[name] = str(int(found) + step) if isinstance(found, str) and re.fullmatch(r"-?[0-9]{1,18}", found) \
                 else Unknown("incremented from %r" % (found,))
         return True
 

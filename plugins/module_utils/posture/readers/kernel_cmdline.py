@@ -14,7 +14,7 @@ Mirrors Linux 6.1 (Debian 12) and 6.12 (Debian 13):
   valid value wins (`lsm=`, `security=`, `selinux=`, `vsyscall=`,
   `ia32_emulation=`), and an invalid value leaves the previous one;
 - `kstrtoul(s, 0)` for `selinux=`/`apparmor=` and `kstrtobool()` for
-  `ia32_emulation=` (6.7+; 6.1 has no such parameter);
+  `ia32_emulation=` (6.7+; 6.1 has no such parameter), both from numbers.py;
 - security/security.c `ordered_lsm_init()`: `lsm=` replaces CONFIG_LSM and
   overrides `security=`; `security=X` disables every other legacy major LSM
   and appends X; the first enabled exclusive LSM in the order is the one
@@ -24,6 +24,8 @@ Mirrors Linux 6.1 (Debian 12) and 6.12 (Debian 13):
 from __future__ import annotations
 
 import re
+
+from . import numbers
 
 _SPACE = " \t\n\v\f\r"
 EXCLUSIVE_LSMS = ("selinux", "smack", "apparmor")
@@ -92,30 +94,14 @@ def last_value(params, name, accept=None):
 
 
 def kstrtoul(value):
-    """kstrtoul(s, 0): whole string (one trailing newline allowed), 0x hex, 0 octal."""
+    """kstrtoul(s, 0) (numbers.kstrtoul): the number, or None for -EINVAL/-ERANGE."""
     if value is None:
         return None
-    text = value[:-1] if value.endswith("\n") else value
-    match = re.fullmatch(r"\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", text)
-    if not match:
-        return None
-    digits = match.group(1)
-    number = int(digits, 16 if digits[:2].lower() == "0x" else 8 if digits.startswith("0") else 10)
-    return number if number < 2 ** 64 else None
+    parsed = numbers.kstrtoul(value)
+    return None if parsed.error else parsed.value
 
 
-def kstrtobool(value):
-    """kstrtobool(): only the first one or two characters count."""
-    if not value:
-        return None
-    first = value[0]
-    if first in "yY1":
-        return True
-    if first in "nN0":
-        return False
-    if first in "oO" and len(value) > 1:
-        return {"n": True, "f": False}.get(value[1].lower())
-    return None
+kstrtobool = numbers.kstrtobool
 
 
 def libselinux_enforcing(text):
@@ -128,17 +114,7 @@ def libselinux_enforcing(text):
     found = line.find("enforcing=")
     if found < 0 or (found > 0 and line[found - 1] not in _SPACE):
         return None
-    return _atoi(line[found + len("enforcing="):])
-
-
-def _atoi(text):
-    match = re.match(r"[%s]*([+-]?[0-9]+)" % re.escape(_SPACE), text)
-    if not match:
-        return 0
-    number = int(match.group(1))
-    # atoi() is strtol() cast to int: out-of-range values wrap like the C int they become
-    number = max(min(number, 2 ** 63 - 1), -2 ** 63)
-    return (number + 2 ** 31) % 2 ** 32 - 2 ** 31
+    return numbers.c_atoi(line[found + len("enforcing="):])
 
 
 def active_exclusive_lsm(params, kconfig):

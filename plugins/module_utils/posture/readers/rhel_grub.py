@@ -60,6 +60,7 @@ import re
 from . import bls
 from .grub_script import FEATURES, GrubScriptError, Run, Unknown, Word, parse, tokens
 from .hostfs import ConfigError
+from .numbers import SYNTAX, grub_strtoul, plain_decimal
 
 BIOS_CFG = "/boot/grub2/grub.cfg"
 OS_RELEASE = "/etc/os-release"
@@ -126,25 +127,6 @@ def menuentry_eq(entry_id, spec, limit):
     return 0
 
 
-def grub_strtoul(value):
-    """kern/misc.c grub_strtoull(value, &end, 0): (number or None when there is no
-    digit, the rest); a number past 2^64-1 is ~0 (the overflow error)."""
-    text = value.lstrip(_GRUB_SPACE)
-    base = 10
-    if text.startswith("0x"):
-        base, text = 16, text[2:]
-    elif text[:1] == "0" and text[1:2] in tuple("01234567"):
-        base = 8
-    digits = "0123456789abcdef"[:base]
-    length = 0
-    while length < len(text) and text[length].lower() in digits and text[length].isascii():
-        length += 1
-    if not length:
-        return None, text
-    number = int(text[:length], base)
-    return min(number, (1 << 64) - 1), text[length:]
-
-
 def entry_number(menu, value):
     """get_entry_number() of RHEL's menu.c for `default` = value: an index, or -1."""
     if value is None:
@@ -158,10 +140,10 @@ def entry_number(menu, value):
     for index, entry in enumerate(menu):
         if menuentry_eq(entry.title, value, -1):
             return index
-    number, rest = grub_strtoul(value)
-    if number is None or rest:
+    number = grub_strtoul(value)
+    if number.error == SYNTAX or number.end != len(value):
         return -1
-    as_int = number & 0xFFFFFFFF            # (int) grub_strtoul(...)
+    as_int = number.value & 0xFFFFFFFF      # (int) grub_strtoul(...); an overflow is ~0: -1
     return as_int - (1 << 32) if as_int >= 1 << 31 else as_int
 
 
@@ -290,7 +272,7 @@ def flavours(host):
     family = " ".join((fields.get("ID", ""), fields.get("ID_LIKE", "")))
     release = "%s %s" % (fields.get("ID"), fields.get("VERSION_ID"))
     limit = NEWEST_FEDORA if fields.get("ID") == "fedora" else NEWEST_RHEL
-    if re.search(r"\b(rhel|centos|fedora)\b", family) and (not major.isdigit() or int(major) > limit):
+    if re.search(r"\b(rhel|centos|fedora)\b", family) and plain_decimal(major, limit) is None:
         raise ConfigError(OS_RELEASE, "%s is newer than the GRUB builds this reader mirrors (RHEL %d, Fedora %d): "
                                       "its blscfg may read the entries otherwise" % (release, NEWEST_RHEL,
                                                                                      NEWEST_FEDORA))

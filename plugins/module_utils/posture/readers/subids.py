@@ -11,7 +11,7 @@ in a line makes the whole file unreadable), lib/subordinateio.c `subordinate_par
 `owner:start:count` (a line of 1024 bytes or more, fewer than three fields
 or an empty field is ignored; fields after the third are ignored; a line
 starting with `+` or `-` is a NIS entry, ignored), and the numbers are
-`strtoul(s, &end, 0)` in 4.13 (`getulong`): blanks before, a sign, `0x` hex
+`strtoul(s, &end, 0)` in 4.13 (`getulong`, numbers.shadow_getulong): blanks before, a sign, `0x` hex
 and leading-zero octal accepted, trailing characters or ERANGE refused;
 4.17's `str2ul` refuses negative numbers too. An owner is a user name or,
 for newuidmap/newgidmap (find_range), that user's uid.
@@ -32,14 +32,13 @@ import bisect
 import re
 
 from .hostfs import ConfigError
+from .numbers import passwd_id, shadow_getulong
 
 MIN_RANGE = 65536
 ID_LIMIT = 2 ** 32 - 1      # ids are 32 bits and 4294967295 means "no id"
 RANGES_USED = 5             # newuidmap and dockerd use only a user's first five ranges
 _LINE_MAX = 1024            # subordinate_parse()'s rangebuf
 _ULONG_MAX = 2 ** 64 - 1
-_C_SPACE = " \t\n\v\f\r"
-_STRTOUL = re.compile(r"[%s]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)" % re.escape(_C_SPACE))
 # What every reader (shadow, dockerd, containers/storage) reads the same way.
 _CANONICAL = re.compile(r"([^:\s+#-][^:\s]*):(0|[1-9][0-9]{0,19}):(0|[1-9][0-9]{0,19})")
 SUBID_FILES = ("/etc/subuid", "/etc/subgid")
@@ -63,22 +62,6 @@ class SubidRange:
         return "%s:%d:%d" % (self.owner, self.start, self.count)
 
 
-def strtoul(text):
-    """shadow 4.13 getulong(): strtoul(text, &end, 0) with the whole text
-    consumed and no ERANGE; None when refused."""
-    if not text:
-        return None
-    match = _STRTOUL.match(text)
-    if not match or match.end() != len(text):
-        return None
-    sign, digits = match.group(1), match.group(2)
-    base = 16 if digits[:2].lower() == "0x" else 8 if digits.startswith("0") and len(digits) > 1 else 10
-    value = int(digits, base)
-    if value > _ULONG_MAX:
-        return None
-    return (-value) % (_ULONG_MAX + 1) if sign == "-" else value
-
-
 def shadow_parse(line):
     """(owner, start, count) as subordinate_parse() reads one line's text, or None."""
     if line.startswith(("+", "-")) or len(line.encode("utf-8")) >= _LINE_MAX:
@@ -86,7 +69,7 @@ def shadow_parse(line):
     fields = line.split(":", 3)[:3]
     if len(fields) != 3 or not all(fields):
         return None
-    start, count = strtoul(fields[1]), strtoul(fields[2])
+    start, count = shadow_getulong(fields[1]), shadow_getulong(fields[2])
     if start is None or count is None:
         return None
     return fields[0], start, count
@@ -159,9 +142,11 @@ def read_ids(host, path):
         fields = raw.split(":")
         if len(fields) < 3 or not raw.strip() or raw.startswith("#"):
             continue
-        if not fields[2].isdigit() or not fields[2].isascii():
-            raise ConfigError(path, "line %d has a non-numeric id: %r" % (number, raw[:60]))
-        ids[fields[0]] = int(fields[2])
+        found = passwd_id(fields[2])
+        if found is None:
+            raise ConfigError(path, "line %d has an id that is not a decimal number below 4294967295 "
+                                    "(a 32-bit id; 4294967295 is the kernel's \"no id\"): %r" % (number, raw[:60]))
+        ids[fields[0]] = found
     return ids
 
 

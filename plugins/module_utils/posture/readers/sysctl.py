@@ -45,6 +45,7 @@ import posixpath
 import re
 
 from .hostfs import ConfigError
+from .numbers import proc_dointvec_whole
 
 SYSCTL_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d")
 _GLOB = re.compile(r"[*?\[]")
@@ -55,6 +56,11 @@ def running_value(host, name):
     """The value in /proc/sys, or None where /proc/sys is not under the root."""
     text = host.read_text("/proc/sys/" + normalize(name))
     return None if text is None else " ".join(text.split())
+
+
+# The int an int sysctl holds after systemd-sysctl writes a value (and a
+# newline) to it, or None where the kernel refuses it: numbers.py.
+sysctl_integer = proc_dointvec_whole
 
 
 def normalize(key):

@@ -26,6 +26,7 @@ the lab guests, tests/lab/stock/test_systemd_environment.py):
 
 from __future__ import annotations
 
+from .numbers import HEX_DIGITS
 from .systemd_syntax import VALUE, SyntaxProblem, env_name_is_valid, one_word, split_words
 
 # Fixed directories of the system service manager.
@@ -139,8 +140,9 @@ def unescape_name(text):
         char = text[at]
         if char == "-":
             out.append("/")
-        elif char == "\\" and text[at + 1:at + 2] == "x" and len(text) >= at + 4:
-            out.append(chr(int(text[at + 2:at + 4], 16)))
+        elif char == "\\" and text[at + 1:at + 2] == "x" and len(text) >= at + 4 and \
+                all(digit in HEX_DIGITS for digit in text[at + 2:at + 4]):
+            out.append(chr(int(text[at + 2:at + 4], 16)))     # two ASCII hex digits (unhexchar())
             at += 3
         else:
             out.append(char)

@@ -388,7 +388,7 @@ def systemd_version(host):
     for directory in ("/usr/lib/x86_64-linux-gnu/systemd", "/usr/lib/aarch64-linux-gnu/systemd",
                       "/lib/systemd", "/usr/lib/systemd"):
         for name in _listdir(host, directory):
-            match = re.match(r"libsystemd-shared-(\d+)", name)
+            match = re.match(r"libsystemd-shared-([0-9]{1,9})(?![0-9])", name)
             if match:
                 return int(match.group(1))
     return None

@@ -41,6 +41,8 @@ import datetime
 import math
 import re
 
+from .numbers import toml_integer
+
 MAX_NESTING = 100   # arrays and inline tables inside each other
 
 
@@ -70,7 +72,6 @@ _DATE_TIME = re.compile(
     r"(?:[Tt ]%s(?:(?P<utc>[Zz])|(?P<sign>[+-])(?P<oh>[01][0-9]|2[0-3]):(?P<om>[0-5][0-9]))?)?" % _TIME)
 _LOCAL_TIME = re.compile(_TIME)
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
-_INT64 = (-(1 << 63), (1 << 63) - 1)
 
 # How a table came to be, which decides what may still be added to it.
 _IMPLICIT = "implicit"    # named on the way to a header ([a.b] makes a): may get its own header later
@@ -333,21 +334,17 @@ class _Parser:
         self.pos = match.end()
         if match.re is _INTEGER and match.group("dec") is not None and "0" <= self.char() <= "9":
             self.fail("a number cannot start with a zero (leading zeros are not TOML)", start)
-        token = match.group(0).replace("_", "")
         if match.re is _SPECIAL_FLOAT:
-            return float(token)
-        if match.group("dec") is None:
-            number = int(token[2:], {"x": 16, "o": 8, "b": 2}[token[1]])
-        elif match.group("frac") or match.group("exp"):
-            number = float(token)
+            return float(match.group(0))
+        if match.group("frac") or match.group("exp"):
+            number = float(match.group(0).replace("_", ""))
             if math.isinf(number):
-                self.fail("%s is out of range for a 64-bit float" % match.group(0), start)
+                self.fail("%s is out of range for a 64-bit float" % _shown(match.group(0)), start)
             return number
-        else:
-            number = int(token)
-        if not _INT64[0] <= number <= _INT64[1]:
-            self.fail("%s is out of range for a 64-bit integer" % match.group(0), start)
-        return number
+        number = toml_integer(match.group(0))
+        if number.error:
+            self.fail("%s is out of range for a 64-bit integer" % _shown(match.group(0)), start)
+        return number.value
 
     # -- strings -----------------------------------------------------------
     def basic_string(self):
@@ -518,6 +515,11 @@ class _Parser:
                 if isinstance(value, dict):
                     self.made.pop(id(value), None)
                     pending.append(value)
+
+
+def _shown(token):
+    """A number as an error message shows it: a long one cut in the middle."""
+    return token if len(token) <= 40 else "%s...%s (%d characters)" % (token[:20], token[-8:], len(token))
 
 
 def _time(match):
