@@ -18,6 +18,7 @@ DEBIAN_PACKAGES=(
     iptables qemu-system-x86 qemu-utils mmdebstrap fdisk e2fsprogs openssh-client rsync git make chromium
     shellcheck
     grub-common rpm
+    golang-go
 )
 
 install_debian_packages() {
