@@ -18,7 +18,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # The checkout's development files: tools, CI, tests and the lab stay out of what users install.
 DEVELOPMENT = ("Makefile", "ansible.cfg", "requirements.txt", ".ansible-lint", ".gitignore", ".git",
                "execution-environment.yml", "bench/", "lab/", "scripts/", "tests/", "molecule/", ".ci/",
-               ".cache/", ".venv/", ".pytest_cache/", "changelogs/fragments/", "playbooks/awx/")
+               ".cache/", ".collections/", ".venv/", ".pytest_cache/", "changelogs/fragments/", "playbooks/awx/")
 
 
 def load_yaml(*parts):
