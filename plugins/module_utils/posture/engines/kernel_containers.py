@@ -176,12 +176,12 @@ class KernelScan:
         self.containers = containers
         self.incomplete = incomplete    # why processes may be hidden, or None
         self.views = {}                 # live.kernel_view_of's answers, by container and init
+        self._by_pid = {p.pid: c for c in containers for p in c.processes}
 
     def labels(self, process):
         """Read the LSM labels (and the command line) of a container's process
         other than its init, on demand; False when it is gone."""
         return self.table.read_labels(process)
-        self._by_pid = {p.pid: c for c in containers for p in c.processes}
 
     def container_of_pid(self, pid):
         return self._by_pid.get(pid)

@@ -367,3 +367,11 @@ def test_labels_of_a_process_other_than_the_init_on_demand(tree):
     other = only(found).processes[1]
     assert other.status["Seccomp"] == "2" and other.apparmor_label() is None  # not read by the scan
     assert found.labels(other) and other.apparmor_label() == ("unconfined", None) and other.argv == ["sh"]
+
+
+def test_a_scan_finds_by_pid_what_no_engine_id_matches():
+    """find() falls back to the init pid; the index it reads is built with the scan
+    (it once sat after a return, and find() raised AttributeError)."""
+    from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.kernel_containers import KernelScan
+    scan = KernelScan(None, [])
+    assert scan.find("docker", "0" * 64, 4242) is None and scan.container_of_pid(4242) is None
