@@ -29,31 +29,68 @@ stage_engines() { STOCKADE_REQUIRE_ENGINES=1 python -m pytest -q tests/engines; 
 # Molecule scenario and every lab test (scripts/lab_stage.sh has the phases).
 stage_lab() { scripts/lab_stage.sh; }
 
+# The oldest ansible-core meta/runtime.yml's requires_ansible allows, in a venv of its own
+# (ansible-core 2.16 runs on Python 3.10-3.12 as a controller; 3.11 here), and the tests
+# whose verdict depends on the ansible-core version: module documentation and argument
+# specs (validate-modules, ansible-doc), meta/runtime.yml's schema (runtime-metadata),
+# and the modules' imports against its module_utils (import). The style tests (pep8,
+# pylint, ...) and compile judge the same files with the same Python: the newest runs them.
+# (2.16 and 2.17's empty-init also wants the engine's package __init__.py files empty;
+# they carry docstrings, and ansible-lint's sanity rule forbids ignoring empty-init.)
+SANITY_OLDEST="ansible-core>=2.16,<2.17"
+SANITY_OLDEST_TESTS=(--test ansible-doc --test validate-modules --test runtime-metadata --test import)
+
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>, as
-# files it can own: copy what git tracks (plus new files not ignored).
-stage_sanity() {
+# files it can own: copy what git tracks (plus new files not ignored), without
+# .collections/ (a link back to the checkout, for ansible.cfg).
+sanity_tree() {
     local tree="$STOCKADE_CACHE/sanity/ansible_collections/stockade/hardening"
     rm -rf "$tree" && mkdir -p "$tree"
-    git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && echo "{}"' \
-        | tar -cf - -T - | tar -xf - -C "$tree"
-    # ansible-test downloads a pip bootstrap from a host this network cannot reach.
-    local pip_cache="$HOME/.ansible/test/cache"
-    mkdir -p "$pip_cache"
-    for version in 24.2 25.0.1 25.1.1 25.3; do
-        cp scripts/ansible_test_get_pip.py "$pip_cache/get_pip_${version//./_}.py"
-    done
+    git ls-files -z --cached --others --exclude-standard | grep -zv '^\.collections/' \
+        | xargs -0 -I{} sh -c '[ -e "{}" ] && echo "{}"' | tar -cf - -T - | tar -xf - -C "$tree"
     # its own git repository: inside ours it would sit in an ignored path and
     # ansible-test would find no files to test ("All targets skipped")
     (cd "$tree" && git init -q && git add -A)
-    local log="$STOCKADE_CACHE/sanity.log"
-    (cd "$tree" && ansible-test sanity --python 3.11 --requirements --color no) > "$log" 2>&1
-    local status=$?
+    echo "$tree"
+}
+
+# run_sanity LABEL BINDIR [ansible-test options]: one ansible-test run, its log filtered.
+run_sanity() {
+    local label=$1 bindir=$2 log="$STOCKADE_CACHE/sanity-$1.log" started status
+    shift 2
+    started=$(date +%s)
+    (cd "$tree" && PATH="$bindir:$PATH" ansible-test sanity --python 3.11 --requirements --color no "$@") > "$log" 2>&1
+    status=$?
     grep -v -e '^WARNING: Location' -e '^Requirement already' -e '^Collecting' -e '^  Using cached' \
             -e '^Installing' -e '^  Downloading' -e '^Downloading' -e '^Successfully' "$log"
+    echo "sanity $label: $("$bindir/ansible-test" --version) in $(( $(date +%s) - started )) s"
     if grep -q "All targets skipped" "$log"; then
-        echo "sanity: ansible-test found nothing to test"
+        echo "sanity $label: ansible-test found nothing to test"
         return 1
     fi
+    return "$status"
+}
+
+stage_sanity() {
+    local tree oldest="$STOCKADE_CACHE/ansible-core-oldest" status=0
+    tree=$(sanity_tree)
+    # ansible-test downloads a pip bootstrap from a host this network cannot reach
+    # (23.1.2 is ansible-core 2.16's).
+    local pip_cache="$HOME/.ansible/test/cache"
+    mkdir -p "$pip_cache"
+    for version in 23.1.2 24.2 25.0.1 25.1.1 25.3; do
+        cp scripts/ansible_test_get_pip.py "$pip_cache/get_pip_${version//./_}.py"
+    done
+    if [[ $(cat "$oldest/.wanted" 2>/dev/null) != "$SANITY_OLDEST" ]]; then
+        if ! { rm -rf "$oldest" && python3.11 -m venv "$oldest" \
+                && "$oldest/bin/pip" install -q --disable-pip-version-check "$SANITY_OLDEST"; }; then
+            echo "sanity: cannot install $SANITY_OLDEST into $oldest"
+            return 1
+        fi
+        echo "$SANITY_OLDEST" > "$oldest/.wanted"
+    fi
+    run_sanity newest "$STOCKADE_VENV/bin" || status=1
+    run_sanity oldest "$oldest/bin" "${SANITY_OLDEST_TESTS[@]}" || status=1
     return "$status"
 }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 # What an unregistered failure still returns (RETURN: failed_controls is returned always).
-_KEPT_ON_UNREGISTERED_FAILURE = ("failed", "msg", "changed", "failed_controls", "invocation", "warnings",
+_KEPT_ON_UNREGISTERED_FAILURE = ("failed", "msg", "changed", "failed_controls", "report_path", "invocation", "warnings",
                                  "deprecations", "exception")
 
 

@@ -17,16 +17,26 @@ description:
     says C(waiver expired on DATE)), as many as fit in about 1200 characters, then a count.
   - A required control fails the verification when its status is C(fail) or C(error), because a file
     that cannot be read or parsed is never taken as a pass. C(not_applicable) never fails it.
-  - The report is returned when the verification passes and whenever the task registers its result,
-    so a play can publish it (C(failed_when) on RV(failed_controls) keeps a registered failure quiet,
-    as the playbook C(stockade.hardening.harden) does). Ansible prints the whole result of a failed
-    task, so an unregistered failing task returns its message and RV(failed_controls) only.
+  - The full report is returned when the verification passes. Ansible prints the whole result of a failed
+    task (a full report is over 100 KB), so a failure returns a slim RV(report) (the verdict of each control
+    that applies, no evidence), RV(failures) and RV(summary) when the task registers its result (C(failed_when)
+    on RV(failed_controls) keeps a registered failure quiet, as the playbook C(stockade.hardening.harden)
+    does), and its message and RV(failed_controls) only when it does not. O(report_path) keeps the full
+    report on the target.
   - Unknown control ids in the policy are an error that names the closest known id.
 author:
   - Stockade contributors (@stockade)
 extends_documentation_fragment:
   - stockade.hardening.posture
 options:
+  report_path:
+    description:
+      - A file on the target to write the full report to (JSON, as C(stockade-audit --format json) prints it,
+        mode C(0600)), whether the verification passes or fails, also in check mode (it is this task's output,
+        not host configuration). Its directory must exist.
+      - Unset, the full report of a failing verification is not kept.
+    type: path
+    version_added: 0.1.0
   policy:
     description:
       - What the host must pass. Omitted keys keep their defaults.
@@ -105,8 +115,9 @@ EXAMPLES = r"""
 - name: Every required layer must hold
   stockade.hardening.posture_verify:
 
-- name: Keep the report of a failing verification for later tasks, without failing here
+- name: Keep the verdicts of a failing verification for later tasks, the full report on the host
   stockade.hardening.posture_verify:
+    report_path: /root/stockade-verify.json
   register: posture
   failed_when: posture.failed_controls is not defined  # only a policy error fails this task
 
@@ -129,11 +140,27 @@ EXAMPLES = r"""
 RETURN = r"""
 report:
   description:
-    - The full report with the policy applied (C(required), C(waived), C(waiver) per control).
+    - The full report with the policy applied (C(required), C(waived), C(waiver) per control) when the
+      verification passes.
+    - When it fails, a slim report; its summary is the full one, its C(controls) are those whose status is
+      not C(not_applicable), each with C(id), C(layer), C(engine), C(status), C(required), and C(waived) and
+      C(reboot_pending) when true. The full report is in RV(report_path).
     - Control C(host-selinux-container-booleans) is judged with O(policy.selinux_booleans_allowed); a boolean
       on and allowed shows as C(NAME on (allowed by policy)) in its evidence.
   returned: when the verification passes, or the task registers its result
   type: dict
+failures:
+  description: One line per required control that failed, in the order of RV(failed_controls) (id, status, first
+    evidence, the role that fixes it).
+  returned: when the verification fails and the task registers its result
+  type: list
+  elements: str
+  sample: ["docker-no-new-privileges FAIL: no-new-privileges = (unset) (engine default) -- fix: stockade.hardening.no_new_privs"]
+report_path:
+  description: Where the full report was written on the target (O(report_path)).
+  returned: when O(report_path) is set
+  type: str
+  sample: /root/stockade-verify.json
 failed_controls:
   description: Ids of the required controls that failed and were not waived.
   returned: always
