@@ -48,8 +48,7 @@ def per_user_check(judge, unused=None):
             try:
                 verdict = judge(ctx, user)
             except ConfigError as exc:
-                cause = exc.cause if user.label in exc.cause else "%s: %s" % (user.label, exc.cause)
-                broken.append("%s: %s" % (exc.path, cause))
+                broken.extend(_unreadable(exc, user, broken))
                 continue
             except TomlError as exc:
                 broken.append("%s: %s" % (user.label, exc))
@@ -69,6 +68,24 @@ def per_user_check(judge, unused=None):
             return not_applicable(unused or NO_USER)
         return passed(*good)
     return check
+
+
+def _users_own(path, user):
+    """Whether `path` is below the user's own home (a home of / owns nothing)."""
+    home = (user.home or "").rstrip("/")
+    return home != "" and (path == home or path.startswith(home + "/"))
+
+
+def _unreadable(exc, user, broken):
+    """Evidence lines for a file a user's engine reads that cannot be read. A user's own file:
+    `PATH: user ...: cause`. A file every user shares (the system containers.conf, the system
+    seccomp profile): the file's own words `PATH: cause`, as the rootful controls and the writers
+    say them, once, then which user it leaves unjudged."""
+    if _users_own(exc.path, user) or user.label in exc.cause:
+        cause = exc.cause if user.label in exc.cause else "%s: %s" % (user.label, exc.cause)
+        return ["%s: %s" % (exc.path, cause)]
+    shared = "%s: %s" % (exc.path, exc.cause)
+    return ([] if shared in broken else [shared]) + ["%s: not judged: %s cannot be read" % (user.label, exc.path)]
 
 
 def podman_privileged(config):
