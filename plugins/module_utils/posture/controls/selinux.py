@@ -18,7 +18,7 @@ from .docker_daemon_checks import daemon_flag_check
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
 )
-from .per_user import PODMAN_USER_FILES, Verdict, fix_in, per_user_check, podman_privileged
+from .per_user import NO_USER, PODMAN_USER_FILES, Verdict, fix_in, per_user_check, podman_privileged
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "selinux"
@@ -154,8 +154,22 @@ def _rootless_podman_label(ctx, user):
                    fix_in(setting, "remove [containers] label = false"))
 
 
+def _selinux_off(ctx):
+    """Whether SELinux is known to be off: disabled now, or (the running state unknown, as on an
+    offline tree) disabled or absent in /etc/selinux/config. Unreadable: not known to be off."""
+    try:
+        state = ctx.selinux
+    except ConfigError:
+        return False
+    if state.runtime_mode is not None:
+        return state.runtime_mode not in ("enforcing", "permissive")
+    return state.config_mode not in ("enforcing", "permissive")
+
+
 def check_rootless_podman_label(ctx):
-    if not _selinux_active(ctx):
+    if not ctx.rootless_users:
+        return not_applicable(NO_USER)
+    if _selinux_off(ctx):
         return not_applicable("SELinux is not active on this host: a user's label = false changes nothing today")
     return per_user_check(_rootless_podman_label)(ctx)
 
