@@ -50,6 +50,10 @@ def default_caps_check(engine, key, label, allowed):
         evidence = [setting.describe(label)]
         if extra:
             evidence.append("beyond the engine's minimal default: %s" % ", ".join(extra))
+        elif engine == "podman":
+            privileged, line = podman_privileged(config)
+            if privileged:
+                return judged(False, evidence + [line, "every container gets every capability"])
         return judged(not extra, evidence)
     return check
 

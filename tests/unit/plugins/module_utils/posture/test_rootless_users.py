@@ -286,3 +286,15 @@ def test_a_setuid_root_helper_passes(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("the files belong to the test's uid")
     assert entry["status"] == "pass", entry["evidence"]
+
+
+# -- the rootful engine's own [containers] privileged -------------------------------------
+
+def test_rootful_privileged_fails_seccomp_and_capabilities(audit):
+    found = audit(PODMAN_54, {"etc/containers/containers.conf.d/90-late.conf": "[containers]\nprivileged = true\n"})
+    for control_id in ("podman-seccomp-enabled", "podman-seccomp-no-32bit", "podman-default-capabilities"):
+        assert found[control_id]["status"] == "fail", (control_id, found[control_id]["evidence"])
+        assert "[containers] privileged = true (/etc/containers/containers.conf.d/90-late.conf)" in text(
+            found[control_id])
+    found = audit(PODMAN_43, {"etc/containers/containers.conf.d/90-late.conf": "[containers]\nprivileged = true\n"})
+    assert found["podman-seccomp-enabled"]["status"] == "pass"   # 0.50 has no such key
