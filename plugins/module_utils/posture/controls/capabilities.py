@@ -66,6 +66,7 @@ control(id="podman-default-capabilities", layer=LAYER, engine="podman",
         check=default_caps_check("podman", "containers.default_capabilities", "[containers] default_capabilities",
                                  PODMAN_DEFAULT_CAPS))
 
+
 def _rootless_podman_caps(ctx, user):
     config = ctx.rootless_podman(user)
     privileged, line = podman_privileged(config)
