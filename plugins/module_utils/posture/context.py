@@ -11,7 +11,7 @@ import posixpath
 
 from .readers import accounts, audit_rules, selinux_state, subids
 from .probe import container as container_probe
-from .engines import docker_daemon, docker_listeners, engine_version, kernel_containers, layered_config, live
+from .engines import docker_daemon, docker_listeners, engine_version, kernel_containers, layered_config, live, rootless
 from .abi import host_test
 from .readers.hostfs import ConfigError, HostRoot
 from .readers.sysctl import persisted_values
@@ -63,8 +63,9 @@ def remembered(method):
 
 class AuditContext:
     def __init__(self, root="/", live_mode="auto", machine=None, probe=None, may_import=True,
-                 allowed_booleans=(), sandbox_required=None):
+                 allowed_booleans=(), sandbox_required=None, rootless_users=()):
         self.host = HostRoot(root)
+        self.rootless_names = tuple(rootless_users)  # the policy's rootless_users
         self.allowed_booleans = frozenset(allowed_booleans)  # the policy's selinux_booleans_allowed
         self.sandbox_required = sandbox_required  # the policy's sandbox_required (policy/sandbox_rule.SandboxRule)
         self.machine = machine or os.uname().machine
@@ -232,6 +233,22 @@ class AuditContext:
     @remembered
     def subids(self):
         return subids.SubidFiles(self.host)
+
+    @property
+    @remembered
+    def rootless_users(self):
+        """[rootless.RootlessUser]: who can start rootless containers on this host."""
+        return rootless.capable_users(self.host, self.subids, self.rootless_names)
+
+    @remembered
+    def rootless_podman(self, user):
+        """A rootless user's containers.conf chain (layered_config.LayeredConfig)."""
+        return rootless.podman_config(self.host, user)
+
+    @remembered
+    def rootless_docker(self, user):
+        """{dockerd version: DaemonJson} of a user's dockerd-rootless, or None without one."""
+        return rootless.docker_config(self.host, user)
 
     @property
     @remembered

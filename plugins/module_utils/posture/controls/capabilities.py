@@ -13,6 +13,7 @@ from ..registry import control
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
 )
+from .per_user import PODMAN_USER_FILES, Verdict, fix_in, per_user_check, podman_privileged
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "capabilities"
@@ -49,6 +50,10 @@ def default_caps_check(engine, key, label, allowed):
         evidence = [setting.describe(label)]
         if extra:
             evidence.append("beyond the engine's minimal default: %s" % ", ".join(extra))
+        elif engine == "podman":
+            privileged, line = podman_privileged(config)
+            if privileged:
+                return judged(False, evidence + [line, "every container gets every capability"])
         return judged(not extra, evidence)
     return check
 
@@ -60,6 +65,30 @@ control(id="podman-default-capabilities", layer=LAYER, engine="podman",
                                 "set [containers] default_capabilities to the minimal set"),
         check=default_caps_check("podman", "containers.default_capabilities", "[containers] default_capabilities",
                                  PODMAN_DEFAULT_CAPS))
+
+
+def _rootless_podman_caps(ctx, user):
+    config = ctx.rootless_podman(user)
+    privileged, line = podman_privileged(config)
+    setting = config.typed("containers.default_capabilities", list, sorted(PODMAN_DEFAULT_CAPS))
+    extra = sorted({str(c).upper().replace("CAP_", "") for c in setting.value} - PODMAN_DEFAULT_CAPS)
+    evidence = [setting.describe("[containers] default_capabilities")]
+    if extra:
+        evidence.append("beyond the engine's minimal default: %s (held in the user's namespace, where they still "
+                        "reach kernel code an unprivileged user cannot: netfilter, mounts, ...)" % ", ".join(extra))
+        return Verdict(False, evidence, fix_in(setting, "drop %s from [containers] default_capabilities" % ", ".join(extra)))
+    if privileged:
+        return Verdict(False, [line, "every container this user starts gets every capability"],
+                       fix_in(config.get("containers.privileged"), "remove [containers] privileged"))
+    return Verdict(True, evidence)
+
+
+control(id="podman-rootless-default-capabilities", layer=LAYER, engine="podman",
+        title="Every rootless user's Podman default capability set adds nothing to the stock minimum",
+        rationale="A rootless user's default_capabilities is granted to every container that user starts; "
+                  "capabilities in a user namespace still open kernel code to the container.",
+        remediation=Remediation(None, {}, "remove the added capabilities (or privileged) from " + PODMAN_USER_FILES),
+        check=per_user_check(_rootless_podman_caps))
 
 control(id="crio-default-capabilities", layer=LAYER, engine="crio",
         title="CRI-O's default capability set adds nothing to the stock minimum",

@@ -31,6 +31,7 @@ from ..readers.dpkg_status import DPKG_STATUS
 from ..readers.hostfs import ConfigError
 from ..engines.live import security_options
 from ..readers.seccomp import builtin_profile, load_profile
+from .per_user import podman_privileged
 
 UNCONFINED = "unconfined"
 # daemon.json values whose reading depends on the dockerd version (see above)
@@ -125,12 +126,20 @@ def _with_running_profile(ctx, profile, value):
     return EngineProfile(profile.facts, line, stale)
 
 
-def podman(ctx):
-    setting = ctx.podman.typed("containers.seccomp_profile", str)
+def podman(ctx, config=None, before_read=None):
+    """The profile of the rootful engine, or of `config` (a rootless user's containers.conf);
+    `before_read(path)` vets a profile file the configuration names before it is read."""
+    config = config or ctx.podman
+    privileged, line = podman_privileged(config)
+    if privileged:   # every container privileged: Podman applies no seccomp profile
+        return EngineProfile(None, line)
+    setting = config.typed("containers.seccomp_profile", str)
     line = setting.describe("[containers] seccomp_profile")
     if setting.value == UNCONFINED:
         return EngineProfile(None, line)
     if setting.value:
+        if before_read is not None:
+            before_read(setting.value)
         return _from_file(ctx, setting.value, line, "podman")
     path = ctx.host.first_existing(CONTAINERS_PROFILE_PATHS)
     if path:

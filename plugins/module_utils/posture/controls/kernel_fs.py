@@ -15,6 +15,7 @@ from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
     path_under,
 )
+from .per_user import PODMAN_USER_FILES, Verdict, fix_in, per_user_check, podman_privileged
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "kernel_fs"
@@ -47,6 +48,25 @@ control(id="crio-read-only-rootfs", layer=LAYER, engine="crio",
                                 "set [crio.runtime] read_only = true"),
         check=read_only_default_check("crio", "crio.runtime.read_only", "[crio.runtime] read_only"),
         required=False)
+
+
+def _rootless_podman_not_privileged(ctx, user):
+    config = ctx.rootless_podman(user)
+    privileged, line = podman_privileged(config)
+    evidence = [line]
+    if privileged:
+        evidence.append("every container this user starts sees /sys and /proc/sys writable and /proc unmasked "
+                        "(what the user's uid may write there, it can)")
+    return Verdict(not privileged, evidence, fix_in(config.get("containers.privileged"), "remove [containers] privileged"))
+
+
+control(id="podman-rootless-not-privileged", layer=LAYER, engine="podman",
+        title="No rootless user's Podman runs every container privileged ([containers] privileged)",
+        rationale="privileged = true (containers-common 0.62+) mounts /sys and /proc/sys read-write, unmasks "
+                  "/proc and undoes seccomp, capabilities and SELinux for every container the user starts; "
+                  "containers.conf has no other key that makes /proc or /sys writable.",
+        remediation=Remediation(None, {}, "remove [containers] privileged from " + PODMAN_USER_FILES),
+        check=per_user_check(_rootless_podman_not_privileged))
 
 
 # Running containers --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
     processes_where,
 )
+from .per_user import NO_DOCKER_ROOTLESS, Verdict, per_user_check
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "no_new_privs"
@@ -58,6 +59,33 @@ control(
     remediation=Remediation(None, {}, "run containers with --security-opt no-new-privileges"),
     check=check_podman_no_new_privs_default,
 )
+
+
+def _rootless_docker_no_new_privs(ctx, user):
+    documents = ctx.rootless_docker(user)
+    if documents is None:
+        return None
+    evidence, ok, path = [], True, None
+    for version, document in sorted(documents.items()):
+        value = document.effective("no-new-privileges")
+        evidence.append('"no-new-privileges" = %s (%s, as dockerd %s reads it)' % (
+            "true" if value else "false" if value is False else "(unset)", document.path, version))
+        ok = ok and value is True
+        path = document.path
+    return Verdict(ok, evidence, None if ok else 'set "no-new-privileges": true in %s' % path)
+
+
+control(
+    id="docker-rootless-no-new-privileges", layer=LAYER, engine="docker",
+    title="Every rootless user's dockerd sets no_new_privs on every container by default",
+    rationale="dockerd-rootless reads the user's own ~/.config/docker/daemon.json, not /etc/docker/daemon.json: "
+              "the system setting does not reach the containers that user starts.",
+    remediation=Remediation(None, {}, 'set "no-new-privileges": true in the user\'s ~/.config/docker/daemon.json'),
+    check=per_user_check(_rootless_docker_no_new_privs, unused=NO_DOCKER_ROOTLESS),
+)
+# Rootless Podman has no such control: containers.conf has no no_new_privs key any
+# version honours (PODMAN_NNP_IGNORED_IN), so a user's file can neither set nor clear
+# it; a rootless user's running containers are judged by host-containers-no-new-privileges.
 
 
 def check_crio_no_new_privs_default(ctx):

@@ -14,9 +14,11 @@ engine_profiles.py."""
 from __future__ import annotations
 
 from ..abi.programs import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
+from ..engines import rootless
 from ..model import Remediation, failed, judged
 from ..registry import control
 from . import engine_profiles
+from .per_user import NO_DOCKER_ROOTLESS, Verdict, fix_in, per_user_check, podman_privileged
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
     processes_where,
@@ -81,6 +83,97 @@ for _engine, _name in ENGINE_NAMES.items():
                                 "install the profile without compat ABIs and point %s at it" % _name),
         check=compat_refused_check(_engine),
     )
+
+
+# Rootless users' engines ---------------------------------------------------------------
+
+def _rootless_podman_profile(ctx, user):
+    """(EngineProfile, fix) of the user's Podman; a privileged default is seccomp off."""
+    config = ctx.rootless_podman(user)
+    privileged, line = podman_privileged(config)
+    if privileged:
+        return engine_profiles.EngineProfile(None, line), fix_in(config.get("containers.privileged"),
+                                                                 "remove [containers] privileged")
+    profile = engine_profiles.podman(ctx, config, before_read=rootless.confine_to_home(ctx.host, user))
+    return profile, fix_in(config.get("containers.seccomp_profile"), "remove [containers] seccomp_profile")
+
+
+def _rootless_docker_profiles(ctx, user):
+    """[(EngineProfile, fix)] of the user's dockerd-rootless, one per dockerd version whose reading
+    applies (None when the user has not set it up)."""
+    documents = ctx.rootless_docker(user)
+    if documents is None:
+        return None
+    found = []
+    for version, document in sorted(documents.items()):
+        value = document.values.get("seccomp-profile")
+        line = '"seccomp-profile" = %s (%s, as dockerd %s reads it)' % (
+            "(unset)" if value is None else '"%s"' % value, document.path if value is not None else "engine default",
+            version)
+        if value not in (None, "", "builtin", "default", engine_profiles.UNCONFINED):
+            rootless.confine_to_home(ctx.host, user)(value)
+        profile = engine_profiles._docker_profile(ctx, value, line, version)  # pylint: disable=protected-access
+        found.append((profile, '"seccomp-profile" in %s' % document.path if value is not None else None))
+    return found
+
+
+def _rootless_profiles(ctx, user, engine):
+    if engine == "podman":
+        return [_rootless_podman_profile(ctx, user)]
+    return _rootless_docker_profiles(ctx, user)
+
+
+def rootless_seccomp_check(engine, judge):
+    """The check that judge(EngineProfile) -> (ok, [evidence]) holds for every rootless user's `engine`."""
+    def check_user(ctx, user):
+        profiles = _rootless_profiles(ctx, user, engine)
+        if profiles is None:
+            return None
+        evidence, ok, fix = [], True, None
+        for profile, where in profiles:
+            good, lines = judge(profile)
+            evidence.extend(lines)
+            if not good:
+                ok, fix = False, where
+        return Verdict(ok, evidence, fix)
+    return per_user_check(check_user, unused=NO_DOCKER_ROOTLESS)
+
+
+def _deny_by_default(profile):
+    if profile.facts is None:
+        return False, [profile.setting_line, "seccomp is disabled for every container this user starts"]
+    facts = profile.facts
+    return not facts.allows_everything, [profile.setting_line, "%s: defaultAction %s: %s" % (
+        facts.origin, facts.default_action, facts.default_action_meaning())]
+
+
+def _compat_refused(profile):
+    if profile.facts is None:
+        return False, [profile.setting_line, "unconfined: every ABI is allowed"]
+    return not profile.facts.compat_allowed, [profile.setting_line, profile.facts.abi_evidence()]
+
+
+ROOTLESS_FIX = {"podman": "the user's containers.conf (~/.config/containers/containers.conf or its containers.conf.d) "
+                          "named in the evidence",
+                "docker": "the user's ~/.config/docker/daemon.json named in the evidence"}
+
+for _engine in ("podman", "docker"):
+    control(
+        id="%s-rootless-seccomp-enabled" % _engine, layer=LAYER, engine=_engine,
+        title="Every rootless user's %s applies a deny-by-default seccomp profile" % ENGINE_NAMES[_engine],
+        rationale="A rootless user's own configuration can turn seccomp off for every container that user "
+                  "starts, whatever the system files say; the kernel's syscalls are the same attack surface.",
+        remediation=Remediation(None, {}, "remove the seccomp setting (unconfined, privileged, or a profile that "
+                                          "allows everything) from " + ROOTLESS_FIX[_engine]),
+        check=rootless_seccomp_check(_engine, _deny_by_default))
+    control(
+        id="%s-rootless-seccomp-no-32bit" % _engine, layer=LAYER, engine=_engine,
+        title="Every rootless user's %s seccomp profile refuses the 32-bit ABIs (i386, x32)" % ENGINE_NAMES[_engine],
+        rationale="A rootless user's profile that keeps i386 or x32 reopens the rarely audited syscall tables "
+                  "the system profile closes.",
+        remediation=Remediation(None, {}, "point the setting at the hardened profile, or remove it, in "
+                                          + ROOTLESS_FIX[_engine]),
+        check=rootless_seccomp_check(_engine, _compat_refused))
 
 
 # Running containers --------------------------------------------------------------------

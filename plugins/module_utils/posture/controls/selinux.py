@@ -18,6 +18,7 @@ from .docker_daemon_checks import daemon_flag_check
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
 )
+from .per_user import NO_USER, PODMAN_USER_FILES, Verdict, fix_in, per_user_check, podman_privileged
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "selinux"
@@ -140,6 +141,45 @@ control(id="podman-selinux-label", layer=LAYER, engine="podman",
         remediation=Remediation("selinux", {"stockade_selinux_podman": True},
                                 "remove label = false from containers.conf"),
         check=check_podman_label)
+
+
+def _rootless_podman_label(ctx, user):
+    config = ctx.rootless_podman(user)
+    privileged, line = podman_privileged(config)
+    setting = config.typed("containers.label", bool, True)
+    if privileged:
+        return Verdict(False, [line, "every container this user starts runs unlabelled (spc_t)"],
+                       fix_in(config.get("containers.privileged"), "remove [containers] privileged"))
+    return Verdict(setting.value is True, [setting.describe("[containers] label")],
+                   fix_in(setting, "remove [containers] label = false"))
+
+
+def _selinux_off(ctx):
+    """Whether SELinux is known to be off: disabled now, or (the running state unknown, as on an
+    offline tree) disabled or absent in /etc/selinux/config. Unreadable: not known to be off."""
+    try:
+        state = ctx.selinux
+    except ConfigError:
+        return False
+    if state.runtime_mode is not None:
+        return state.runtime_mode not in ("enforcing", "permissive")
+    return state.config_mode not in ("enforcing", "permissive")
+
+
+def check_rootless_podman_label(ctx):
+    if not ctx.rootless_users:
+        return not_applicable(NO_USER)
+    if _selinux_off(ctx):
+        return not_applicable("SELinux is not active on this host: a user's label = false changes nothing today")
+    return per_user_check(_rootless_podman_label)(ctx)
+
+
+control(id="podman-rootless-selinux-label", layer=LAYER, engine="podman",
+        title="Every rootless user's Podman labels containers with SELinux (label = true)",
+        rationale="label = false in a user's containers.conf runs every container that user starts without "
+                  "SELinux separation from the user's other processes and files.",
+        remediation=Remediation(None, {}, "remove label = false (or privileged) from " + PODMAN_USER_FILES),
+        check=check_rootless_podman_label)
 
 
 def check_crio_selinux(ctx):

@@ -7,15 +7,20 @@ container opts out, and a probe container's root is not host root."""
 
 from __future__ import annotations
 
+import os
+import stat
+import struct
+
 from ..readers.hostfs import ConfigError
 from ..engines.layered_config import LayeredConfig
-from ..model import Remediation, judged, not_applicable, passed
+from ..model import FAIL, Remediation, judged, not_applicable, passed
 from ..registry import control
 from ..readers.sysctl import running_value
 from .docker_daemon_checks import running_option_evidence
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
 )
+from .per_user import NO_USER
 from .probe_checks import ProbeControl, declare_probe_controls
 
 LAYER = "userns"
@@ -134,6 +139,103 @@ control(id="host-max-user-namespaces", layer=LAYER, engine="host",
         remediation=Remediation("kernel", {"stockade_kernel_sysctls": {"user.max_user_namespaces": 15000}},
                                 "set user.max_user_namespaces to a positive value"),
         check=check_max_user_namespaces, evidence="kernel")
+
+
+# What rootless users need from the host ----------------------------------------------
+
+def check_rootless_subids(ctx):
+    users = ctx.rootless_users
+    if not users:
+        return not_applicable(NO_USER)
+    found, seen, fine = [], set(), []
+    for user in users:
+        mine = [p for p in ctx.subids.problems(user.name) if p not in seen]
+        seen.update(mine)
+        if any(p.endswith("%s has no range" % user.name) for p in mine) and "policy" in user.why:
+            mine = [p for p in mine if not p.endswith("%s has no range" % user.name)]
+            fine.append("%s: no subordinate range (%s): its containers map only its own uid" % (user.label, user.why))
+        found.extend(mine)
+        if not mine and "ranges" in user.why:
+            fine.append("%s: ranges of at least 65536 ids in /etc/subuid and /etc/subgid, sound" % user.label)
+    return judged(not found, found or fine)
+
+
+control(id="host-rootless-subids", layer=LAYER, engine="host",
+        title="Rootless users' subordinate id ranges are sound: paired, long enough, overlapping nothing",
+        rationale="Two users whose ranges overlap share container uids: one user's containers can read and "
+                  "write the other's files; a range holding a real uid maps a container user onto that account.",
+        remediation=Remediation(None, {}, "give each rootless user its own 65536-long range in both /etc/subuid "
+                                          "and /etc/subgid, clear of real ids and of every other range"),
+        check=check_rootless_subids)
+
+# newuidmap needs CAP_SETUID, newgidmap CAP_SETGID: setuid root (Debian 12's uidmap
+# 4.13) or a file capability (Debian 13's uidmap 4.17 ships `cap_setuid=ep`).
+ID_MAP_HELPERS = (("newuidmap", 7, "cap_setuid"), ("newgidmap", 6, "cap_setgid"))
+_VFS_CAP_FLAG_EFFECTIVE = 0x000001
+
+
+def file_capability_bits(raw):
+    """(permitted low 32 bits, effective flag) of a security.capability xattr (vfs_cap_data v1-v3), or None."""
+    if len(raw) < 12:
+        return None
+    magic, permitted = struct.unpack_from("<II", raw)
+    if magic >> 24 not in (1, 2, 3):
+        return None
+    return permitted, bool(magic & _VFS_CAP_FLAG_EFFECTIVE)
+
+
+def _helper_problem(ctx, name, bit, cap):
+    """(problem or None, evidence) for one id-map helper."""
+    path = ctx.host.which(name)
+    if path is None:
+        return "%s is not installed (package uidmap): rootless engines map only the user's own uid" % name, None
+    status = ctx.host.stat(path)
+    owner_ok = status.st_uid == 0 and not status.st_mode & 0o022
+    if status.st_mode & stat.S_ISUID:
+        how = "setuid root" if status.st_uid == 0 else "setuid uid %d" % status.st_uid
+        privileged = status.st_uid == 0
+    else:
+        try:
+            raw = os.getxattr(ctx.host.resolve(path), "security.capability")
+        except OSError:
+            raw = b""
+        bits = file_capability_bits(raw)
+        privileged = bool(bits and bits[0] & (1 << bit) and bits[1])
+        how = "file capability %s=ep" % cap if privileged else "neither setuid nor %s=ep" % cap
+    line = "%s: mode %04o, owner uid %d, %s" % (path, stat.S_IMODE(status.st_mode), status.st_uid, how)
+    if not owner_ok:
+        return "%s is writable by others than root or not owned by root: whoever can write it is root" % line, line
+    if not privileged:
+        return "%s: it cannot write other users' uid maps (rootless engines fall back to one uid)" % line, line
+    return None, line
+
+
+def check_rootless_prerequisites(ctx):
+    if not ctx.rootless_users:
+        return not_applicable(NO_USER)
+    problems, evidence = [], []
+    for name, bit, cap in ID_MAP_HELPERS:
+        problem, line = _helper_problem(ctx, name, bit, cap)
+        if problem:
+            problems.append(problem)
+        elif line:
+            evidence.append(line)
+    namespaces = check_max_user_namespaces(ctx)
+    (problems if namespaces.status == FAIL else evidence).extend(namespaces.evidence)
+    clone = running_value(ctx.host, "kernel.unprivileged_userns_clone")
+    if clone is not None:
+        line = "/proc/sys/kernel/unprivileged_userns_clone = %s (Debian's switch)" % clone
+        (problems if clone == "0" else evidence).append(line)
+    return judged(not problems, problems + evidence)
+
+
+control(id="host-rootless-prerequisites", layer=LAYER, engine="host", required=False,
+        title="The host gives rootless users what they need: newuidmap/newgidmap privileged, user namespaces on",
+        rationale="Without a privileged newuidmap/newgidmap or with user namespaces off, rootless engines fail "
+                  "or fall back to a single-uid mapping; a helper writable by anyone but root is a root hole.",
+        remediation=Remediation(None, {}, "install uidmap (newuidmap/newgidmap setuid root or with "
+                                          "cap_setuid/cap_setgid=ep), keep user.max_user_namespaces > 0"),
+        check=check_rootless_prerequisites, evidence="kernel")
 
 
 # Running containers --------------------------------------------------------------------

@@ -153,12 +153,16 @@ def dropin_paths(host, main_files, dropin_dirs):
     return paths
 
 
-def containers_conf(host):
-    """Podman's effective containers.conf for a rootful engine, as its version reads it."""
+def containers_conf(host, user_home=None, before_read=None):
+    """Podman's effective containers.conf as its version reads it: the rootful engine's, or with
+    `user_home` a rootless user's; `before_read(path)` vets each listed file before it is read."""
     reading, note = podman_reading.reading_for(host)
     config = LayeredConfig([], reading)
     config.reading_note = note
-    for path, required in podman_reading.file_order(host, reading, podman_reading.login_environment(host)):
+    environment = podman_reading.login_environment(host)
+    for path, required in podman_reading.file_order(host, reading, environment, user_home=user_home):
+        if before_read is not None:
+            before_read(path)
         data = read_toml(host, path)
         if data is None:
             if required:

@@ -12,6 +12,8 @@ A policy is a mapping:
             host-selinux-container-booleans fails only for any other one on
   sandbox_required: {names: [patterns], labels: [KEY or KEY=VALUE]}: the
             containers that must run in the gVisor sandbox (sandbox_rule.py)
+  rootless_users: user names whose rootless engines are audited besides
+            the owners of /etc/subuid and /etc/subgid ranges (engines/rootless.py)
 A required control fails the verdict when its status is fail or error (an
 unreadable file is never a pass); not_applicable never does.
 """
@@ -26,7 +28,7 @@ from ..controls.selinux import CONTAINER_BOOLEANS
 from ..model import ERROR, FAIL, LAYERS
 from ..reports.verdicts import verdict_counts
 
-POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed", "sandbox_required")
+POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed", "sandbox_required", "rootless_users")
 WAIVER_KEYS = ("control", "justification", "expires")
 
 
@@ -85,7 +87,8 @@ def validate(policy, known_ids, source="policy"):
     from .sandbox_rule import parse as sandbox_rule  # it imports PolicyError from here
     return {"layers": layers, "require": require, "waivers": normalised,
             "selinux_booleans_allowed": _allowed_booleans(policy, source),
-            "sandbox_required": sandbox_rule(policy.get("sandbox_required"), source)}
+            "sandbox_required": sandbox_rule(policy.get("sandbox_required"), source),
+            "rootless_users": sorted(set(_string_list(policy, "rootless_users", source)))}
 
 
 def _unknown_keys(mapping, known):

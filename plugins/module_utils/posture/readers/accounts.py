@@ -36,6 +36,16 @@ def group_members(host, group):
     return gid, sorted(members)
 
 
+def homes(host):
+    """{user name: (uid, home directory)} from /etc/passwd (uids read by subids.read_ids)."""
+    uids = read_ids(host, PASSWD)
+    found = {}
+    for fields in _lines(host, PASSWD):
+        if fields[0] in uids and fields[0] not in found:
+            found[fields[0]] = (uids[fields[0]], fields[5] if len(fields) >= 6 and fields[5] else "/")
+    return found
+
+
 def owner_names(host):
     """({uid: user name}, {gid: group name}) for evidence lines."""
     users = {uid: name for name, uid in read_ids(host, PASSWD).items()}

@@ -28,6 +28,10 @@ Mirrors containers-common's `pkg/config` (read at the tags Debian ships):
 - No directory other than these is read: there is no
   /usr/share/containers/containers.conf.d nor containers.rootful.conf.d in
   either version.
+- A rootless user (uid > 0): both versions read the system files above, then
+  $XDG_CONFIG_HOME/containers/containers.conf (or $HOME/.config/...) and its
+  `.d` (0.50 `ifRootlessConfigPath()`, 0.62 `userConfigPath()`); CONTAINERS_CONF
+  still replaces the whole list (file_order's `user_home`).
 
 Which version a host runs comes from dpkg's status file (package podman);
 without one, 0.62's reading is used and the evidence says so. The
@@ -145,16 +149,19 @@ def _is_real_directory(path):
         return False
 
 
-def file_order(host, reading, environment):
-    """[(path, required)] in Podman's order; `required`: a missing file makes Podman fail."""
+def file_order(host, reading, environment, user_home=None):
+    """[(path, required)] in Podman's order; `required`: a missing file makes Podman fail.
+    `user_home`: the home of a rootless user whose Podman this is (both versions then read
+    its ~/.config/containers: 0.50's ifRootlessConfigPath(), 0.62's userConfigPath())."""
     missing_fails = not reading.skips_missing
     if environment.get("CONTAINERS_CONF"):
         files = [(environment["CONTAINERS_CONF"], True)]
     else:
         files = [(USR_FILE, False), (ETC_FILE, False)]
         files += [(p, missing_fails) for p in conf_entries(host, ETC_FILE + ".d")]
-        if reading.reads_home:
-            config_home = environment.get("XDG_CONFIG_HOME") or posixpath.join(root_home(host), ".config")
+        if reading.reads_home or user_home is not None:
+            home = root_home(host) if user_home is None else user_home
+            config_home = environment.get("XDG_CONFIG_HOME") or posixpath.join(home, ".config")
             home_file = posixpath.join(config_home, "containers", "containers.conf")
             files += [(home_file, False)] + [(p, missing_fails) for p in conf_entries(host, home_file + ".d")]
     if reading.override_env and environment.get("CONTAINERS_CONF_OVERRIDE"):

@@ -251,6 +251,15 @@ class HostRoot:
             self._links[local] = os.readlink(local) if os.path.islink(local) else None
         return self._links[local]
 
+    def leaves(self, path, directory):
+        """Where `path` leads, as a host path, when following its symlinks takes it out of
+        `directory` (both resolved inside the root); None when it stays inside. Never opens it."""
+        inside = self.resolve(directory).rstrip("/")
+        local = self.resolve(path)
+        if local == inside or local.startswith(inside + "/") or inside == self.root.rstrip("/"):
+            return None
+        return "/" + local[len(self.root.rstrip("/")):].lstrip("/")
+
     def exists(self, path):
         """Whether `path` exists; ConfigError when that cannot be told (a
         directory on the way that the audit may not search)."""

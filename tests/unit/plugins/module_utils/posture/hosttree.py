@@ -115,6 +115,8 @@ def grub_cfg(args, default='0', release=KERNEL_RELEASE):
 COMMON = {
     "usr/sbin/dockerd": EXECUTABLE,
     "usr/bin/podman": EXECUTABLE,
+    "usr/bin/newuidmap": Mode(EXECUTABLE, 0o4755),   # uidmap 4.13 (Debian 12): setuid root
+    "usr/bin/newgidmap": Mode(EXECUTABLE, 0o4755),
     "usr/bin/crio": EXECUTABLE,
     "lib/systemd/system/docker.service": (
         "[Unit]\nDescription=Docker\n\n[Service]\nEnvironmentFile=-/etc/default/docker\n"

@@ -9,7 +9,7 @@ controls that read it must report error naming the file, never pass."""
 
 import pytest
 
-from hosttree import HARDENED, STOCK, Symlink, daemon_json, grub_cfg, seccomp_profile
+from hosttree import EXECUTABLE, HARDENED, STOCK, Symlink, daemon_json, grub_cfg, seccomp_profile
 from test_controls_cis import ABSENT_FROM_HARDENED, CIS_ERROR_CASES, CIS_FAIL_CASES, CIS_NO_ERROR_CASE
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 
@@ -19,6 +19,19 @@ NO_SWITCH = {"podman-no-new-privileges", "crio-no-new-privileges"}
 PROFILE = "etc/stockade/seccomp/no-compat.json"
 PODMAN_LATE = "etc/containers/containers.conf.d/90-late.conf"
 CRIO_LATE = "etc/crio/crio.conf.d/90-late.conf"
+# The hardened tree's rootless-capable users are the system users holding the engines' ranges
+# (dockremap, containers: home /, so they read only the system files). Alice is a login user
+# with her own ranges and files; DOCKERD_ROOTLESS sets up her dockerd-rootless as hardened.
+ALICE = {"etc/passwd": HARDENED["etc/passwd"] + "alice:x:1001:1001::/home/alice:/bin/bash\n",
+         "etc/subuid": HARDENED["etc/subuid"] + "alice:231072:65536\n",
+         "etc/subgid": HARDENED["etc/subgid"] + "alice:231072:65536\n",
+         "home/alice/.config/.keep": ""}
+ALICE_PODMAN = "home/alice/.config/containers/containers.conf"
+ALICE_DOCKER = "home/alice/.config/docker/daemon.json"
+DOCKERD_ROOTLESS = dict(ALICE, **{ALICE_DOCKER: {"no-new-privileges": True, "seccomp-profile": "/" + PROFILE}})
+# No user of the hardened tree runs dockerd-rootless: not applicable there, pass with DOCKERD_ROOTLESS.
+ROOTLESS_DOCKER = {"docker-rootless-seccomp-enabled", "docker-rootless-seccomp-no-32bit",
+                   "docker-rootless-no-new-privileges"}
 
 
 daemon = daemon_json
@@ -77,15 +90,44 @@ FAIL_CASES = {
                                 "boot/grub/grub.cfg": grub_cfg("security=selinux vsyscall=none"),
                                 "etc/default/grub": 'GRUB_CMDLINE_LINUX="security=selinux vsyscall=none"\n'},
     "host-vsyscall-none": {"proc/cmdline": "root=/dev/vda1 security=selinux ia32_emulation=0\n"},
+    "podman-rootless-seccomp-enabled": dict(ALICE, **{ALICE_PODMAN: '[containers]\nseccomp_profile = "unconfined"\n'}),
+    "podman-rootless-seccomp-no-32bit": dict(ALICE, **{ALICE_PODMAN: '[containers]\nseccomp_profile = '
+                                                                     '"/usr/share/containers/seccomp.json"\n'}),
+    "podman-rootless-default-capabilities": dict(ALICE, **{ALICE_PODMAN: '[containers]\ndefault_capabilities = '
+                                                                         '["CHOWN", "SYS_ADMIN"]\n'}),
+    "podman-rootless-selinux-label": dict(ALICE, **{ALICE_PODMAN: "[containers]\nlabel = false\n"}),
+    "podman-rootless-not-privileged": dict(ALICE, **{ALICE_PODMAN: "[containers]\nprivileged = true\n"}),
+    "docker-rootless-seccomp-enabled": dict(DOCKERD_ROOTLESS, **{
+        ALICE_DOCKER: {"no-new-privileges": True, "seccomp-profile": "/etc/stockade/log.json"},
+        "etc/stockade/log.json": seccomp_profile(default_action="SCMP_ACT_LOG")}),
+    "docker-rootless-seccomp-no-32bit": dict(DOCKERD_ROOTLESS, **{ALICE_DOCKER: {"no-new-privileges": True}}),
+    "docker-rootless-no-new-privileges": dict(DOCKERD_ROOTLESS, **{ALICE_DOCKER: {"seccomp-profile": "/" + PROFILE}}),
+    "host-rootless-subids": dict(ALICE, **{"etc/subgid": HARDENED["etc/subgid"]}),   # alice: subuid only
+    "host-rootless-prerequisites": {"usr/bin/newgidmap": EXECUTABLE},   # neither setuid nor cap_setgid=ep
 }
 
 # A change that breaks one control may break these others too, and only these.
 COUPLED = {
     "docker-seccomp-enabled": {"docker-seccomp-no-32bit"},   # unconfined allows every ABI
-    "podman-seccomp-enabled": {"podman-seccomp-no-32bit"},
+    "podman-seccomp-enabled": {"podman-seccomp-no-32bit", "podman-rootless-seccomp-enabled",
+                               "podman-rootless-seccomp-no-32bit"},
     "crio-seccomp-enabled": {"crio-seccomp-no-32bit"},
-    "docker-userns-subids": {"podman-userns-subids"},        # one overlap, two owners
+    "docker-userns-subids": {"podman-userns-subids", "host-rootless-subids"},   # one overlap, two owners
     "podman-vm-runtime": {"crio-vm-runtime"},                # both use the kata binary
+    # The system containers.conf is the start of every rootless user's chain (the hardened tree's
+    # dockremap and containers), so a system setting weakens their containers too.
+    "podman-seccomp-no-32bit": {"podman-rootless-seccomp-no-32bit"},
+    "podman-default-capabilities": {"podman-rootless-default-capabilities"},
+    "podman-selinux-label": {"podman-rootless-selinux-label"},
+    # containers holds a subuid range and no subgid range: its rootless containers cannot start either
+    "podman-userns-subids": {"host-rootless-subids"},
+    # rootless engines need user namespaces
+    "host-max-user-namespaces": {"host-rootless-prerequisites"},
+    "podman-rootless-seccomp-enabled": {"podman-rootless-seccomp-no-32bit"},
+    "docker-rootless-seccomp-enabled": {"docker-rootless-seccomp-no-32bit"},
+    # privileged undoes seccomp, capabilities and SELinux too
+    "podman-rootless-not-privileged": {"podman-rootless-seccomp-enabled", "podman-rootless-seccomp-no-32bit",
+                                       "podman-rootless-default-capabilities", "podman-rootless-selinux-label"},
 }
 
 DAEMON_JSON = "/etc/docker/daemon.json"
@@ -139,17 +181,26 @@ ERROR_CASES = [
     ("seccomp profile action bogus", {PROFILE: {"defaultAction": "DENY"}}, ("docker-seccomp-enabled",),
      "'DENY'"),
     ("containers.conf unterminated string", {PODMAN_LATE: '[containers]\nuserns = "auto\n'},
-     ("podman-userns-auto", "podman-seccomp-enabled", "podman-selinux-label"), "90-late.conf"),
+     ("podman-userns-auto", "podman-seccomp-enabled", "podman-selinux-label", "podman-rootless-seccomp-enabled",
+      "podman-rootless-selinux-label", "podman-rootless-not-privileged"), "90-late.conf"),
     ("containers.conf table twice", {PODMAN_LATE: "[containers]\n[containers]\n"},
      ("podman-userns-auto",), "already defined"),
     ("containers.conf key twice", {PODMAN_LATE: "[containers]\nlabel = true\nlabel = false\n"},
      ("podman-selinux-label",), "defined twice"),
     ("containers.conf profile a number", {PODMAN_LATE: "[containers]\nseccomp_profile = 42\n"},
-     ("podman-seccomp-enabled", "podman-seccomp-no-32bit"), "must be a string"),
+     ("podman-seccomp-enabled", "podman-seccomp-no-32bit", "podman-rootless-seccomp-enabled",
+      "podman-rootless-seccomp-no-32bit"), "must be a string"),
     ("containers.conf userns a boolean", {PODMAN_LATE: "[containers]\nuserns = true\n"},
      ("podman-userns-auto", "podman-userns-subids"), "must be a string"),
     ("containers.conf caps a string", {PODMAN_LATE: '[containers]\ndefault_capabilities = "ALL"\n'},
-     ("podman-default-capabilities",), "must be an array"),
+     ("podman-default-capabilities", "podman-rootless-default-capabilities"), "must be an array"),
+    ("containers.conf privileged a string", {PODMAN_LATE: '[containers]\nprivileged = "yes"\n'},
+     ("podman-rootless-not-privileged",), "must be a boolean"),
+    ("rootless user's containers.conf truncated", dict(ALICE, **{ALICE_PODMAN: '[containers]\nlabel = "\n'}),
+     ("podman-rootless-seccomp-enabled", "podman-rootless-default-capabilities", "podman-rootless-selinux-label",
+      "podman-rootless-not-privileged"), "/" + ALICE_PODMAN),
+    ("rootless user's daemon.json truncated", dict(DOCKERD_ROOTLESS, **{ALICE_DOCKER: '{"icc": false,'}),
+     tuple(sorted(ROOTLESS_DOCKER)), "/" + ALICE_DOCKER),
     ("containers.conf label a string", {PODMAN_LATE: '[containers]\nlabel = "yes"\n'},
      ("podman-selinux-label",), "must be a boolean"),
     ("containers.conf read_only a string", {PODMAN_LATE: '[containers]\nread_only = "true"\n'},
@@ -170,7 +221,7 @@ ERROR_CASES = [
     ("crio.conf profile missing", {CRIO_LATE: '[crio.runtime]\nseccomp_profile = "/nope.json"\n'},
      ("crio-seccomp-enabled", "crio-seccomp-no-32bit"), "/nope.json"),
     ("subuid garbage", {"etc/subuid": "dockremap:100000:65536\ngarbage here\n"},
-     ("docker-userns-subids", "podman-userns-subids"), "/etc/subuid: line 2"),
+     ("docker-userns-subids", "podman-userns-subids", "host-rootless-subids"), "/etc/subuid: line 2"),
     ("subgid count not a number", {"etc/subgid": "dockremap:100000:lots\n"},
      ("docker-userns-subids",), "/etc/subgid"),
     ("passwd uid not a number", {"etc/passwd": "root:x:zero:0::/root:/bin/sh\n"},
@@ -194,7 +245,7 @@ ERROR_CASES = [
     ("proc sysctl not a number", sysctl("kernel/yama/ptrace_scope", "abc"),
      ("host-sysctl-ptrace-scope",), "ptrace_scope"),
     ("max_user_namespaces not a number", sysctl("user/max_user_namespaces", "x"),
-     ("host-max-user-namespaces",), "max_user_namespaces"),
+     ("host-max-user-namespaces", "host-rootless-prerequisites"), "max_user_namespaces"),
     ("docker.service unbalanced quote",
      {"lib/systemd/system/docker.service": "[Service]\nExecStart=/usr/sbin/dockerd --label 'x\n"},
      DOCKER_CONFIG_CONTROLS, "ExecStart"),
@@ -211,10 +262,17 @@ def test_hardened_tree_passes_every_offline_control(audit_tree):
     results = audit_tree(HARDENED)
     not_passing = {i: (results[i]["status"], results[i]["evidence"]) for i in OFFLINE_CONTROLS
                    if i not in NO_SWITCH | ABSENT_FROM_HARDENED and results[i]["status"] != "pass"}
-    assert not_passing == {}
+    assert set(not_passing) == ROOTLESS_DOCKER
+    for control_id in ROOTLESS_DOCKER:
+        assert not_passing[control_id][0] == "not_applicable"
+        assert "no rootless-capable user has set up dockerd-rootless" in not_passing[control_id][1][0]
     for control_id in NO_SWITCH:
         assert results[control_id]["status"] == "not_applicable"
         assert "no engine-wide no_new_privs" in results[control_id]["evidence"][0]
+    results = audit_tree(HARDENED, DOCKERD_ROOTLESS)
+    not_passing = {i: (results[i]["status"], results[i]["evidence"]) for i in OFFLINE_CONTROLS
+                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED and results[i]["status"] != "pass"}
+    assert not_passing == {}
 
 
 def test_live_controls_are_not_applicable_offline(audit_tree):
