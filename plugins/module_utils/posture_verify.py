@@ -40,6 +40,7 @@ POLICY_SPEC = dict(
         names=dict(type="list", elements="str", default=[]),
         labels=dict(type="list", elements="str", default=[]),
     )),
+    rootless_users=dict(type="list", elements="str", default=[]),
 )
 ARGUMENT_SPEC = dict(AUDIT_ARGUMENT_SPEC, policy=dict(type="dict", default={}, options=POLICY_SPEC),
                      report_path=dict(type="path"))

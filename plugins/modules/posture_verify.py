@@ -109,6 +109,15 @@ options:
             type: list
             elements: str
             default: []
+      rootless_users:
+        description:
+          - User names whose rootless engines are audited besides every account that holds a range in
+            C(/etc/subuid) or C(/etc/subgid) (controls C(podman-rootless-*), C(docker-rootless-*), C(host-rootless-*)).
+          - A name with no account in C(/etc/passwd) is an error.
+        type: list
+        elements: str
+        default: []
+        version_added: 0.2.0
 """
 
 EXAMPLES = r"""

@@ -114,7 +114,7 @@ def failure_message(failures, summary):
     for index, entry in enumerate(failures):
         line = failure_line(entry)
         if used + len(line) + 1 > MESSAGE_BUDGET:
-            lines.append("... and %d more (failed_controls lists them all; register the result for the report)"
+            lines.append("... and %d more (failed_controls lists them all; set report_path for the full report)"
                          % (len(failures) - index))
             break
         lines.append(line)
