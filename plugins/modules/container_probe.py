@@ -68,7 +68,7 @@ probe:
   type: dict
   sample:
     docker:
-      image: localhost/stockade-probe:0.1.0
+      image: localhost/stockade-probe:0.2.0
       inside: {seccomp: "2", no_new_privs: "1", uid_map: "0 100000 65536", int80_status: "159"}
       reason: null
 controls:

@@ -4,4 +4,4 @@
 """Stockade's posture engine: reads a host under a root path, never writes,
 and judges every layer of container confinement. Standard library only."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
