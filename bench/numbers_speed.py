@@ -125,7 +125,7 @@ def forget():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--loops", type=int, default=20000)
     parser.add_argument("--distinct", type=int, default=20000)
