@@ -276,3 +276,27 @@ def test_a_failing_verify_prints_under_4_kb_and_a_registered_one_keeps_the_repor
     # the slim report of a failure keeps every control that applies (report_path keeps the whole one)
     assert int(found["controls"]) == int(found["applying"]) > 50
     assert int(found["failed"]) >= 5 and int(found["message_lines"]) >= 2
+
+
+def test_a_role_run_on_its_own_does_the_preflight_harden_does(sandbox):
+    """The README's five-line play on this machine (no systemd as PID 1): the first role's pre-flight
+    refuses, after reading facts only; nothing else runs."""
+    if pid1_is_systemd():
+        pytest.skip("PID 1 is systemd here: the role would go on to harden this machine")
+    path = os.path.join(sandbox.root, "alone.yml")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(FIVE_LINES.replace("container_hosts", "localhost"))
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    done = sandbox.run("ansible-playbook", "--check", "-i", "localhost,", "-c", "local",
+                       "-e", "ansible_python_interpreter=" + python, path, ANSIBLE_STDOUT_CALLBACK="json")
+    assert done.returncode == 2, done.stdout[-3000:] + done.stderr
+    report = json.loads(done.stdout)
+    tasks = report["plays"][0]["tasks"]
+    ran = [task["task"]["name"].split(" : ", 1)[-1] for task in tasks if "skipped" not in task["hosts"]["localhost"]]
+    assert ran[-1].startswith("Pre-flight, check that the host is booted with systemd"), ran
+    # facts, the role's argument spec, and its pre-flight: nothing else ran
+    assert all(name.startswith(("Pre-flight", "Gathering Facts", "Validating arguments")) for name in ran), ran
+    failed = tasks[-1]["hosts"]["localhost"]
+    assert failed.get("failed") and "booted with systemd as PID 1" in failed["msg"]
+    assert "Nothing was changed" in failed["msg"]
+    assert report["stats"]["localhost"]["changed"] == 0

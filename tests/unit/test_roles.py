@@ -125,10 +125,14 @@ def test_every_variable_a_role_sets_carries_the_stockade_prefix(role):
 def test_a_layer_role_owns_its_enabled_flag_and_obeys_it(role):
     flag = "stockade_%s_enabled" % role
     assert spec_options(role)[flag]["type"] == "bool" and spec_options(role)[flag]["default"] is True
-    # main.yml only imports the layer under the flag, so no task runs when it is false
+    # main.yml runs the role-alone pre-flight and imports the layer, both under the flag, so no task
+    # runs when it is false
     main = load(role, "tasks", "main.yml")
-    assert len(main) == 1 and main[0]["when"] == "%s | bool" % flag, "tasks/main.yml must import the layer under %s" % flag
-    assert main[0]["ansible.builtin.import_tasks"] == "layer.yml"
+    for task in main:
+        conditions = task["when"] if isinstance(task["when"], list) else [task["when"]]
+        assert conditions[0] == "%s | bool" % flag, "every task of tasks/main.yml must run under %s" % flag
+    assert [task.get("ansible.builtin.include_role", {}).get("tasks_from") for task in main[:-1]] == ["preflight"]
+    assert main[-1]["ansible.builtin.import_tasks"] == "layer.yml"
 
 
 def test_every_remediation_names_a_role_and_its_options():
