@@ -268,3 +268,20 @@ class DockremapGuard:
             if kept != lines:
                 with open(path, "w") as handle:
                     handle.write("".join(line + "\n" for line in kept))
+
+
+def podman_as_user(podman_binary, setpriv, uid, home, runtime_dir, probe_tar):
+    """A function running rootless Podman as `uid` (no account needed: setpriv) with HOME and
+    XDG_RUNTIME_DIR of the test's own, once the probe image is imported into that user's store."""
+    import shutil
+    tar = os.path.join(home, "probe.tar")
+    shutil.copy(probe_tar, tar)
+    os.chown(tar, uid, uid)
+    base = [setpriv, "--reuid", str(uid), "--regid", str(uid), "--clear-groups",
+            "env", "-i", "HOME=" + home, "XDG_RUNTIME_DIR=" + runtime_dir, "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            podman_binary, "--cgroup-manager", "cgroupfs", "--events-backend", "none", "--storage-driver", "vfs"]
+
+    def user_podman(*args, check=True):
+        return run(base + list(args), check=check)
+    user_podman("import", tar, IMAGE)
+    return user_podman

@@ -26,7 +26,7 @@ import time
 
 import pytest
 
-from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS, run, terminate
+from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS, podman_as_user, run, terminate
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines import (
     docker_api, kernel_containers, live,
@@ -199,16 +199,7 @@ def rootless_podman(workdir, probe_tar):
     for path in (home, runtime_dir):
         os.makedirs(path, mode=0o700)
         os.chown(path, ROOTLESS_UID, ROOTLESS_UID)
-    tar = os.path.join(home, "probe.tar")
-    shutil.copy(probe_tar, tar)
-    os.chown(tar, ROOTLESS_UID, ROOTLESS_UID)
-    base = [setpriv, "--reuid", str(ROOTLESS_UID), "--regid", str(ROOTLESS_UID), "--clear-groups",
-            "env", "-i", "HOME=" + home, "XDG_RUNTIME_DIR=" + runtime_dir, "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-            podman_binary, "--cgroup-manager", "cgroupfs", "--events-backend", "none", "--storage-driver", "vfs"]
-
-    def user_podman(*args, check=True):
-        return run(base + list(args), check=check)
-    user_podman("import", tar, IMAGE)
+    user_podman = podman_as_user(podman_binary, setpriv, ROOTLESS_UID, home, runtime_dir, probe_tar)
     try:
         yield user_podman
     finally:

@@ -17,7 +17,7 @@ import shutil
 
 import pytest
 
-from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS, run
+from engine_helpers import IMAGE, PODMAN_RUN_OPTIONS, podman_as_user, run
 from test_kernel_view_engines import _require, _stop_processes_of
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 
@@ -55,16 +55,7 @@ def rootless_tree(workdir, probe_tar):
     os.makedirs(runtime_dir, mode=0o700)
     for path in (os.path.join(root, "home"), home, os.path.join(home, ".config"), conf_dir, runtime_dir):
         os.chown(path, UID, UID)
-    tar = os.path.join(home, "probe.tar")
-    shutil.copy(probe_tar, tar)
-    os.chown(tar, UID, UID)
-    base = [setpriv, "--reuid", str(UID), "--regid", str(UID), "--clear-groups",
-            "env", "-i", "HOME=" + home, "XDG_RUNTIME_DIR=" + runtime_dir, "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-            podman_binary, "--cgroup-manager", "cgroupfs", "--events-backend", "none", "--storage-driver", "vfs"]
-
-    def user_podman(*args, check=True):
-        return run(base + list(args), check=check)
-    user_podman("import", tar, IMAGE)
+    user_podman = podman_as_user(podman_binary, setpriv, UID, home, runtime_dir, probe_tar)
     try:
         yield root, os.path.join(conf_dir, "containers.conf"), user_podman
     finally:
