@@ -149,20 +149,21 @@ def test_every_role_loads_by_its_fqcn(sandbox):
         assert "stockade_%s_" % role in sandbox.ok("ansible-doc", "-t", "role", "stockade.hardening." + role)
 
 
-# The README's five-line playbook (the layer roles by their FQCN, each writing its engines' settings itself).
-FIVE_LINES = """- name: Harden container hosts
+# The README's six-line playbook (the layer roles by their FQCN, each writing its engines' settings itself).
+SIX_LINES = """- name: Harden container hosts
   hosts: container_hosts
+  become: true
   roles:
     - stockade.hardening.seccomp
     - stockade.hardening.no_new_privs
 """
 
 
-def test_the_readme_five_line_playbook_loads(sandbox):
+def test_the_readme_six_line_playbook_loads(sandbox):
     path = os.path.join(sandbox.root, "site.yml")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(FIVE_LINES)
-    assert len(FIVE_LINES.splitlines()) == 5
+        handle.write(SIX_LINES)
+    assert len(SIX_LINES.splitlines()) == 6
     sandbox.ok("ansible-playbook", "-i", "container_hosts,", "--syntax-check", path)
 
 
@@ -279,13 +280,13 @@ def test_a_failing_verify_prints_under_4_kb_and_a_registered_one_keeps_the_repor
 
 
 def test_a_role_run_on_its_own_does_the_preflight_harden_does(sandbox):
-    """The README's five-line play on this machine (no systemd as PID 1): the first role's pre-flight
+    """The README's six-line play on this machine (no systemd as PID 1): the first role's pre-flight
     refuses, after reading facts only; nothing else runs."""
     if pid1_is_systemd():
         pytest.skip("PID 1 is systemd here: the role would go on to harden this machine")
     path = os.path.join(sandbox.root, "alone.yml")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(FIVE_LINES.replace("container_hosts", "localhost"))
+        handle.write(SIX_LINES.replace("container_hosts", "localhost"))
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
     done = sandbox.run("ansible-playbook", "--check", "-i", "localhost,", "-c", "local",
                        "-e", "ansible_python_interpreter=" + python, path, ANSIBLE_STDOUT_CALLBACK="json")
