@@ -103,8 +103,7 @@ def reading_for(host):
     major = re.match(r"(?:[0-9]+:)?([0-9]{1,9})(?![0-9])", version)
     if major and int(major.group(1)) < 5:
         older = " (older than the oldest it mirrors, Podman %s: judged as that)" % MIRRORED.oldest
-        return COMMON_0_50, "podman %s: read as %s%s" % (version, COMMON_0_50.name,
-                                                          older if MIRRORED.older(version) else "")
+        return COMMON_0_50, "podman %s: read as %s%s" % (version, COMMON_0_50.name, older if MIRRORED.older(version) else "")
     return COMMON_0_62, "podman %s: read as %s" % (version, COMMON_0_62.name)
 
 
