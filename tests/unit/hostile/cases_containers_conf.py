@@ -19,6 +19,10 @@ D = "etc/containers/containers.conf.d/"
 DPKG = "var/lib/dpkg/status"
 PODMAN_43 = {DPKG: "Package: podman\nStatus: install ok installed\nVersion: 4.3.1+ds1-8+deb12u1+b3\n"}
 PODMAN_54 = {DPKG: "Package: podman\nStatus: install ok installed\nVersion: 5.4.2+ds1-2\n"}
+PODMAN_60 = {DPKG: "Package: podman\nStatus: install ok installed\nVersion: 6.0.1+ds1-1\n"}
+PODMAN_55 = {DPKG: "Package: podman\nStatus: install ok installed\nVersion: 5.5.0~rc1+ds1-1\n"}
+NEWER = ("the project's standard (issue #18): a Podman newer than 5.4, the newest the reader mirrors, "
+         "is never judged as 5.4")
 UNCONFINED = '[containers]\nseccomp_profile = "unconfined"\n'
 SEEN_43 = "Podman 4.3.1 (this machine, podman info in a private mount namespace)"
 SEEN_43_REFUSES = "Podman 4.3.1 (this machine): refuses to start"
@@ -101,4 +105,8 @@ CASES = [
     case("unknown-table-ignored", "podman-seccomp-enabled", "pass",
          {D + "90-site.conf": "[nosuch]\nseccomp_profile = \"unconfined\"\n[containers.nosuch]\nx = 1\n"},
          SEEN_43 + ": keys of no Config field are ignored"),
+    case("podman-6-not-judged-as-5-4", "podman-seccomp-enabled", "error", dict(PODMAN_60), NEWER,
+         names="podman 6.0.1+ds1-1 is newer than the newest containers-common this reader mirrors (Podman 5.4"),
+    case("podman-5-5-prerelease", "podman-userns-auto", "error", dict(PODMAN_55), NEWER,
+         names="/var/lib/dpkg/status"),
 ]

@@ -31,6 +31,8 @@ def dpkg(version):
 
 DEB12 = dpkg("20.10.24+dfsg1-1+deb12u1")
 DEB13 = dpkg("26.1.5+dfsg1-9+deb13u1+b1")
+NEWER = ("the project's standard (issue #18): a dockerd newer than 26.1, the newest the readers mirror, "
+         "is never judged as 26.1")
 
 
 def text(prefix=b"", suffix=b"", **changes):
@@ -105,4 +107,11 @@ CASES = [
     case("json-nested-yes-keeps-default", "fail",
          dict(DEB12, **{DAEMON_JSON: dict(WITHOUT_NNP, x={"no-new-privileges": "yes"})}), consumer=APPLIED,
          note="not a Go boolean: the flag's Set fails and dockerd ignores that (shown with init, same path)"),
+    case("docker-27-not-judged-as-26", "error", dpkg("27.5.1+dfsg1-1"), consumer=NEWER,
+         names="docker.io 27.5.1+dfsg1-1 is newer than the newest dockerd this reader mirrors (Docker 26.1)",
+         note="the hardened tree passes as 26.1; 27 is read by no dockerd the audit has checked"),
+    case("docker-28-with-epoch", "error", dpkg("5:28.0.1-1~debian.13~trixie"), consumer=NEWER,
+         names="/var/lib/dpkg/status"),
+    case("docker-26-1-later-patch", "pass", dpkg("26.1.9+dfsg1-1"), consumer=BOTH,
+         note="a patch release of the newest mirrored minor is read as that minor"),
 ]

@@ -98,6 +98,12 @@ CASES = [
          {"etc/default/docker": "# old options \\\nDOCKER_OPTS=--no-new-privileges\n",
           "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-257.so": ""},
          consumer=LAB_257),
+    case("environment-file-systemd-258", "error",
+         {"etc/default/docker": "DOCKER_OPTS=\"--no-new-privileges\"\n",
+          "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-258.so": ""},
+         consumer="the project's standard (issue #18): systemd 258 is newer than 257, the newest the reader "
+                  "mirrors; its environment files are not read as 257's",
+         names="systemd 258 is newer than the newest systemd this reader mirrors (systemd 257"),
     case("default-environment", "pass",
          {"etc/systemd/system.conf": "[Manager]\nDefaultEnvironment=DOCKER_OPTS=--no-new-privileges\n"}),
     case("transient-unit-wins", "fail",

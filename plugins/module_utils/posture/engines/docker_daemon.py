@@ -13,7 +13,9 @@ with is a ConfigError naming the file: never a pass.
 
 Which dockerd: 20.10 (Debian 12) or 26.1 (Debian 13), from the package
 database under the root; when neither can be told, the configuration is read
-as both, and where they disagree the result is an error.
+as both, and where they disagree the result is an error. A packaged dockerd
+newer than 26.1 (27, 28: major.minor, dockerd_flags.MIRRORED) is an error
+naming both versions, never 26.1's verdict.
 """
 
 from __future__ import annotations
@@ -44,8 +46,12 @@ class DaemonSetting:
 
 
 def dockerd_versions(host):
-    """The dockerd versions whose reading applies: the packaged one (dpkg or rpm), or all."""
+    """The dockerd versions whose reading applies: the packaged one (dpkg or rpm), or all
+    (no package record, or a version between or before them); ConfigError naming the
+    package database for a dockerd newer than any mirrored (dockerd_flags.MIRRORED)."""
     found = package_version(host, DOCKER_PACKAGES)
+    if found:
+        dockerd_flags.MIRRORED.check(found[2], found[1], found[0])
     match = re.match(r"(?:\d+:)?(\d+\.\d+)", found[1]) if found else None
     if match and match.group(1) in dockerd_flags.VERSIONS:
         return (match.group(1),)

@@ -33,8 +33,12 @@ Mirrors containers-common's `pkg/config` (read at the tags Debian ships):
   `.d` (0.50 `ifRootlessConfigPath()`, 0.62 `userConfigPath()`); CONTAINERS_CONF
   still replaces the whole list (file_order's `user_home`).
 
-Which version a host runs comes from dpkg's status file (package podman);
-without one, 0.62's reading is used and the evidence says so. The
+Which version a host runs comes from dpkg's status file or rpm's database
+(package podman): before Podman 5, 0.50's reading (RHEL 9.4's Podman 4.9 with
+containers-common 0.57 included; older than 4.3, judged as 4.3 and the
+evidence says so); 5.0 to 5.4, 0.62's; newer than 5.4 (MIRRORED, major.minor)
+is a ConfigError naming both versions, never 0.62's verdict. Without a
+package record, 0.62's reading is used and the evidence says so. The
 environment of a root login (pam_env's /etc/environment) is where
 CONTAINERS_CONF, CONTAINERS_CONF_OVERRIDE and XDG_CONFIG_HOME can come from
 on a host; a value set elsewhere (a unit's Environment=, a shell profile) is
@@ -57,6 +61,7 @@ from . import containers_conf_schema as schema
 from .packages import package_version
 from .go_json import field_for
 from .hostfs import ConfigError
+from .mirrored import Mirrored
 from ..model import render_value
 
 USR_FILE = "/usr/share/containers/containers.conf"
@@ -80,23 +85,26 @@ COMMON_0_50 = Reading("containers-common 0.50 (Podman 4.3, Debian 12)", schema.V
                       reads_home=False, skips_missing=False, appendable=False, override_env=False)
 COMMON_0_62 = Reading("containers-common 0.62 (Podman 5.4, Debian 13)", schema.V0_62,
                       reads_home=True, skips_missing=True, appendable=True, override_env=True)
+# Every Podman minor release ships a new containers-common minor (0.50 to 0.62 brought root's
+# ~/.config, CONTAINERS_CONF_OVERRIDE, skipped missing files, {append = true}): compared by
+# major.minor, so 5.4.9 is read as 5.4 and 5.5 or 6.0 is refused.
+MIRRORED = Mirrored("podman", "4.3", "5.4", consumer="containers-common",
+                    mirrors="Podman 5.4, containers-common 0.62", reading="containers.conf")
 
 
 def reading_for(host):
-    """(Reading, why) for the Podman installed under `host`."""
-    version = dpkg_version(host, "podman")
-    if version is None:
+    """(Reading, why) for the Podman installed under `host`; ConfigError (naming
+    the package database) for a Podman newer than MIRRORED.newest."""
+    found = package_version(host, ("podman",))
+    if found is None:
         return COMMON_0_62, "no package record of podman: read as %s" % COMMON_0_62.name
+    package, version, database = found[:3]
+    MIRRORED.check(database, version, package)
     major = re.match(r"(?:[0-9]+:)?([0-9]{1,9})(?![0-9])", version)
     if major and int(major.group(1)) < 5:
-        return COMMON_0_50, "podman %s: read as %s" % (version, COMMON_0_50.name)
+        older = " (older than the oldest it mirrors, Podman %s: judged as that)" % MIRRORED.oldest
+        return COMMON_0_50, "podman %s: read as %s%s" % (version, COMMON_0_50.name, older if MIRRORED.older(version) else "")
     return COMMON_0_62, "podman %s: read as %s" % (version, COMMON_0_62.name)
-
-
-def dpkg_version(host, package):
-    """The installed version of a package, from dpkg's or rpm's database (None when unknown)."""
-    found = package_version(host, (package,))
-    return found[1] if found else None
 
 
 def login_environment(host):

@@ -29,6 +29,7 @@ tests/engines/test_dockerd_consumer.py (a real start of 20.10 here,
 
 from __future__ import annotations
 
+from .mirrored import Mirrored
 from .numbers import GO_BOOLS, RANGE, go_parse_int
 
 # name shorthand kind [daemon.json key when it differs]
@@ -133,6 +134,11 @@ validate - bool
 """,
 }
 VERSIONS = ("20.10", "26.1")
+# The dockerd this reader and daemon_json mirror. Docker adds and drops flags and daemon.json
+# options in minor releases (26.1 has flags 26.0 lacks): compared by major.minor, so a 26.1.9 is
+# read as 26.1 and a 27.x or 28.x is refused (docker_daemon.dockerd_versions).
+MIRRORED = Mirrored("dockerd", VERSIONS[0], VERSIONS[-1], consumer="dockerd",
+                    mirrors="Docker %s" % VERSIONS[-1], reading="daemon.json and docker.service's dockerd flags")
 # Flags that make dockerd print something and exit instead of running.
 EXITING_FLAGS = frozenset(("help", "version", "validate"))
 # Flags that pick the configuration file rather than configure the daemon.

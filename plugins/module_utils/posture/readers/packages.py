@@ -4,7 +4,8 @@
 """The installed version of a package, from whichever package database the
 host keeps: dpkg's status file (dpkg_status.py: Debian, Ubuntu), else rpm's
 database (rpmdb.py: RHEL 9, Fedora). One place for every version-dependent
-reading (engine_version, docker_daemon, containers_conf).
+reading (engine_version, docker_daemon, containers_conf); a version newer
+than a reader mirrors is refused by that reader's mirrored.Mirrored.
 
 Tests: tests/unit/readers/rpmdb/test_rpmdb.py (a RHEL tree's versions through
 engine_version and docker_daemon)."""

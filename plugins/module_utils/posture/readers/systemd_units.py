@@ -60,10 +60,18 @@ import re
 import stat
 
 from .hostfs import ConfigError
+from .mirrored import Mirrored
 from .systemd_exec import (NotKnowable, Unknown, UnitName, dropin_names, expand_argv, parse_exec_line,
                            resolve_specifiers)
 from .systemd_syntax import (SyntaxProblem, assignments, environment_assignments, read_environment_file,
                              split_words)
+
+# The systemd whose version-dependent readings (an EnvironmentFile='s comment lines, the
+# manager's PATH) are mirrored; systemd changes behaviour in every major release and has no
+# minor ones. A systemd 258 or later gets neither reading: its environment files are an error
+# naming both versions (_read_environment_file), its PATH is Unknown (_manager_path).
+MIRRORED = Mirrored("systemd", "252", "257", consumer="systemd", mirrors="systemd 257, Debian 13",
+                    reading="EnvironmentFile= files")
 
 UNIT_SEARCH_PATH = (
     "/etc/systemd/system.control", "/run/systemd/system.control", "/run/systemd/transient",
@@ -352,7 +360,8 @@ def _manager_path(host, version):
         if _dirs_split(host, "/usr/local/sbin", "/usr/local/bin"):
             return PATH_257_LOCAL_SBIN
         return PATH_257_NO_SBIN
-    return Unknown("the PATH systemd %s gives services is not known to the audit" % (version or "(version unknown)"))
+    return Unknown("the PATH systemd %s gives services is not known to the audit (it mirrors systemd %s and %s)"
+                   % (version or "(version unknown)", MIRRORED.oldest, MIRRORED.newest))
 
 
 def _dirs_split(host, sbin, bin_dir):
@@ -408,13 +417,14 @@ def _environment_file_text(host, path):
 
 def _read_environment_file(host, path):
     """The pairs of one environment file, read as the host's systemd reads
-    it; when its version is unknown, both readings must agree.
-    SyntaxProblem when systemd cannot load the file at all."""
+    it; when its version is unknown, both readings must agree; ConfigError when it
+    is newer than MIRRORED.newest. SyntaxProblem when systemd cannot load the file at all."""
     text = _environment_file_text(host, path)
     if text is None:
         return None
     version = systemd_version(host)
     if version is not None:
+        MIRRORED.check(path, str(version))
         return read_environment_file(text, comment_continues=version < 254)
     old, new = (read_environment_file(text, comment_continues=c) for c in (True, False))
     if old != new:

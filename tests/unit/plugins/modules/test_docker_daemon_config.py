@@ -347,3 +347,14 @@ def test_flag_conflicts_function_on_a_host_root(host):
     (message,) = daemon_json_writer.flag_conflicts(hostroot, command, lines, {"hosts": ["fd://"]})
     assert message.startswith("hosts is also given as dockerd flag -H fd:// in /lib/systemd/system/docker.service")
     assert daemon_json_writer.flag_conflicts(HostRoot(str(host / "nowhere")), None, [], {"hosts": []}) == []
+
+
+def test_a_dockerd_newer_than_any_mirrored_is_refused_in_the_audits_words(host):
+    """Docker 27 is read by no dockerd the audit mirrors (issue #18): the writer refuses, as the audit errs."""
+    write(host, "var/lib/dpkg/status", "Package: docker.io\nStatus: install ok installed\nVersion: 27.3.1+dfsg1-1\n")
+    daemon_json(host).write_text(FOREIGN)
+    result = run(host, settings={"icc": False})
+    assert result["failed"] is True
+    assert ("/var/lib/dpkg/status: docker.io 27.3.1+dfsg1-1 is newer than the newest dockerd this reader mirrors "
+            "(Docker 26.1)") in result["msg"]
+    assert daemon_json(host).read_text() == FOREIGN

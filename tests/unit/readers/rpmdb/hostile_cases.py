@@ -97,6 +97,9 @@ CASES = [
                                    "(SELECT hnum FROM Name WHERE key = 'docker-ce')", ()))},
              RPM + ": rpm skips a damaged header; it may be the engine's"),
     rpm_case("docker-ce-20-10", "pass", {DB: docker_ce_header("20.10.24")}, RPM + ": read as dockerd 20.10"),
+    rpm_case("docker-ce-27-is-not-26", "error", {DB: docker_ce_header("27.3.1")},
+             "the project's standard (issue #18): a dockerd newer than 26.1, the newest the readers mirror, "
+             "is never judged as 26.1", names="docker-ce 3:27.3.1-1.el9 is newer than the newest dockerd"),
     rpm_case("absolute-link-stays-in-the-root", "pass",
              {DB: None, "var/lib/rpm": Link("/var/lib/dpkg")},
              "an absolute link resolves inside the audited root: no database there, versions unknown"),
