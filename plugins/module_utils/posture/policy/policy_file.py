@@ -72,7 +72,10 @@ def _json(path, text):
 
 
 def _yaml(yaml, path, text):
-    loader = _strict_loader(yaml, path)(text)
+    try:
+        loader = _strict_loader(yaml, path)(text)     # PyYAML's reader refuses control characters here
+    except yaml.reader.ReaderError as exc:
+        raise PolicyError("%s: %s" % (path, _unprintable(text, exc)))
     try:
         return loader.get_single_data()
     except PolicyError:
@@ -85,6 +88,17 @@ def _yaml(yaml, path, text):
         raise PolicyError("%s: invalid YAML value: %s" % (path, exc))
     finally:
         loader.dispose()
+
+
+def _unprintable(text, exc):
+    """Where the character PyYAML refuses stands, by line and column, and what it is."""
+    position = exc.position if isinstance(exc.position, int) and 0 <= exc.position < len(text) else None
+    if position is None:
+        return "invalid YAML: %s" % exc
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return "line %d, column %d: control character U+%04X, which YAML does not allow" % (
+        line, column, ord(text[position]))
 
 
 def _strict_loader(yaml, path):

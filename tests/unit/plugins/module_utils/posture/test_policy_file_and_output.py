@@ -67,6 +67,13 @@ BAD_POLICIES = [
     ("number-key", "p.yml", "1: x\nlayers: [seccomp]\n", "unknown key(s) 1"),
     ("boolean-key", "p.yml", "on: x\n", "unknown key(s) True"),
     ("bad-yaml", "p.yml", "layers: [seccomp\n", "invalid YAML"),
+    # PyYAML's reader refuses these before parsing (yaml.reader.ReaderError), in a string or not
+    ("nul-yaml", "p.yml", "layers: [seccomp]\nrequire: [a\x00b]\n",
+     "line 2, column 12: control character U+0000, which YAML does not allow"),
+    ("escape-in-a-string-yaml", "p.yml", "layers: [seccomp]\r\nrequire:\r\n  - \"x\x1by\"\r\n",
+     "line 3, column 7: control character U+001B"),
+    ("escape-in-a-comment-yaml", "p.yml", "# \x07\nlayers: [seccomp]\n", "line 1, column 3: control character U+0007"),
+    ("control-character-json", "p.json", '{"layers": ["sec\x01comp"]}', "invalid JSON"),
 ]
 
 
