@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.kernel import SYSCTLS
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.userns import max_user_namespaces_ok
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import sysctl
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import (
     ConfigError, HostRoot,
@@ -50,7 +51,7 @@ SYSROLES_LOG = "/var/log/sysroles.jsonl"
 
 # The audit's judgement of each key the kernel role may set (controls/kernel.py; host-max-user-namespaces).
 AUDITED = dict({s.name: (s.id, s.ok) for s in SYSCTLS},
-               **{"user.max_user_namespaces": ("host-max-user-namespaces", lambda v: v > 0)})
+               **{"user.max_user_namespaces": ("host-max-user-namespaces", max_user_namespaces_ok)})
 
 
 def sysctl_text(values):
@@ -67,10 +68,8 @@ def audit_passes(name, value):
     judged = AUDITED.get(name)
     if judged is None:
         return None
-    try:
-        return judged[1](int(value.strip()))
-    except ValueError:
-        return False
+    number = sysctl.sysctl_integer(value)     # the audit's own reading (proc_dointvec), not int()
+    return number is not None and judged[1](number)
 
 
 def sysctl_precedence(host, sysctl_file, values, replaced=()):
@@ -93,7 +92,7 @@ def sysctl_precedence(host, sysctl_file, values, replaced=()):
             if not passes:
                 blocking.append(entry)
         running = sysctl.running_value(host, name)
-        if running is not None and running != " ".join(ours.split()):
+        if running is not None and not _same_value(running, ours):
             running_differs.append(name)
     forward = settings.get("net.ipv4.ip_forward")
     return {
@@ -103,6 +102,15 @@ def sysctl_precedence(host, sysctl_file, values, replaced=()):
         "unprivileged_userns_clone": _setting(settings, "kernel.unprivileged_userns_clone"),
         "failures": list(settings.failures),
     }
+
+
+def _same_value(running, ours):
+    """Whether the running value is what writing ours gives: as integers where both are (0x2 and 02 give 2),
+    else as the kernel shows text (whitespace folded)."""
+    numbers = sysctl.sysctl_integer(running), sysctl.sysctl_integer(ours)
+    if None not in numbers:
+        return numbers[0] == numbers[1]
+    return running == " ".join(ours.split())
 
 
 def _setting(settings, name):

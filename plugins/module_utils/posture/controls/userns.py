@@ -15,7 +15,7 @@ from ..readers.hostfs import ConfigError
 from ..engines.layered_config import LayeredConfig
 from ..model import FAIL, Remediation, judged, not_applicable, passed
 from ..registry import control
-from ..readers.sysctl import running_value
+from ..readers.sysctl import running_value, sysctl_integer
 from .docker_daemon_checks import running_option_evidence
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
@@ -113,24 +113,34 @@ control(id="podman-userns-auto", layer=LAYER, engine="podman",
 
 # The host kernel -----------------------------------------------------------------------
 
+def max_user_namespaces_ok(value):
+    """The audit's judgement of user.max_user_namespaces (an int as the kernel holds it)."""
+    return value > 0
+
+
 def check_max_user_namespaces(ctx):
     name = "user.max_user_namespaces"
-    value = running_value(ctx.host, name)
+    running = running_value(ctx.host, name)
     persisted = ctx.persisted_sysctls.get(name)
     evidence = []
     if persisted:
         evidence.append("%s: %s = %s" % (persisted[1], name, persisted[0]))
-    if value is None and persisted is None:
+    if running is None and persisted is None:
         return passed("%s not set and /proc/sys not under this root; the kernel default is "
                       "non-zero" % name)
-    checked = value if value is not None else persisted[0]
-    if value is not None:
-        evidence.insert(0, "/proc/sys/user/max_user_namespaces = %s" % value)
-    if not checked.isdigit():
-        raise ConfigError(persisted[1] if value is None else "/proc/sys/user/max_user_namespaces",
-                          "%s is not a number: %r" % (name, checked))
-    bad_persisted = persisted is not None and persisted[0] == "0"
-    return judged(int(checked) > 0 and not bad_persisted, evidence)
+    if running is not None:
+        evidence.insert(0, "/proc/sys/user/max_user_namespaces = %s" % running)
+    values = []
+    for raw, source in ((running, "/proc/sys/user/max_user_namespaces"), (persisted and persisted[0],
+                                                                           persisted and persisted[1])):
+        if raw is None:
+            continue
+        value = sysctl_integer(raw)     # as the kernel's proc_dointvec reads it: 00 and 0x0 are 0
+        if value is None:
+            raise ConfigError(source, "%s is not an integer the kernel takes (proc_dointvec): %r"
+                              % (name, raw if len(raw) <= 60 else raw[:40] + "... (%d characters)" % len(raw)))
+        values.append(value)
+    return judged(all(max_user_namespaces_ok(value) for value in values), evidence)
 
 
 control(id="host-max-user-namespaces", layer=LAYER, engine="host",

@@ -57,12 +57,13 @@ class RootlessUser:
 def capable_users(host, subid_files, policy_names=()):
     """[RootlessUser] by uid: owners of subordinate ranges, then the policy's names."""
     homes = accounts.homes(host)
-    by_uid = {uid: name for name, (uid, home) in homes.items()}
+    # shadow's find_range() matches a numeric owner by its text against "%lu" of the uid ("01000" is no one),
+    # as readers/subids does
+    by_uid_text = {str(uid): name for name, (uid, home) in homes.items()}
     owners = {}
     for path, ranges in sorted(subid_files.ranges.items()):
         for entry in ranges:
-            name = entry.owner if entry.owner in homes else (
-                by_uid.get(int(entry.owner)) if entry.owner.isdigit() and entry.owner.isascii() else None)
+            name = entry.owner if entry.owner in homes else by_uid_text.get(entry.owner)
             if name is not None and homes[name][0] != 0:
                 owners.setdefault(name, []).append(path)
     found = {name: RootlessUser(name, homes[name][0], homes[name][1],

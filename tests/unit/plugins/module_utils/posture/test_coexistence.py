@@ -15,7 +15,7 @@ import yaml
 
 from hosttree import HARDENED, Mode, Symlink, SYSCTL_GOOD, write_tree
 from ansible_collections.stockade.hardening.plugins.module_utils.coexistence_info import (
-    coexistence, managers, sysctl_precedence, sysctl_text,
+    audit_passes, coexistence, managers, sysctl_precedence, sysctl_text,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.audit import run_audit
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers import sysctl
@@ -166,6 +166,19 @@ def test_running_values_another_role_changed_are_reported_so_the_role_applies_it
     found = precedence(tmp_path, DEVSEC_NEW, {"etc/sysctl.d/99-zz-stockade.conf": rendered_role_file()},
                        running({"fs.protected_fifos": "1", "kernel.yama.ptrace_scope": "2"}))
     assert found["running_differs"] == ["fs.protected_fifos", "kernel.yama.ptrace_scope"]
+
+
+def test_values_are_compared_and_judged_as_the_kernel_reads_them(tmp_path):
+    """A later file's 0x2 is the 2 the audit accepts (only noted), its fullwidth 2 is no number to the kernel
+    (blocking); a running 0x2-written 2 is not a difference from our 2."""
+    found = precedence(tmp_path, {"etc/sysctl.d/zz-local.conf": "fs.protected_fifos = 0x2\nkernel.kptr_restrict = \uff12\n"},
+                       running({"fs.protected_fifos": "2", "kernel.kptr_restrict": "2"}))
+    assert [(e["key"], e["audit_passes"]) for e in found["overridden"]] == [("fs.protected_fifos", True),
+                                                                          ("kernel.kptr_restrict", False)]
+    assert [e["key"] for e in found["blocking"]] == ["kernel.kptr_restrict"]
+    assert "fs.protected_fifos" not in found["running_differs"]
+    assert audit_passes("user.max_user_namespaces", "0x0") is False
+    assert audit_passes("user.max_user_namespaces", "15000") is True
 
 
 def test_the_other_roles_are_named_by_what_they_left_on_the_host(tmp_path):

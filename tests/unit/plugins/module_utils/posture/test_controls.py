@@ -437,6 +437,18 @@ def test_sysctl_persisted_value_that_undoes_a_good_running_value(audit_tree):
     assert any("99-late.conf" in line for line in entry["evidence"])
 
 
+@pytest.mark.parametrize("persisted, status", [("0x0", "fail"), ("00", "fail"), ("0", "fail"), ("15000", "pass"),
+                                               ("\uff13", "error")])
+def test_max_user_namespaces_persisted_is_read_as_the_kernel_reads_it(audit_tree, persisted, status):
+    """proc_dointvec (base 0): 0x0 and 00 are 0, which turns user namespaces off at the next boot; a
+    fullwidth digit is no number to the kernel."""
+    results = audit_tree(HARDENED, {"etc/sysctl.d/99-late.conf": "user.max_user_namespaces = %s\n" % persisted})
+    entry = results["host-max-user-namespaces"]
+    assert entry["status"] == status, entry
+    if status == "error":
+        assert "99-late.conf" in " ".join(entry["evidence"]), entry
+
+
 def test_offline_tree_without_proc_judges_persisted_sysctls(audit_tree):
     no_proc = {k: None for k in HARDENED if k.startswith("proc/sys/")}
     results = audit_tree(HARDENED, no_proc)

@@ -225,6 +225,16 @@ def test_a_range_given_by_uid_makes_the_user_rootless_capable(audit):
     assert "user bob (uid 1002)" in text(found["podman-rootless-seccomp-enabled"])
 
 
+def test_a_range_owner_is_a_uid_only_as_shadow_prints_it(audit):
+    """shadow's find_range() compares a numeric owner with "%lu" of the uid: 01002 is no one, and a
+    5000-digit owner is no one either (not a traceback)."""
+    for owner in ("01002", "1" * 5000):
+        found = audit(ALICE, {"etc/subuid": HARDENED["etc/subuid"] + "%s:300000:65536\n" % owner,
+                              "etc/subgid": HARDENED["etc/subgid"] + "%s:300000:65536\n" % owner,
+                              "home/bob/.config/containers/containers.conf": UNCONFINED})
+        assert "user bob" not in text(found["podman-rootless-seccomp-enabled"]), owner[:10]
+
+
 def test_overlapping_user_ranges_fail(audit):
     overlapping = SUBIDS + "bob:231100:65536\n"
     found = audit(ALICE, {"etc/subuid": overlapping, "etc/subgid": overlapping})
