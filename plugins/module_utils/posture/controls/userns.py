@@ -131,8 +131,10 @@ def check_max_user_namespaces(ctx):
     if running is not None:
         evidence.insert(0, "/proc/sys/user/max_user_namespaces = %s" % running)
     values = []
-    for raw, source in ((running, "/proc/sys/user/max_user_namespaces"), (persisted and persisted[0],
-                                                                           persisted and persisted[1])):
+    sources = [(running, "/proc/sys/user/max_user_namespaces")]
+    if persisted:
+        sources.append(persisted)
+    for raw, source in sources:
         if raw is None:
             continue
         value = sysctl_integer(raw)     # as the kernel's proc_dointvec reads it: 00 and 0x0 are 0
