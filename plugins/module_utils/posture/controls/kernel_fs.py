@@ -50,6 +50,23 @@ control(id="crio-read-only-rootfs", layer=LAYER, engine="crio",
         required=False)
 
 
+def check_podman_not_privileged(ctx):
+    privileged, line = podman_privileged(ctx.podman)
+    evidence = [line]
+    if privileged:
+        evidence.append("every container root's Podman starts sees /sys and /proc/sys writable and /proc unmasked")
+    return judged(not privileged, evidence)
+
+
+control(id="podman-not-privileged", layer=LAYER, engine="podman",
+        title="Podman does not run every container privileged ([containers] privileged)",
+        rationale="privileged = true (containers-common 0.62+) mounts /sys and /proc/sys read-write, unmasks "
+                  "/proc and undoes seccomp, capabilities and SELinux labels for every container root's "
+                  "Podman starts, whether or not one runs now.",
+        remediation=Remediation(None, {}, "remove [containers] privileged from containers.conf and its drop-ins"),
+        check=check_podman_not_privileged)
+
+
 def _rootless_podman_not_privileged(ctx, user):
     config = ctx.rootless_podman(user)
     privileged, line = podman_privileged(config)

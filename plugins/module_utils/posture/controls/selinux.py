@@ -131,6 +131,9 @@ control(id="docker-selinux-enabled", layer=LAYER, engine="docker",
 
 
 def check_podman_label(ctx):
+    privileged, line = podman_privileged(ctx.podman)
+    if privileged:
+        return judged(False, [line, "every container root's Podman starts runs unlabelled (spc_t)"])
     setting = ctx.podman.typed("containers.label", bool, True)
     return judged(setting.value is True, [setting.describe("[containers] label")])
 
@@ -139,7 +142,7 @@ control(id="podman-selinux-label", layer=LAYER, engine="podman",
         title="Podman labels containers with SELinux (label = true)",
         rationale="label = false in containers.conf runs every container without SELinux separation.",
         remediation=Remediation("selinux", {"stockade_selinux_podman": True},
-                                "remove label = false from containers.conf"),
+                                "remove label = false (or privileged = true) from containers.conf"),
         check=check_podman_label)
 
 

@@ -61,6 +61,7 @@ FAIL_CASES = {
     "host-selinux-container-booleans": {"sys/fs/selinux/booleans/container_use_devices": "1 1"},
     "docker-selinux-enabled": daemon(selinux_enabled=False),
     "podman-selinux-label": {PODMAN_LATE: "[containers]\nlabel = false\n"},
+    "podman-not-privileged": {PODMAN_LATE: "[containers]\nprivileged = true\n"},
     "crio-selinux-enabled": {CRIO_LATE: "[crio.runtime]\nselinux = false\n"},
     "docker-no-new-privileges": daemon(no_new_privileges=False),
     "docker-icc-disabled": daemon(icc=True),
@@ -126,6 +127,10 @@ COUPLED = {
     "podman-rootless-seccomp-enabled": {"podman-rootless-seccomp-no-32bit"},
     "docker-rootless-seccomp-enabled": {"docker-rootless-seccomp-no-32bit"},
     # privileged undoes seccomp, capabilities and SELinux too
+    "podman-not-privileged": {"podman-seccomp-enabled", "podman-seccomp-no-32bit", "podman-default-capabilities",
+                              "podman-selinux-label", "podman-rootless-not-privileged",
+                              "podman-rootless-seccomp-enabled", "podman-rootless-seccomp-no-32bit",
+                              "podman-rootless-default-capabilities", "podman-rootless-selinux-label"},
     "podman-rootless-not-privileged": {"podman-rootless-seccomp-enabled", "podman-rootless-seccomp-no-32bit",
                                        "podman-rootless-default-capabilities", "podman-rootless-selinux-label"},
 }
@@ -195,7 +200,7 @@ ERROR_CASES = [
     ("containers.conf caps a string", {PODMAN_LATE: '[containers]\ndefault_capabilities = "ALL"\n'},
      ("podman-default-capabilities", "podman-rootless-default-capabilities"), "must be an array"),
     ("containers.conf privileged a string", {PODMAN_LATE: '[containers]\nprivileged = "yes"\n'},
-     ("podman-rootless-not-privileged",), "must be a boolean"),
+     ("podman-rootless-not-privileged", "podman-not-privileged", "podman-selinux-label"), "must be a boolean"),
     ("rootless user's containers.conf truncated", dict(ALICE, **{ALICE_PODMAN: '[containers]\nlabel = "\n'}),
      ("podman-rootless-seccomp-enabled", "podman-rootless-default-capabilities", "podman-rootless-selinux-label",
       "podman-rootless-not-privileged"), "/" + ALICE_PODMAN),
@@ -502,3 +507,13 @@ def test_sysctl_running_but_set_by_no_file_fails(audit_tree):
     assert entry["status"] == "fail"
     assert any("no sysctl.d file sets" in line for line in entry["evidence"])
     assert results["host-sysctl-ptrace-scope"]["status"] == "pass"
+
+
+def test_root_podman_privileged_undoes_every_layer_it_names(audit_tree):
+    """[containers] privileged = true in the system chain: every layer it undoes fails for root's Podman,
+    not only the capability and seccomp ones (SELinux labels and /proc, /sys were a pass before)."""
+    results = audit_tree(HARDENED, FAIL_CASES["podman-not-privileged"])
+    for control_id in ("podman-not-privileged", "podman-selinux-label", "podman-default-capabilities",
+                       "podman-seccomp-enabled"):
+        assert results[control_id]["status"] == "fail", (control_id, results[control_id]["evidence"])
+        assert any("privileged" in line for line in results[control_id]["evidence"]), control_id
