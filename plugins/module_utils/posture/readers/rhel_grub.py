@@ -127,8 +127,10 @@ def menuentry_eq(entry_id, spec, limit):
     return 0
 
 
-def entry_number(menu, value):
-    """get_entry_number() of RHEL's menu.c for `default` = value: an index, or -1."""
+def entry_number(menu, value, long_bits=64):
+    """get_entry_number() of RHEL's menu.c for `default` = value: an index, or -1.
+    `long_bits`: the width of GRUB's `long`, 64 on x86_64-efi and 32 on i386-pc
+    (BIOS), where a number past 2^32-1 is an overflow (~0UL, so -1), not (int)-truncated."""
     if value is None:
         return -1
     limit = 0
@@ -140,18 +142,18 @@ def entry_number(menu, value):
     for index, entry in enumerate(menu):
         if menuentry_eq(entry.title, value, -1):
             return index
-    number = grub_strtoul(value)
+    number = grub_strtoul(value, long_bits=long_bits)
     if number.error == SYNTAX or number.end != len(value):
         return -1
     as_int = number.value & 0xFFFFFFFF      # (int) grub_strtoul(...); an overflow is ~0: -1
     return as_int - (1 << 32) if as_int >= 1 << 31 else as_int
 
 
-def chosen_entry(menu, default):
-    """(index, MenuEntry) run_menu() boots for `default`."""
+def chosen_entry(menu, default, long_bits=64):
+    """(index, MenuEntry) run_menu() boots for `default` (long_bits: see entry_number)."""
     if not menu:
         raise GrubScriptError("the menu is empty: GRUB stops at its prompt")
-    index = entry_number(menu, default)
+    index = entry_number(menu, default, long_bits)
     if index < 0 or index >= len(menu):
         index = 0
     return index, menu[index]
@@ -228,6 +230,11 @@ class World:
                    config_file=self.config, color_normal="light-gray/black", color_highlight="black/light-gray")
         return env
 
+    @property
+    def long_bits(self):
+        """The width of C's `long` in this GRUB: i386-pc 32, x86_64-efi 64."""
+        return 64 if self.platform == "efi" else 32
+
     def describe(self):
         return "%s (%s%s)" % (self.config, "UEFI" if self.platform == "efi" else "BIOS",
                               ", via " + self.via if self.via else "")
@@ -293,7 +300,7 @@ def evaluate(host, world, flavour):
     run = Run(host, flavour, world, world.start_env())
     try:
         run.run(parse(text))
-        index, entry = chosen_entry(run.menu, _plain(run.value("default"), world.config))
+        index, entry = chosen_entry(run.menu, _plain(run.value("default"), world.config), world.long_bits)
     except GrubScriptError as exc:
         raise ConfigError(world.config, "cannot tell which entry GRUB boots: %s" % exc)
     words, where = linux_words(run, entry)

@@ -59,7 +59,7 @@ def test_fixture_as_is(tree):
     ("0X1", LINE_K4),           # only a lower-case 0x is hex: 0 with a tail, refused
     ("1 ", LINE_K4), ("1abc", LINE_K4), ("", LINE_K4),                  # a tail refuses the number
     ("%s-%s x" % (M, K3), LINE_K4),                                     # an id with text after it: -1, entry 0
-    ("4294967297", LINE_K3),    # (int) of grub_strtoul: 2^32 + 1 truncates to 1
+    ("4294967297", LINE_K4),    # i386-pc: a 32-bit long, so grub_strtoul overflows: ~0UL, (int) -1, entry 0
 ])
 def test_saved_entry(tree, saved, line):
     assert boot(tree, changes={GRUBENV: grubenv(saved_entry=saved)}).text == line
@@ -327,3 +327,22 @@ def test_a_uki_entry_is_an_error(tree):
     with pytest.raises(ConfigError) as caught:
         boot(tree, changes={ENTRIES + "%s-6.12.0-1.el10.x86_64.conf" % M: "title UKI\nefi /EFI/Linux/x.efi\n"})
     assert "efi" in caught.value.cause
+
+
+@pytest.mark.parametrize("saved, same_as", [("4294967297", "1"), ("4294967296", "0"), ("18446744073709551616", "0")])
+def test_saved_entry_number_width_on_uefi(tree, saved, same_as):
+    """x86_64-efi GRUB has a 64-bit long: (int) of grub_strtoul truncates 2^32 + 1 to entry 1, where
+    i386-pc (above) overflows to -1 and boots entry 0; past 2^64 - 1 both overflow."""
+    def line(value):
+        return boot(tree, "fedora40-uefi", {"sys/firmware/efi/runtime": "1", GRUBENV: grubenv(saved_entry=value)}).text
+    assert line("1") != line("0")
+    assert line(saved) == line(same_as)
+
+
+@pytest.mark.parametrize("value, bits, expected", [
+    ("4294967297", 64, 1), ("4294967297", 32, -1), ("4294967295", 32, -1), ("2147483648", 64, -2147483648),
+    ("7", 32, 7),
+])
+def test_entry_number_long_width(value, bits, expected):
+    menu = [grub_script.MenuEntry("t%d" % i, "i%d" % i, "x") for i in range(3)]
+    assert rhel_grub.entry_number(menu, value, bits) == expected
