@@ -6,6 +6,8 @@ a stock engine fails the inside-view controls that hardening fixes, and a
 hardened one passes them; the probe image is imported from the host's
 static busybox, no registry involved."""
 
+import shutil
+
 import pytest
 
 from engine_helpers import PODMAN_RUN_OPTIONS
@@ -125,3 +127,55 @@ def test_container_probe_module(podman, monkeypatch, capsys, hardened_profile_pa
     assert "not-there" in result["probe"]["podman"]["reason"]
     bad = _run_module(capsys, {"extra_args": {"docker": "--privileged"}})
     assert bad["failed"] and "list of strings" in bad["msg"]
+
+
+# The probe in the gVisor sandbox (vm_isolation) ------------------------------------------
+
+def sandbox_result(engine, extra_args=None):
+    controls = [c for c in PROBE_CONTROLS if c.id == "%s-probe-sandbox-kernel" % engine]
+    report = run_audit("/", controls=controls, probe=ProbeRequest(extra_args=extra_args or PODMAN_ARGS))
+    (entry,) = report["controls"]
+    return entry["status"], entry["evidence"]
+
+
+def test_docker_probe_in_runsc_meets_gvisors_kernel(start_dockerd, docker_host):
+    """A probe container under dockerd's runsc runtime: /proc/version and boot_id are not the
+    host kernel's, and its i386 and x32 getpid reach nothing (gVisor implements neither)."""
+    from conftest import _require
+    (runsc,) = _require("runsc")
+    config = {"runtimes": {"runsc": {"path": runsc, "runtimeArgs": ["--network=none"]}}}
+    with start_dockerd("probe-runsc", config) as daemon:
+        docker_host(daemon)
+        state, evidence = sandbox_result("docker")
+    assert state == "pass", evidence
+    assert "(gVisor's Sentry)" in evidence[1], evidence
+    assert "int 0x80 getpid ran" not in evidence[3] and "native getpid ran" in evidence[3], evidence
+
+
+def test_docker_probe_in_a_fake_sandbox_fails(start_dockerd, docker_host):
+    """A runtime named gvisor whose binary is runc: the probe meets the host kernel, and says so."""
+    config = {"runtimes": {"gvisor": {"path": shutil.which("runc")}}}
+    with start_dockerd("probe-fake-sandbox", config) as daemon:
+        docker_host(daemon)
+        state, evidence = sandbox_result("docker")
+    assert state == "fail", evidence
+    assert "the host kernel answered" in evidence[-1], evidence
+
+
+def test_docker_without_a_sandbox_is_not_applicable(start_dockerd, docker_host):
+    with start_dockerd("probe-no-sandbox", {}) as daemon:
+        docker_host(daemon)
+        state, evidence = sandbox_result("docker")
+    assert state == "not_applicable" and "no gVisor runtime" in evidence[0], evidence
+
+
+def test_podman_probe_in_runsc_meets_gvisors_kernel(podman, monkeypatch):
+    from conftest import _require
+    (runsc,) = _require("runsc")
+    monkeypatch.setenv("CONTAINERS_STORAGE_CONF", podman.env["CONTAINERS_STORAGE_CONF"])
+    monkeypatch.setenv("CONTAINERS_CONF", podman.containers_conf(
+        "probe-runsc", '[engine.runtimes]\nrunsc = ["%s"]\n' % runsc))
+    state, evidence = sandbox_result("podman", {"podman": ["--ulimit", "nofile=1024:1024", "--ulimit",
+                                                           "nproc=1024:1024", "--runtime-flag", "network=none"]})
+    assert state == "pass", evidence
+    assert "(gVisor's Sentry)" in evidence[1], evidence

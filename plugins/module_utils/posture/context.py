@@ -180,6 +180,18 @@ class AuditContext:
             return container_probe.ProbeView(engine, reason=view.reason)
         return container_probe.run_probe(engine, self.probe_request, may_import=self._may_import)
 
+    @remembered
+    def sandbox_probe_view(self, engine, runtime):
+        """The inside view of a probe container run on `engine` with its runtime
+        `runtime` (a sandbox's), once per audit."""
+        view = self.live(engine)
+        if self.probe_request is None:
+            return container_probe.ProbeView(
+                engine, reason="container probe not requested (stockade-audit --probe)")
+        if not view.available:
+            return container_probe.ProbeView(engine, reason=view.reason)
+        return container_probe.run_probe(engine, self.probe_request, may_import=self._may_import, runtime=runtime)
+
     def probe_view_if_run(self, engine):
         """The probe view if a control already asked for it, else None."""
         return self.answers.kept("probe_view", (engine,))

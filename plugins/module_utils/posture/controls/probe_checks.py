@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from ..abi.programs import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
 from ..model import ERROR, NOT_APPLICABLE, Outcome, Remediation, judged
 from ..registry import control
 
@@ -63,3 +64,23 @@ def declare_probe_controls(layer, rows):
                     title="%s (%s)" % (row.title, engine.capitalize()), rationale=WHY, remediation=FIX,
                     check=probe_check(engine, row.judge), required=engine in row.required_on,
                     evidence="probe")
+
+
+KILLED = "killed"
+# int 0x80 on a kernel without IA32 emulation (ia32_emulation=0): there is no
+# gate for it, the CPU faults before any system call, seccomp never sees it.
+NO_ENTRY = "killed by SIGSEGV (the kernel has no 32-bit entry)"
+
+
+def syscall_status(report, name):
+    """'killed', NO_ENTRY, 'ran', 'refused (exit N)' or 'unknown' for one of the
+    probe container's syscall programs."""
+    try:
+        status, pid = int(report[name + "_status"]), int(report[name + "_pid"])
+    except (KeyError, ValueError):
+        return "unknown"
+    if status == STATUS_KILLED_BY_SIGSYS:
+        return KILLED
+    if name == "int80" and status == STATUS_KILLED_BY_SIGSEGV:
+        return NO_ENTRY
+    return "ran" if status == pid % 256 else "refused (exit %d)" % status

@@ -13,7 +13,6 @@ engine_profiles.py."""
 
 from __future__ import annotations
 
-from ..abi.programs import STATUS_KILLED_BY_SIGSEGV, STATUS_KILLED_BY_SIGSYS
 from ..engines import rootless
 from ..model import Remediation, failed, judged
 from ..registry import control
@@ -23,7 +22,7 @@ from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
     processes_where,
 )
-from .probe_checks import ProbeBroken, ProbeControl, declare_probe_controls
+from .probe_checks import KILLED, NO_ENTRY, ProbeBroken, ProbeControl, declare_probe_controls, syscall_status
 
 LAYER = "seccomp"
 ENGINE_NAMES = {"docker": "Docker", "podman": "Podman", "crio": "CRI-O"}
@@ -224,32 +223,12 @@ declare_kernel_container_controls(LAYER, (
 
 # The probe container -------------------------------------------------------------------
 
-KILLED = "killed"
-# int 0x80 on a kernel without IA32 emulation (ia32_emulation=0): there is no
-# gate for it, the CPU faults before any system call, seccomp never sees it.
-NO_ENTRY = "killed by SIGSEGV (the kernel has no 32-bit entry)"
-
-
 def _inside_seccomp(report, engine):
     return report.get("seccomp") == "2", ["inside: Seccomp: %s" % report.get("seccomp")]
 
 
-def _syscall_status(report, name):
-    """'killed', NO_ENTRY, 'ran', 'refused (exit N)' or 'unknown' for one of the
-    probe container's syscall programs."""
-    try:
-        status, pid = int(report[name + "_status"]), int(report[name + "_pid"])
-    except (KeyError, ValueError):
-        return "unknown"
-    if status == STATUS_KILLED_BY_SIGSYS:
-        return KILLED
-    if name == "int80" and status == STATUS_KILLED_BY_SIGSEGV:
-        return NO_ENTRY
-    return "ran" if status == pid % 256 else "refused (exit %d)" % status
-
-
 def _inside_no_32bit(report, engine):
-    results = {name: _syscall_status(report, name) for name in ("int80", "x32", "native")}
+    results = {name: syscall_status(report, name) for name in ("int80", "x32", "native")}
     evidence = ["inside: i386 int 0x80 getpid %s, x32 getpid %s, native getpid %s" % (
         results["int80"], results["x32"], results["native"])]
     if results["native"] != "ran":

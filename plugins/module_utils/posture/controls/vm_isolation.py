@@ -12,8 +12,9 @@ from __future__ import annotations
 import posixpath
 
 from ..readers.hostfs import ConfigError
-from ..model import Remediation, judged
+from ..model import ERROR, NOT_APPLICABLE, Outcome, Remediation, judged, not_applicable
 from ..registry import control
+from .probe_checks import syscall_status
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
 )
@@ -68,11 +69,34 @@ control(id="docker-vm-runtime", layer=LAYER, engine="docker", required=False,
         check=check_docker_vm_runtime)
 
 
+# The sandbox runtimes Podman knows without any containers.conf: containers/common
+# pkg/config/default.go OCIRuntimes (v0.50.1 for Podman 4.3, v0.62 for 5.4: the same
+# three); a [engine.runtimes] entry of the same name in a file replaces its list.
+PODMAN_BUILTIN_SANDBOXES = {
+    "kata": ["/usr/bin/kata-runtime", "/usr/sbin/kata-runtime", "/usr/local/bin/kata-runtime",
+             "/usr/local/sbin/kata-runtime", "/sbin/kata-runtime", "/bin/kata-runtime", "/usr/bin/kata-qemu",
+             "/usr/bin/kata-fc"],
+    "runsc": ["/usr/bin/runsc", "/usr/sbin/runsc", "/usr/local/bin/runsc", "/usr/local/sbin/runsc", "/bin/runsc",
+              "/sbin/runsc", "/run/current-system/sw/bin/runsc"],
+    "krun": ["/usr/bin/krun", "/usr/local/bin/krun"],
+}
+
+
+def podman_sandbox_runtimes(ctx):
+    """{name: [paths]} of the sandbox runtimes Podman resolves `--runtime NAME` to:
+    its built-in ones, replaced or added to by [engine.runtimes]."""
+    runtimes = dict(PODMAN_BUILTIN_SANDBOXES)
+    for name, setting in ctx.podman.table("engine.runtimes").items():
+        if _is_sandbox(name):
+            runtimes[name] = [str(p) for p in setting.value] if isinstance(setting.value, list) else []
+    return runtimes
+
+
 def check_podman_vm_runtime(ctx):
-    runtimes = ctx.podman.table("engine.runtimes")
-    candidates = [(name, [str(p) for p in s.value] if isinstance(s.value, list) else [])
-                  for name, s in sorted(runtimes.items()) if _is_sandbox(name)]
-    return _verdict(ctx, candidates, None)
+    runtimes = podman_sandbox_runtimes(ctx)
+    installed = [(name, paths) for name, paths in sorted(runtimes.items())
+                 if any(p.startswith("/") and ctx.host.exists(p) for p in paths)]
+    return _verdict(ctx, installed, "Podman's built-in runtimes (kata, runsc, krun) and [engine.runtimes]")
 
 
 control(id="podman-vm-runtime", layer=LAYER, engine="podman", required=False,
@@ -195,3 +219,81 @@ declare_kernel_container_controls(LAYER, (
                                      "its id; its labels are not readable from the kernel.",
                            fix="run the container under runsc (ctr run --runc-binary with a runsc wrapper)"),
 ))
+
+
+# The probe container, run in the sandbox ---------------------------------------------------
+
+# What gVisor's Sentry answers for /proc/version, whatever the host runs (pkg/sentry/fsimpl/proc).
+GVISOR_PROC_VERSION = "Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016"
+
+
+def _gvisor_runtime(ctx, engine):
+    """(name, how it is registered) of the engine's gVisor runtime whose binary is installed, or (None, why)."""
+    if engine == "docker":
+        runtimes = ctx.live(engine).info.get("Runtimes")
+        for name, entry in sorted(runtimes.items() if isinstance(runtimes, dict) else ()):
+            path = str(entry.get("path") or "") if isinstance(entry, dict) else ""
+            if _names_gvisor(name, path):
+                args = entry.get("runtimeArgs") if isinstance(entry, dict) else None
+                return name, "dockerd's runtime %s (%s%s)" % (
+                    name, path or "on PATH", ", args %s" % " ".join(map(str, args)) if args else "")
+        return None, "dockerd registers no gVisor runtime (its /info Runtimes)"
+    for name, paths in sorted(podman_sandbox_runtimes(ctx).items()):
+        installed = [p for p in paths if p.startswith("/") and ctx.host.exists(p)]
+        if _names_gvisor(name) and installed:
+            return name, "Podman's runtime %s (%s)" % (name, installed[0])
+    return None, "Podman knows no installed gVisor runtime (built-in runsc paths, [engine.runtimes])"
+
+
+def _host_kernel(ctx):
+    """(/proc/version's line, boot_id) of the host kernel that runs the audit."""
+    version = (ctx.host.read_text("/proc/version") or "").split("\n", 1)[0]
+    boot_id = (ctx.host.read_text("/proc/sys/kernel/random/boot_id") or "").strip()
+    return version, boot_id
+
+
+def sandbox_kernel_check(engine):
+    """The check that a probe container run with the engine's gVisor runtime meets a kernel
+    that is not the host's, and that its 32-bit system calls reach nothing."""
+    def check(ctx):
+        if ctx.probe_request is None:
+            return not_applicable("container probe not requested (stockade-audit --probe)")
+        live = ctx.live(engine)
+        if not live.available:
+            return not_applicable(live.reason)
+        name, registered = _gvisor_runtime(ctx, engine)
+        if name is None:
+            return not_applicable(registered + ": no sandbox to run the probe in")
+        view = ctx.sandbox_probe_view(engine, name)
+        if view.reason:
+            return Outcome(ERROR if view.error else NOT_APPLICABLE, [registered, view.reason])
+        report = view.report
+        results = {probe: syscall_status(report, probe) for probe in ("int80", "x32", "native")}
+        if results["native"] != "ran":
+            return Outcome(ERROR, [registered, "the probe's native control getpid did not run (%s)"
+                                   % results["native"]])
+        host_version, host_boot_id = _host_kernel(ctx)
+        inside_version, inside_boot_id = report.get("kernel_version", ""), report.get("boot_id", "")
+        host_answered = inside_version == host_version or (host_boot_id and inside_boot_id == host_boot_id)
+        evidence = [registered,
+                    "inside: /proc/version %r%s; the host's %r" % (
+                        inside_version, " (gVisor's Sentry)" if inside_version == GVISOR_PROC_VERSION else "",
+                        host_version),
+                    "inside: boot_id %s; the host's %s" % (inside_boot_id or "unavailable", host_boot_id or "unreadable"),
+                    "inside: i386 int 0x80 getpid %s, x32 getpid %s, native getpid %s" % (
+                        results["int80"], results["x32"], results["native"]),
+                    "probe image %s" % view.image]
+        if host_answered:
+            evidence.append("the host kernel answered the container's system calls: runtime %s is no sandbox" % name)
+        return judged(not host_answered and "ran" not in (results["int80"], results["x32"]), evidence)
+    return check
+
+
+for _engine in ("docker", "podman"):
+    control(id="%s-probe-sandbox-kernel" % _engine, layer=LAYER, engine=_engine, required=False,
+            title="A probe container run with %s's gVisor runtime meets gVisor's kernel, not the host's, and its "
+                  "32-bit system calls reach nothing" % _engine.capitalize(),
+            rationale="Registering a sandbox proves nothing about what it runs: only a container started with it "
+                      "can show that its system calls are answered by a kernel of its own (the host kernel gives "
+                      "every container the host's /proc/version and boot_id).",
+            remediation=FIX, check=sandbox_kernel_check(_engine), evidence="probe")

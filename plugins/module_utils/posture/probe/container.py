@@ -144,8 +144,9 @@ def label_for_containers(top, label):
     return True
 
 
-def run_probe(engine, request, may_import=True):
-    """Run the probe container on `engine` ('docker' or 'podman')."""
+def run_probe(engine, request, may_import=True, runtime=None):
+    """Run the probe container on `engine` ('docker' or 'podman'), with the
+    engine's runtime named `runtime` when given (a sandbox's, e.g. runsc)."""
     cli = shutil.which(engine)
     if cli is None:
         return ProbeView(engine, reason="the %s command is not on PATH" % engine)
@@ -168,6 +169,8 @@ def run_probe(engine, request, may_import=True):
                 "-v", "%s:%s:ro,z" % (programs, MOUNT_PROGRAMS),
                 "-v", "%s:%s:z" % (output, MOUNT_OUTPUT)]
         argv += list(request.extra_args.get(engine, []))
+        if runtime:
+            argv += ["--runtime", runtime]
         argv += [image, "/bin/sh", "-c", "%s/inside.sh > %s/report 2>&1" % (MOUNT_PROGRAMS, MOUNT_OUTPUT)]
         try:
             status, stderr = _run(argv)

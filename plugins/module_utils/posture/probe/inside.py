@@ -41,6 +41,14 @@ echo "uid_map=$inside $outside $count"
 ctx=
 { read -r ctx || [ -n "$ctx" ]; } 2>/dev/null < /proc/self/attr/current
 echo "attr_current=${ctx:-unavailable}"
+# Which kernel answers: the host kernel gives every container its own
+# /proc/version and boot_id; a sandbox (gVisor's Sentry, a Kata guest) its own.
+version=
+{ read -r version || [ -n "$version" ]; } 2>/dev/null < /proc/version
+echo "kernel_version=${version:-unavailable}"
+boot_id=
+{ read -r boot_id || [ -n "$boot_id" ]; } 2>/dev/null < /proc/sys/kernel/random/boot_id
+echo "boot_id=${boot_id:-unavailable}"
 echo "sys_mount=$(mount_mode /sys)"
 echo "proc_sys_mount=$(mount_mode /proc/sys)"
 

@@ -40,6 +40,7 @@ EXPECTED = {
     "host-selinux-container-policy": "pass",  # container module in the targeted store (container-selinux)
     "docker-selinux-enabled": "fail",         # docker-ce's default: selinux-enabled false
     "podman-selinux-label": "pass",           # containers.conf v0.57.4: label = true (default)
+    "podman-not-privileged": "pass",          # containers.conf v0.57.4: privileged unset (false)
     "crio-selinux-enabled": "pass",           # crio.conf as the spec renders it: selinux = true
     # seccomp: containers-common's seccomp.json and the engines' built-in profiles keep the 32-bit ABIs
     "docker-seccomp-enabled": "pass", "docker-seccomp-no-32bit": "fail",
