@@ -314,11 +314,11 @@ def test_the_global_lock_is_waited_for_then_refused(etc):
         assert etc.read("subuid.lock") == b"%d\0" % os.getpid()
         fd = os.open(etc.path(".pwd.lock"), os.O_WRONLY)
         try:   # another process could not take it now (a POSIX lock is per process: ask a child)
-            probe = subprocess.run([sys.executable, "-c", "import fcntl, os, sys\n"
+            attempt = subprocess.run([sys.executable, "-c", "import fcntl, os, sys\n"
                                     "fd = os.open(sys.argv[1], os.O_WRONLY)\n"
                                     "fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n", etc.path(".pwd.lock")],
                                    capture_output=True, check=False)
-            assert probe.returncode != 0
+            assert attempt.returncode != 0
         finally:
             os.close(fd)   # closing any descriptor of the file drops this process's POSIX lock
     assert fcntl is not None and not os.path.exists(etc.path("subuid.lock"))

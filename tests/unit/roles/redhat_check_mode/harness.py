@@ -21,7 +21,7 @@ How (ansible-core 2.19, in one process):
   exclusive options fail there as they would on the host;
 - what the play reads back: the read-only Stockade modules (posture_facts,
   posture_verify, selinux_host_info, coexistence_info, kernel_cmdline_info) run for real on TREE as the host's
-  root (their root option, or the probe's; rpm queries go to TREE's
+  root (their root option, or selinux_host_info's; rpm queries go to TREE's
   database), so the engines installed and the SELinux state are the
   tree's; every other module returns only `changed: false` and the keys its
   RETURN documentation lists, empty (dnf, grubby's output, semodule: what

@@ -109,8 +109,8 @@ def test_boot_parameters_never_go_to_a_grub_d_dropin(run):
 
 
 def test_the_read_only_modules_ran_on_the_tree(run):
-    probe = [c for c in run["calls"] if c["module"] == "stockade.hardening.selinux_host_info"]
-    assert probe and all(c["ran_on_tree"] for c in probe)
+    host_facts = [c for c in run["calls"] if c["module"] == "stockade.hardening.selinux_host_info"]
+    assert host_facts and all(c["ran_on_tree"] for c in host_facts)
     # the sysctl files are read once, in the playbook's pre-flight, not again in the kernel layer
     sysctl_files = [c for c in run["calls"] if c["module"] == "stockade.hardening.coexistence_info"]
     assert len(sysctl_files) == 1 and sysctl_files[0]["ran_on_tree"]
