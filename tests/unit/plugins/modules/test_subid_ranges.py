@@ -152,7 +152,7 @@ def test_podman_auto_user_from_storage_conf(run_module, etc):
 
 
 @pytest.mark.parametrize("remap,user", [("default", "dockremap"), ("default:docker", "dockremap"),
-                                         ("alice", "alice"), ("alice:staff", "alice")])
+                                        ("alice", "alice"), ("alice:staff", "alice")])
 def test_docker_remap_names_the_user_as_dockerd_does(run_module, etc, remap, user):
     """userns-remap's value, read by the one rule the audit's docker-userns-subids and the remap guard use
     (docker_daemon.remap_identity); the userns role passes its variable as it is."""
@@ -315,9 +315,9 @@ def test_the_global_lock_is_waited_for_then_refused(etc):
         fd = os.open(etc.path(".pwd.lock"), os.O_WRONLY)
         try:   # another process could not take it now (a POSIX lock is per process: ask a child)
             attempt = subprocess.run([sys.executable, "-c", "import fcntl, os, sys\n"
-                                    "fd = os.open(sys.argv[1], os.O_WRONLY)\n"
-                                    "fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n", etc.path(".pwd.lock")],
-                                   capture_output=True, check=False)
+                                      "fd = os.open(sys.argv[1], os.O_WRONLY)\n"
+                                      "fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n", etc.path(".pwd.lock")],
+                                     capture_output=True, check=False)
             assert attempt.returncode != 0
         finally:
             os.close(fd)   # closing any descriptor of the file drops this process's POSIX lock
