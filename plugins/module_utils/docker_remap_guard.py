@@ -67,18 +67,10 @@ class GuardError(Exception):
     """The change cannot be judged, or must not be made; the message says why."""
 
 
-def remap_identity(value):
-    """(user, group) dockerd remaps to for a userns-remap value."""
-    if value == "default":
-        return "dockremap", "dockremap"
-    user, sep, group = str(value).partition(":")
-    return user, (group if sep else user)
-
-
 def remapped_root(host, data_root, value):
     """DATA_ROOT/UID.GID for a userns-remap value, or None while its user or
     group has no subordinate ids yet."""
-    user, group = remap_identity(value)
+    user, group = docker_daemon.remap_identity(value)
     uid = _first_start(read_ranges(host, "/etc/subuid"), user, read_ids(host, "/etc/passwd").get(user))
     gid = _first_start(read_ranges(host, "/etc/subgid"), group, read_ids(host, "/etc/group").get(group))
     if uid is None or gid is None:

@@ -30,6 +30,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.config_files im
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.atomic_files import fsync_directory
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.controls.userns import STORAGE_CONF
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.docker_daemon import remap_identity
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.engines.layered_config import (
     LayeredConfig,
 )
@@ -48,6 +49,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.subid_allocatio
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     podman_auto_user=dict(type="bool", default=False),
+    docker_remap=dict(type="str"),
     count=dict(type="int", default=MIN_RANGE),
     min_start=dict(type="int", default=DEFAULT_START),
     create_user=dict(type="bool", default=True),
@@ -173,12 +175,15 @@ def finish_interrupted_pair(module, result):
 
 
 def requested_user(module):
-    """The user the ranges are for, from `name` or storage.conf; fails the module on a bad request."""
+    """The user the ranges are for, from `name`, dockerd's userns-remap value or storage.conf; fails the
+    module on a bad request."""
     params = module.params
     name = params["name"]
-    if (name is None) == (not params["podman_auto_user"]):
-        module.fail_json(msg="give exactly one of name and podman_auto_user")
-    if name is None:
+    if [name is not None, params["podman_auto_user"], params["docker_remap"] is not None].count(True) != 1:
+        module.fail_json(msg="give exactly one of name, docker_remap and podman_auto_user")
+    if params["docker_remap"] is not None:
+        name = remap_identity(params["docker_remap"])[0]
+    elif name is None:
         try:
             name = podman_auto_user(HostRoot(HOST_ROOT))
         except ConfigError as exc:

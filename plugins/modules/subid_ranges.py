@@ -34,7 +34,13 @@ author:
   - Stockade contributors (@stockade)
 options:
   name:
-    description: The user that gets the ranges. Exactly one of O(name) and O(podman_auto_user) is required.
+    description: The user that gets the ranges. Exactly one of O(name), O(docker_remap) and O(podman_auto_user) is
+      required.
+    type: str
+  docker_remap:
+    description:
+      - Give the ranges to the user dockerd remaps to for this C(userns-remap) value (C(USER) or C(USER:GROUP); the
+        user C(dockremap) for C(default)), named as dockerd names it.
     type: str
   podman_auto_user:
     description:
@@ -77,9 +83,9 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: Ranges for Docker's userns-remap "default"
+- name: Ranges for Docker's userns-remap "default" (the user dockremap)
   stockade.hardening.subid_ranges:
-    name: dockremap
+    docker_remap: default
 
 - name: Ranges for Podman's userns = "auto" user (storage.conf root-auto-userns-user), enough for many containers
   stockade.hardening.subid_ranges:

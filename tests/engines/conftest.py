@@ -53,7 +53,7 @@ def workdir():
     if os.geteuid() != 0:
         _skip("engine tests start dockerd and podman as root")
     if platform.machine() != "x86_64":
-        _skip("the syscall probes are x86-64 programs")
+        _skip("the syscall programs are x86-64 programs")
     path = tempfile.mkdtemp(prefix="stockade-engines-", dir="/tmp")
     os.chmod(path, 0o711)
     yield path
@@ -72,7 +72,7 @@ def _unmount_below(path):
 
 @pytest.fixture(scope="session")
 def probe_tar(workdir):
-    """The probe image's rootfs: static busybox, the ELF probes, inside.sh."""
+    """The probe image's rootfs: static busybox, the ELF syscall programs, inside.sh."""
     (busybox,) = _require(BUSYBOX)
     path = os.path.join(workdir, "probe-rootfs.tar")
     with open(path, "wb") as handle:

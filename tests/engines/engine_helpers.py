@@ -37,12 +37,12 @@ PODMAN_RUN_OPTIONS = (
 TIMINGS = {}
 
 
-def outcome(report, probe):
-    """What happened to a syscall probe in an inside.sh report: 'ran' (exit
+def outcome(report, program):
+    """What happened to a syscall program in an inside.sh report: 'ran' (exit
     status is its pid's low byte), 'enosys' (passed the filter, the kernel
     lacks the ABI), 'sigsys' (killed by the seccomp filter), else the status."""
-    status = int(report[probe + "_status"])
-    if status == int(report[probe + "_pid"]) % 256:
+    status = int(report[program + "_status"])
+    if status == int(report[program + "_pid"]) % 256:
         return "ran"
     return {STATUS_ENOSYS: "enosys", STATUS_KILLED_BY_SIGSYS: "sigsys"}.get(status, "status %d" % status)
 

@@ -29,7 +29,7 @@ def stock_report(stock):
 
 class TestStockDaemon:
     """Baseline: the builtin profile allows the 32-bit ABIs, which is what
-    makes the hardened results meaningful (and shows the probes work)."""
+    makes the hardened results meaningful (and shows the syscall programs work)."""
 
     def test_builtin_profile_lets_32bit_syscalls_run(self, stock_report):
         assert stock_report["seccomp"] == "2"

@@ -32,9 +32,9 @@ INFO_FIELDS = ("SecurityOptions", "Driver", "LoggingDriver", "DockerRootDir", "L
 
 
 def _free_loopback_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        return listener.getsockname()[1]
 
 
 def _by_name(view):

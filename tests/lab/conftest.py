@@ -14,7 +14,14 @@ A test runs on every guest unless marked @pytest.mark.lab_suites(SUITE...):
 mark the slow ones whose proof does not depend on the Debian release (what
 runs on the controller, ansible-runner, the agent) so that only one guest
 runs them, and spread them over the guests, which run side by side. Batch what you check: guest_batch runs many commands over one ssh
-connection (each ssh call costs seconds under TCG)."""
+connection (each ssh call costs seconds under TCG).
+
+The fixtures (never build an ssh line or a play in a test; tests/unit/test_lab_fixtures.py holds that):
+  guest, guest_batch  shell commands as root in the VM, one or many per ssh connection;
+  lab_ssh             the one ssh command line to the VM (argv(command); command_line() for git);
+  play_role           play one role of the collection with these variables (role parameters, or
+                      extra_args such as ["-e", JSON]) -> CompletedProcess;
+  lab_inventory, lab_vars, ansible_env  for what runs on the controller (ansible, ansible-runner)."""
 
 import json
 import os
@@ -111,15 +118,37 @@ def ansible_env():
     return env
 
 
+class LabSsh:
+    """The one ssh command line to a lab VM: root's key, no host key kept, fail fast
+    in batch mode (sshd under TCG can take SSH_TIMEOUT to answer)."""
+
+    def __init__(self, lab_vm):
+        self.options = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                        "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ConnectTimeout=%d" % SSH_TIMEOUT,
+                        "-o", "IdentitiesOnly=yes", "-i", lab_vm["identity_file"], "-p", str(lab_vm["port"])]
+        self.target = "%s@%s" % (lab_vm["user"], lab_vm["address"])
+
+    def argv(self, command):
+        """ssh's argument vector that runs the shell command `command` in the VM."""
+        return ["ssh"] + self.options + [self.target, command]
+
+    def command_line(self):
+        """The ssh command without a target, as one shell word list (GIT_SSH_COMMAND)."""
+        return " ".join(shlex.quote(word) for word in ["ssh"] + self.options)
+
+
 @pytest.fixture(scope="session")
-def guest(lab_vm):
+def lab_ssh(lab_vm):
+    """The LabSsh of this run's VM: every ssh command line of the lab tests comes from it."""
+    return LabSsh(lab_vm)
+
+
+@pytest.fixture(scope="session")
+def guest(lab_ssh):
     """guest(command) -> CompletedProcess of a shell command run as root in the VM."""
     def run(command, check=True, timeout=600, stdin=None):
         done = subprocess.run(
-            ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-             "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ConnectTimeout=%d" % SSH_TIMEOUT,
-             "-o", "IdentitiesOnly=yes", "-i", lab_vm["identity_file"], "-p", str(lab_vm["port"]),
-             "%s@%s" % (lab_vm["user"], lab_vm["address"]), command],
+            lab_ssh.argv(command),
             input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout,
             check=False)
         if check and done.returncode != 0:
@@ -127,6 +156,38 @@ def guest(lab_vm):
                 done.returncode, command, done.stdout, done.stderr))
         return done
     return run
+
+
+def role_play(role, variables=None, name=None):
+    """The one-role play `play_role` runs: `hosts: all`, no fact gathering, the role
+    stockade.hardening.ROLE with `variables` as its parameters."""
+    play = {"hosts": "all", "gather_facts": False,
+            "roles": [dict({"role": "stockade.hardening." + role}, **(variables or {}))]}
+    if name is not None:
+        play = dict({"name": name}, **play)
+    return [play]
+
+
+def run_role_play(inventory, env, directory, role, variables=None, extra_args=(), name=None, timeout=1800):
+    """ansible-playbook of role_play(...) written under `directory`, from the checkout, against
+    `inventory` -> CompletedProcess, stdout and stderr together as text."""
+    playbook = os.path.join(str(directory), "play-%s.yml" % role)
+    with open(playbook, "w", encoding="utf-8") as handle:
+        json.dump(role_play(role, variables, name), handle)
+    return subprocess.run(
+        ["ansible-playbook", "-i", str(inventory), playbook] + list(extra_args), cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=timeout, check=False)
+
+
+@pytest.fixture
+def play_role(lab_inventory, ansible_env, tmp_path):
+    """play_role(role, variables=None, extra_args=(), env=None, name=None, timeout=1800) ->
+    CompletedProcess: play one role of the collection on the VM with these variables (role
+    parameters; `extra_args` such as ["-e", JSON] go to ansible-playbook), `env` over ansible_env."""
+    def play(role, variables=None, extra_args=(), env=None, name=None, timeout=1800):
+        return run_role_play(lab_inventory, dict(ansible_env, **(env or {})), tmp_path, role, variables,
+                             extra_args, name, timeout)
+    return play
 
 
 # Run in the guest by guest_batch: each command of the JSON list on stdin, its

@@ -8,6 +8,7 @@ it), and every task carries its layer tag and ends its name with `| ids`."""
 
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -184,3 +185,27 @@ def test_tags_that_look_like_control_ids_are_real_controls(role):
         for tag in tags:
             if tag.startswith(("docker-", "podman-", "crio-", "host-")):
                 assert tag in known, "%s: tag %s is not a control id of the catalogue" % (filename, tag)
+
+
+def shared_facts():
+    """The fact names of docs/ROLES.md's "Shared facts" table."""
+    with open(os.path.join(REPO, "docs", "ROLES.md")) as handle:
+        text = handle.read()
+    table = text.split("### Shared facts", 1)[1].split("\n\n```", 1)[0]
+    return {name for row in table.splitlines() if row.startswith("| `")
+            for name in re.findall(r"`(stockade_\w+)`", row.split("|")[1])}
+
+
+def test_the_shared_facts_are_documented():
+    assert {"stockade_docker_settings", "stockade_podman_dropins", "stockade_crio_dropins",
+            "stockade_restart_engines", "stockade_reboot_required"} <= shared_facts()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_variable_a_role_sets_is_its_own_or_a_documented_shared_fact(role):
+    """`__stockade_<role>_` is private to the role (as in linux-system-roles); what
+    roles share is a fact of docs/ROLES.md's table, without the private `__`."""
+    private = anchor_variables.names(os.path.join(ROLES_DIR, role), "stockade_" + role)[1]
+    stray = [name for name in private
+             if not name.startswith("__stockade_%s_" % role) and name not in shared_facts()]
+    assert stray == []

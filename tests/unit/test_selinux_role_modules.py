@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Where the selinux role takes the container policy modules from, for the
-probe answers of the two Debian releases (seen in the lab guests): Debian 12's
+host facts (selinux_host_info) of the two Debian releases (seen in the lab guests): Debian 12's
 selinux-policy-default ships no container, docker or podman module, so they are
 built from selinux-policy-src; Debian 13's ships and installs all three
 (/usr/share/selinux/default/NAME.pp.bz2 at priority 100), so nothing is built
@@ -15,8 +15,8 @@ SHIPPED_13 = {name: "/usr/share/selinux/default/%s.pp.bz2" % name
 BASE = {"lsms": ["selinux"], "runtime": "permissive", "root_labelled": True, "disabled_modules": []}
 
 
-def values(probe):
-    return {name: role_value("__stockade_selinux_%s" % name, dict(BASE, **probe))
+def values(facts):
+    return {name: role_value("__stockade_selinux_%s" % name, dict(BASE, **facts))
             for name in ("missing_modules", "shipped_missing", "build_modules", "semodule_shipped")}
 
 

@@ -4,7 +4,7 @@
 """The selinux role and the selinux audit controls describe the same things:
 the booleans the role turns off are those the audit checks, every variable a
 control's remediation names is an option of the role, the OS variable files
-define the same keys, and the role's host probe runs and answers every key
+define the same keys, and the role's host facts module (selinux_host_info) runs and answers every key
 the tasks read (on this machine, which has no SELinux)."""
 
 import json
@@ -81,46 +81,46 @@ def test_os_variable_files_define_the_same_names():
     assert "container" in debian["__stockade_selinux_policy_modules"]
 
 
-def probe_keys_read_by_tasks():
+def host_facts_keys_read_by_tasks():
     text = ""
     for directory, dummy, files in os.walk(ROLE):
         for name in files:
             if name.endswith(".yml"):
                 with open(os.path.join(directory, name), encoding="utf-8") as handle:
                     text += handle.read()
-    return set(re.findall(r"__stockade_selinux_probe\.(\w+)", text))
+    return set(re.findall(r"__stockade_selinux_host_facts\.(\w+)", text))
 
 
-def test_the_probe_answers_every_key_the_tasks_read(tmp_path):
+def test_the_host_facts_answer_every_key_the_tasks_read(tmp_path):
     params = {"policy_type": "default", "package_tool": "dpkg", "packages": ["python3", "no-such-package-xyz"],
               "label_witnesses": ["/etc"], "preflight_paths": ["/etc/passwd"],
               "grub_dropin": str(tmp_path / "absent.cfg"), "kernel_params": ["security=selinux"],
               "file_contexts": []}
-    probe = selinux_host_info.host_facts(params)   # this machine, which runs no SELinux
-    json.dumps(probe)                            # what the module returns must be JSON
-    if probe["runtime"] == "disabled":
+    facts = selinux_host_info.host_facts(params)   # this machine, which runs no SELinux
+    json.dumps(facts)                            # what the module returns must be JSON
+    if facts["runtime"] == "disabled":
         # The pre-flight keys exist only where SELinux runs (the tasks read them only then).
-        probe.update(dict.fromkeys(("self_domain", "sshd_domains", "sshd_denials", "unverified_labels")))
-    assert probe_keys_read_by_tasks() <= set(probe)
-    assert "no-such-package-xyz" in probe["missing_packages"]
-    assert probe["grub_dropin"] is None and probe["grub_cfg_has_params"] is False
+        facts.update(dict.fromkeys(("self_domain", "sshd_domains", "sshd_denials", "unverified_labels")))
+    assert host_facts_keys_read_by_tasks() <= set(facts)
+    assert "no-such-package-xyz" in facts["missing_packages"]
+    assert facts["grub_dropin"] is None and facts["grub_cfg_has_params"] is False
 
 
-def test_the_probe_reads_the_state_with_the_engines_readers(tmp_path):
+def test_the_host_facts_read_the_state_with_the_engines_readers(tmp_path):
     # a config the audit reads as "no mode" (libselinux skips the quoted line) and GRUB's entry with selinux=0
     tree = dict(HARDENED, **{"etc/selinux/config": 'SELINUX="enforcing"\nSELINUXTYPE=default\n',
                              "boot/grub/grub.cfg": grub_cfg("security=selinux selinux=0")})
     root = write_tree(tmp_path / "root", tree)
-    probe = selinux_host_info.host_facts({"policy_type": "default", "packages": [], "label_witnesses": [],
+    facts = selinux_host_info.host_facts({"policy_type": "default", "packages": [], "label_witnesses": [],
                                           "preflight_paths": [], "kernel_params": ["security=selinux", "selinux=1"],
                                           "file_contexts": []}, root=root)
-    assert probe["config_mode"] is None and probe["config_type"] == "default"
-    assert probe["next_boot"] == "disabled" and probe["grub_cfg_has_params"] is False
-    assert probe["modules"] == ["base", "container"]
+    assert facts["config_mode"] is None and facts["config_type"] == "default"
+    assert facts["next_boot"] == "disabled" and facts["grub_cfg_has_params"] is False
+    assert facts["modules"] == ["base", "container"]
 
 
-def role_value(expression, probe, **overrides):
-    """Evaluate one of the role's derived variables for a probe answer, as Ansible would."""
+def role_value(expression, facts, **overrides):
+    """Evaluate one of the role's derived variables for a host facts answer, as Ansible would."""
     templar_module = pytest.importorskip("ansible.template")
     loader = pytest.importorskip("ansible.parsing.dataloader").DataLoader()
 
@@ -137,7 +137,7 @@ def role_value(expression, probe, **overrides):
     for parts in (("vars", "main.yml"), ("vars", "Debian.yml"), ("defaults", "main.yml")):
         variables.update(trusted(load(*parts)))
     variables.update(overrides)
-    variables["__stockade_selinux_probe_result"] = probe
+    variables["__stockade_selinux_host_facts_result"] = facts
     templar = templar_module.Templar(loader=loader, variables=variables)
     return templar.template(templar_module.trust_as_template("{{ %s }}" % expression))
 

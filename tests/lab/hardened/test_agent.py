@@ -8,7 +8,6 @@ Runs on the guest Molecule hardened (docker-no-new-privileges passes there).
 Tests run in file order and build on each other (one VM, minutes per step)."""
 
 import json
-import os
 import re
 import subprocess
 import time
@@ -19,7 +18,6 @@ from conftest import REPO
 
 pytestmark = pytest.mark.lab_suites("trixie")  # the agent is the collection's audit on a timer: release-independent
 
-PLAYBOOK = os.path.join(REPO, "tests", "lab", "playbooks", "agent.yml")
 HOOK_LOG = "/root/stockade-drift-hook.log"
 AGENT_VARS = {
     "stockade_agent_interval": "minutely",      # so that the test sees the timer fire on its own
@@ -35,11 +33,9 @@ DRIFT = ("""sed -i 's/"no-new-privileges": true/"no-new-privileges": false/' %s"
 UNDO_DRIFT = """sed -i 's/"no-new-privileges": false/"no-new-privileges": true/' %s""" % DAEMON_JSON
 
 
-def apply_role(lab_inventory, ansible_env, *extra):
-    done = subprocess.run(
-        ["ansible-playbook", "-i", lab_inventory, PLAYBOOK, "-e", json.dumps(AGENT_VARS)] + list(extra),
-        cwd=REPO, env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        universal_newlines=True, timeout=1800, check=False)
+def apply_role(play_role, *extra):
+    """The agent role as the lab tests apply it: its variables AGENT_VARS, then `extra`, as --extra-vars."""
+    done = play_role("agent", extra_args=["-e", json.dumps(AGENT_VARS)] + list(extra))
     assert done.returncode == 0, done.stdout
     recap = re.search(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", done.stdout)
     assert recap, done.stdout
@@ -72,18 +68,18 @@ def failing_of(line):
     return match.group(1).split(", ") if match else []
 
 
-def test_role_installs_in_check_mode_without_changing_the_host(lab_inventory, ansible_env, guest):
+def test_role_installs_in_check_mode_without_changing_the_host(play_role, guest):
     guest("rm -f /usr/local/bin/stockade-audit /etc/systemd/system/stockade-agent.timer")
-    changed, out = apply_role(lab_inventory, ansible_env, "--check", "--diff")
+    changed, out = apply_role(play_role, "--check", "--diff")
     assert changed > 0, out
     assert guest("test -e /usr/local/bin/stockade-audit", check=False).returncode == 1
     assert guest("test -e /etc/systemd/system/stockade-agent.timer", check=False).returncode == 1
 
 
-def test_role_installs_and_the_timer_writes_the_fact(lab_inventory, ansible_env, guest):
+def test_role_installs_and_the_timer_writes_the_fact(play_role, guest):
     guest("rm -f /etc/ansible/facts.d/stockade.fact %s" % HOOK_LOG)
     since = guest_now(guest)
-    changed, out = apply_role(lab_inventory, ansible_env)
+    changed, out = apply_role(play_role)
     assert changed > 0, out
     assert guest("systemctl is-enabled stockade-agent.timer").stdout.strip() == "enabled"
     assert guest("/usr/local/bin/stockade-audit --version").stdout.startswith("stockade-audit ")
@@ -137,6 +133,6 @@ def test_hand_made_drift_is_reported_by_the_timer(guest):
     guest(UNDO_DRIFT)  # the tests after this one start from the hardened host
 
 
-def test_second_run_changes_nothing(lab_inventory, ansible_env):
-    changed, out = apply_role(lab_inventory, ansible_env)
+def test_second_run_changes_nothing(play_role):
+    changed, out = apply_role(play_role)
     assert changed == 0, out

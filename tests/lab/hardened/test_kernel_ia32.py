@@ -12,12 +12,10 @@ kernel role refuses the variable instead of writing a parameter the kernel
 would ignore, and 32-bit code still runs there."""
 
 import base64
-import json
-import subprocess
 
 import pytest
 
-from conftest import DOCKER_BUSYBOX, REPO
+from conftest import DOCKER_BUSYBOX
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import programs as elf
 
 PROGRAMS = {"i386": elf.i386_getpid, "int80": elf.int80_getpid, "native": elf.native_getpid}
@@ -87,19 +85,12 @@ def test_containers_are_covered_even_under_a_profile_that_allows_i386(guest_batc
     assert results["int80"][0] == elf.STATUS_KILLED_BY_SIGSEGV, results["int80"]
 
 
-def test_kernel_role_refuses_ia32_off_on_a_kernel_before_6_7(tmp_path, lab_inventory, ansible_env, guest):
+def test_kernel_role_refuses_ia32_off_on_a_kernel_before_6_7(play_role, guest):
     kernel = guest("uname -r").stdout.strip()
     release = tuple(int(n) for n in kernel.split("-")[0].split(".")[:2])
     grub_before = guest("sha256sum /boot/grub/grub.cfg; ls /etc/default/grub.d").stdout
-    play = [{"hosts": "all", "gather_facts": False,
-             "roles": [{"role": "stockade.hardening.kernel", "stockade_kernel_ia32_emulation_disabled": True,
-                        "stockade_kernel_reboot_allowed": False}]}]
-    playbook = tmp_path / "kernel-ia32.yml"
-    playbook.write_text(json.dumps(play))
-    done = subprocess.run(
-        ["ansible-playbook", "-i", lab_inventory, str(playbook)], cwd=REPO,
-        env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-        timeout=1800, check=False)
+    done = play_role("kernel", {"stockade_kernel_ia32_emulation_disabled": True,
+                                "stockade_kernel_reboot_allowed": False})
     if release >= (6, 7):
         assert done.returncode == 0, done.stdout  # nothing to refuse: the play converged it already
         assert "changed=0" in done.stdout, done.stdout

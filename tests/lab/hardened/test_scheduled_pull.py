@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, SSH_TIMEOUT
+from conftest import REPO
 from test_agent import DAEMON_JSON, DRIFT, apply_role, guest_now
 
 pytestmark = pytest.mark.lab_suites("trixie")  # ansible-pull of the guest's own ansible-core 2.19 (Debian 13)
@@ -107,15 +107,12 @@ def test_guest_has_ansible_pull_and_git(guest):
     assert re.search(r"ansible-pull \[core 2\.\d+\.\d+\]", done.stdout), done.stdout
 
 
-def test_pull_repository_reaches_the_guest(tmp_path, ansible_env, lab_vm, guest):
+def test_pull_repository_reaches_the_guest(tmp_path, ansible_env, lab_ssh, guest):
     commit = make_pull_repo(tmp_path, ansible_env)
     guest("rm -rf %s && git init -q --bare %s" % (BARE_REPO, BARE_REPO))
-    ssh = ("ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes "
-           "-o IdentitiesOnly=yes -o ConnectTimeout=%d -i %s -p %d"
-           % (SSH_TIMEOUT, lab_vm["identity_file"], lab_vm["port"]))
     push = subprocess.run(
-        ["git", "push", "-q", "%s@%s:%s" % (lab_vm["user"], lab_vm["address"], BARE_REPO), "main:main"],
-        cwd=str(tmp_path), env=dict(os.environ, GIT_SSH_COMMAND=ssh), stdout=subprocess.PIPE,
+        ["git", "push", "-q", "%s:%s" % (lab_ssh.target, BARE_REPO), "main:main"],
+        cwd=str(tmp_path), env=dict(os.environ, GIT_SSH_COMMAND=lab_ssh.command_line()), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, universal_newlines=True, timeout=1800, check=False)
     assert push.returncode == 0, push.stdout
     assert guest("git --git-dir=%s rev-parse main" % BARE_REPO).stdout.strip() == commit
@@ -128,9 +125,9 @@ def pull_vars(lab_vars):
     return dict(PULL_VARS, stockade_agent_pull_args=[arg for pair in boot for arg in ("-e", pair)])
 
 
-def test_role_installs_the_pull_timer(lab_inventory, lab_vars, ansible_env, guest):
+def test_role_installs_the_pull_timer(play_role, lab_vars, guest):
     guest("rm -rf %s" % PULL_DIR)
-    changed, out = apply_role(lab_inventory, ansible_env, "-e", json.dumps(pull_vars(lab_vars)))
+    changed, out = apply_role(play_role, "-e", json.dumps(pull_vars(lab_vars)))
     assert changed > 0, out
     unit = guest("cat /etc/systemd/system/stockade-pull.service").stdout
     # An inventory of its own: without one, ansible-pull's playbook run matches no host for `hosts: all`.
@@ -164,8 +161,8 @@ def test_pull_run_repairs_hand_made_drift(guest):
     assert re.search(after_task("Fail the hosts where a required layer does not hold", "skipping"), output), output
 
 
-def test_pull_mode_off_removes_the_units(lab_inventory, lab_vars, ansible_env, guest):
-    changed, out = apply_role(lab_inventory, ansible_env, "-e",
+def test_pull_mode_off_removes_the_units(play_role, lab_vars, guest):
+    changed, out = apply_role(play_role, "-e",
                               json.dumps(dict(pull_vars(lab_vars), stockade_agent_pull_url=None)))
     assert changed > 0, out
     for unit in UNITS:

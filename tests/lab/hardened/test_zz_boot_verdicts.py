@@ -85,17 +85,13 @@ print(json.dumps({"mode": boot.mode, "evidence": boot.evidence,
 """ % (ENGINE, KEYS)
 
 
-def copy_engine(guest, lab_vm):
+def copy_engine(lab_ssh):
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         archive.add(os.path.join(REPO, "plugins", "module_utils"), arcname="module_utils",
                     filter=lambda info: None if "__pycache__" in info.name else info)
-    subprocess.run(
-        ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-         "-o", "BatchMode=yes", "-i", lab_vm["identity_file"], "-p", str(lab_vm["port"]),
-         "%s@%s" % (lab_vm["user"], lab_vm["address"]),
-         "rm -rf %s && mkdir -p %s && tar -xzf - -C %s" % (ENGINE, ENGINE, ENGINE)],
-        input=buffer.getvalue(), check=True, timeout=300)
+    subprocess.run(lab_ssh.argv("rm -rf %s && mkdir -p %s && tar -xzf - -C %s" % (ENGINE, ENGINE, ENGINE)),
+                   input=buffer.getvalue(), check=True, timeout=300)
 
 
 def python_in_guest(guest, script, stdin=""):
@@ -135,8 +131,8 @@ def odd_boot(guest, lab_vm):
     guest("rm -f %s %s %s && update-grub 2>/dev/null" % (DROPIN, SYSCTL_MASK, " ".join(SYSCTL_FILES)))
 
 
-def test_one_reboot_boots_what_the_readers_predict(guest, lab_vm, odd_boot):
-    copy_engine(guest, lab_vm)
+def test_one_reboot_boots_what_the_readers_predict(guest, lab_vm, lab_ssh, odd_boot):
+    copy_engine(lab_ssh)
     predicted = python_in_guest(guest, PREDICT)
     assert predicted["mode"] == "permissive", predicted["evidence"]   # libselinux: the first enforcing= wins
     assert predicted["sysctl"]["kernel.kptr_restrict"] != "1"        # the lower file is masked

@@ -17,12 +17,9 @@ container and volume, so Molecule's check step still starts from the stock
 host; the enforce job's repair of a late Podman drop-in that keeps a site's
 own key is tests/lab/hardened/test_runner_enforce.py."""
 
-import json
-import subprocess
-
 import pytest
 
-from conftest import BUSYBOX_IMAGE as IMAGE, DOCKER_BUSYBOX, REPO
+from conftest import BUSYBOX_IMAGE as IMAGE, DOCKER_BUSYBOX
 
 pytestmark = pytest.mark.lab_suites("bookworm")
 
@@ -58,18 +55,12 @@ def lived_in_docker(guest_batch, guest):
 
 
 @pytest.mark.usefixtures("lived_in_docker")
-def test_userns_role_refuses_to_hide_a_lived_in_docker_host(tmp_path, lab_inventory, ansible_env, guest_batch):
+def test_userns_role_refuses_to_hide_a_lived_in_docker_host(play_role, guest_batch):
     before = _state(guest_batch)
     assert before["container"].startswith("true "), before
-    play = [{"name": "The userns layer, as a user runs it", "hosts": "all", "gather_facts": False,
-             "roles": [{"role": "stockade.hardening.userns",
-                        "stockade_userns_docker_remap_hide_existing": False}]}]
-    playbook = tmp_path / "userns.yml"
-    playbook.write_text(json.dumps(play))
-    done = subprocess.run(
-        ["ansible-playbook", "-i", str(lab_inventory), str(playbook)], cwd=REPO,
-        env=dict(ansible_env, ANSIBLE_CALLBACK_RESULT_FORMAT="json"),  # the message on one line, not folded
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=1800, check=False)
+    done = play_role("userns", {"stockade_userns_docker_remap_hide_existing": False},
+                     name="The userns layer, as a user runs it",
+                     env={"ANSIBLE_CALLBACK_RESULT_FORMAT": "json"})  # the message on one line, not folded
     assert done.returncode == 2, done.stdout
     assert "refusing to set dockerd's userns-remap to default" in done.stdout, done.stdout
     for named in ("%s (running)" % CONTAINER, "stockade/busybox", VOLUME,

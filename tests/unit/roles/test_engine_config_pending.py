@@ -30,15 +30,15 @@ def pending(engine, **facts):
 
 
 def test_the_first_run_passes_every_declaration():
-    assert pending("podman", __stockade_podman_dropins=NAMESPACES) == NAMESPACES
+    assert pending("podman", stockade_podman_dropins=NAMESPACES) == NAMESPACES
     assert pending("docker") == {}
 
 
 def test_a_later_run_passes_only_what_is_new_or_changed():
     both = dict(NAMESPACES, **VM_ISOLATION)
     passed = {"docker": {"no-new-privileges": True}, "podman": NAMESPACES, "crio": {}}
-    assert pending("podman", __stockade_podman_dropins=both, __stockade_engine_config_passed=passed) == VM_ISOLATION
+    assert pending("podman", stockade_podman_dropins=both, __stockade_engine_config_passed=passed) == VM_ISOLATION
     changed = {"50-stockade-namespaces.conf": {"containers": {"ipcns": "shareable"}}}
-    assert pending("podman", __stockade_podman_dropins=changed, __stockade_engine_config_passed=passed) == changed
-    assert pending("docker", __stockade_docker_settings={"no-new-privileges": True, "icc": False},
+    assert pending("podman", stockade_podman_dropins=changed, __stockade_engine_config_passed=passed) == changed
+    assert pending("docker", stockade_docker_settings={"no-new-privileges": True, "icc": False},
                    __stockade_engine_config_passed=passed) == {"icc": False}

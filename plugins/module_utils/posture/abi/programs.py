@@ -122,7 +122,7 @@ def i386_getpid():
     exec it (ENOEXEC); under a seccomp filter without SCMP_ARCH_X86 it starts
     and is killed at its first system call.
 
-    Not one of PROBES: a busybox shell runs a file it cannot exec as a shell
+    Not one of SYSCALL_PROGRAMS: a busybox shell runs a file it cannot exec as a shell
     script, so this program is run by the host's ABI test (abi/host_test.py) only."""
     code = (
         b"\xb8\x14\x00\x00\x00"  # mov eax, 20      ; i386 __NR_getpid
@@ -148,8 +148,8 @@ def i386_getpid():
     return elf_header + program_header + code
 
 
-# Program name -> builder; the names are the file names used in probe images.
-PROBES = {
+# The three syscall programs, name -> builder; the names are their file names in the probe container's image.
+SYSCALL_PROGRAMS = {
     "int80": int80_getpid,
     "x32": x32_getpid,
     "native": native_getpid,

@@ -16,6 +16,8 @@ from ..engines.layered_config import LayeredConfig
 from ..model import FAIL, Remediation, judged, not_applicable, passed
 from ..registry import control
 from ..readers.sysctl import running_value, sysctl_integer
+from ..engines.docker_daemon import remap_identity
+from ..readers.subids import MIN_RANGE
 from .docker_daemon_checks import running_option_evidence
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
@@ -61,8 +63,8 @@ def subid_ranges_check(owner_of):
             return not_applicable(why)
         found = ctx.subids.problems(owner)
         return judged(not found, found or [
-            "%s has ranges of at least 65536 ids in /etc/subuid and /etc/subgid; "
-            "no overlaps, no real ids inside (%s)" % (owner, why)])
+            "%s has ranges of at least %d ids in /etc/subuid and /etc/subgid; "
+            "no overlaps, no real ids inside (%s)" % (owner, MIN_RANGE, why)])
     return check
 
 
@@ -70,8 +72,7 @@ def _docker_remap_user(ctx):
     value = ctx.docker.get("userns-remap").value
     if not value:
         return None, "userns-remap is not set (see docker-userns-remap)"
-    user = str(value).split(":", maxsplit=1)[0]
-    return ("dockremap" if user == "default" else user), "userns-remap = %s" % value
+    return remap_identity(value)[0], "userns-remap = %s" % value
 
 
 def _podman_auto_user(ctx):
@@ -87,7 +88,7 @@ control(id="docker-userns-subids", layer=LAYER, engine="docker",
         title="The Docker remap user has valid, non-overlapping subordinate id ranges",
         rationale="Overlapping ranges let two remapped containers (or a real user) share uids.",
         remediation=Remediation(USERNS_FIX, {"stockade_userns_docker_remap": "default"},
-                                "give the remap user its own 65536-long ranges"),
+                                "give the remap user its own %d-long ranges" % MIN_RANGE),
         check=subid_ranges_check(_docker_remap_user))
 
 control(id="podman-userns-subids", layer=LAYER, engine="podman",
@@ -168,7 +169,7 @@ def check_rootless_subids(ctx):
             fine.append("%s: no subordinate range (%s): its containers map only its own uid" % (user.label, user.why))
         found.extend(mine)
         if not mine and "ranges" in user.why:
-            fine.append("%s: ranges of at least 65536 ids in /etc/subuid and /etc/subgid, sound" % user.label)
+            fine.append("%s: ranges of at least %d ids in /etc/subuid and /etc/subgid, sound" % (user.label, MIN_RANGE))
     return judged(not found, found or fine)
 
 
@@ -176,8 +177,8 @@ control(id="host-rootless-subids", layer=LAYER, engine="host",
         title="Rootless users' subordinate id ranges are sound: paired, long enough, overlapping nothing",
         rationale="Two users whose ranges overlap share container uids: one user's containers can read and "
                   "write the other's files; a range holding a real uid maps a container user onto that account.",
-        remediation=Remediation(None, {}, "give each rootless user its own 65536-long range in both /etc/subuid "
-                                          "and /etc/subgid, clear of real ids and of every other range"),
+        remediation=Remediation(None, {}, "give each rootless user its own %d-long range in both /etc/subuid "
+                                          "and /etc/subgid, clear of real ids and of every other range" % MIN_RANGE),
         check=check_rootless_subids)
 
 # newuidmap needs CAP_SETUID, newgidmap CAP_SETGID: setuid root (Debian 12's uidmap

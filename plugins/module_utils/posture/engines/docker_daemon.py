@@ -36,6 +36,24 @@ DOCKER_PACKAGES = ("docker.io", "docker-ce", "moby-engine")
 MERGED_KEYS = frozenset(("runtimes",))
 
 
+# userns-remap's special value, and the user and group dockerd creates and remaps to for it (moby
+# daemon/daemon_unix.go: defaultIDSpecifier, defaultRemappedID).
+REMAP_DEFAULT = "default"
+REMAP_DEFAULT_USER = "dockremap"
+
+
+def remap_identity(value):
+    """(user, group) dockerd remaps to for a userns-remap value, as moby's
+    parseRemappedRoot() (20.10-26.1) names them: USER[:GROUP], the group of
+    the user's own name when none is given; the USER "default" is dockremap.
+    The one place of this rule: the audit's remap controls, the remap guard
+    and, through subid_ranges' docker_remap, the userns role."""
+    user, sep, group = str(value).partition(":")
+    if user == REMAP_DEFAULT:
+        user = REMAP_DEFAULT_USER
+    return user, (group if sep else user)
+
+
 class DaemonSetting:
     def __init__(self, value, source):
         self.value = value

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 
 from .. import __version__
-from ..abi.programs import PROBES
+from ..abi.programs import SYSCALL_PROGRAMS
 from .inside import INSIDE_SH, parse_report
 from .rootfs import probe_rootfs_tar
 
@@ -101,7 +101,7 @@ def _ensure_image(cli, request, may_import):
 
 
 def _write_programs(directory):
-    for name, build in PROBES.items():
+    for name, build in SYSCALL_PROGRAMS.items():
         path = os.path.join(directory, name)
         with open(path, "wb") as handle:
             handle.write(build())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import tarfile
 
-from ..abi.programs import PROBES
+from ..abi.programs import SYSCALL_PROGRAMS
 from .inside import INSIDE_SH
 
 # Where the probes live inside the image; run PROBE_DIR + "/inside.sh".
@@ -47,7 +47,7 @@ def probe_rootfs_tar(busybox_path="/bin/busybox"):
             _add(tar, directory, tarfile.DIRTYPE, 0o755)
         _add(tar, "bin/busybox", tarfile.REGTYPE, 0o755, busybox)
         _add(tar, "bin/sh", tarfile.SYMTYPE, 0o777, linkname="busybox")
-        for name, build in sorted(PROBES.items()):
+        for name, build in sorted(SYSCALL_PROGRAMS.items()):
             _add(tar, "%s/%s" % (PROBE_DIR, name), tarfile.REGTYPE, 0o755, build())
         _add(tar, INSIDE_SCRIPT.lstrip("/"), tarfile.REGTYPE, 0o755, INSIDE_SH.encode())
     return buffer.getvalue()

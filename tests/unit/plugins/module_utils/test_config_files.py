@@ -237,15 +237,15 @@ def test_backup_is_made_under_a_temporary_name_first(tmp_path, monkeypatch):
 
 # -- what a rewrite keeps besides the bytes, and what it refuses to replace ------------------------------
 def _user_xattrs_work(directory):
-    probe = os.path.join(directory, ".xattr-probe")
-    open(probe, "w").close()
+    witness = os.path.join(directory, ".xattr-witness")
+    open(witness, "w").close()
     try:
-        os.setxattr(probe, "user.stockade-probe", b"1")
+        os.setxattr(witness, "user.stockade-witness", b"1")
         return True
     except OSError:
         return False
     finally:
-        os.unlink(probe)
+        os.unlink(witness)
 
 
 @pytest.fixture

@@ -151,6 +151,23 @@ def test_podman_auto_user_from_storage_conf(run_module, etc):
     assert failed and "exactly one" in result["msg"]
 
 
+@pytest.mark.parametrize("remap,user", [("default", "dockremap"), ("default:docker", "dockremap"),
+                                        ("alice", "alice"), ("alice:staff", "alice")])
+def test_docker_remap_names_the_user_as_dockerd_does(run_module, etc, remap, user):
+    """userns-remap's value, read by the one rule the audit's docker-userns-subids and the remap guard use
+    (docker_daemon.remap_identity); the userns role passes its variable as it is."""
+    result, failed = run_module(subid_ranges.main, {"docker_remap": remap}, check_mode=True)
+    assert not failed, result.get("msg")
+    assert result["user"] == user
+
+
+@pytest.mark.parametrize("args", [{"docker_remap": "default", "name": "dockremap"},
+                                  {"docker_remap": "default", "podman_auto_user": True}, {}])
+def test_docker_remap_is_one_of_the_three_ways_to_name_the_user(run_module, etc, args):
+    result, failed = run_module(subid_ranges.main, args)
+    assert failed and "exactly one of name, docker_remap and podman_auto_user" in result["msg"]
+
+
 # -- pairs: a run killed between the two files, and the audit meanwhile ----------------------------------
 def warnings(result):
     return [w if isinstance(w, str) else w["event"]["msg"] for w in result.get("warnings", [])]
@@ -297,11 +314,11 @@ def test_the_global_lock_is_waited_for_then_refused(etc):
         assert etc.read("subuid.lock") == b"%d\0" % os.getpid()
         fd = os.open(etc.path(".pwd.lock"), os.O_WRONLY)
         try:   # another process could not take it now (a POSIX lock is per process: ask a child)
-            probe = subprocess.run([sys.executable, "-c", "import fcntl, os, sys\n"
-                                    "fd = os.open(sys.argv[1], os.O_WRONLY)\n"
-                                    "fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n", etc.path(".pwd.lock")],
-                                   capture_output=True, check=False)
-            assert probe.returncode != 0
+            attempt = subprocess.run([sys.executable, "-c", "import fcntl, os, sys\n"
+                                      "fd = os.open(sys.argv[1], os.O_WRONLY)\n"
+                                      "fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n", etc.path(".pwd.lock")],
+                                     capture_output=True, check=False)
+            assert attempt.returncode != 0
         finally:
             os.close(fd)   # closing any descriptor of the file drops this process's POSIX lock
     assert fcntl is not None and not os.path.exists(etc.path("subuid.lock"))

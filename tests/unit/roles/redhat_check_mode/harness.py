@@ -20,8 +20,8 @@ How (ansible-core 2.19, in one process):
   argument_spec: unknown options, types, choices, required and mutually
   exclusive options fail there as they would on the host;
 - what the play reads back: the read-only Stockade modules (posture_facts,
-  posture_verify, selinux_host_info, coexistence_info) run for real on TREE as the host's
-  root (their root option, or the probe's; rpm queries go to TREE's
+  posture_verify, selinux_host_info, coexistence_info, kernel_cmdline_info) run for real on TREE as the host's
+  root (their root option, or selinux_host_info's; rpm queries go to TREE's
   database), so the engines installed and the SELinux state are the
   tree's; every other module returns only `changed: false` and the keys its
   RETURN documentation lists, empty (dnf, grubby's output, semodule: what
@@ -40,7 +40,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, os.pardir, os.pardir, os.pardir, os.pardir))
 COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-RUN_ON_TREE = ("posture_facts", "posture_verify", "selinux_host_info", "coexistence_info")
+RUN_ON_TREE = ("posture_facts", "posture_verify", "selinux_host_info", "coexistence_info", "kernel_cmdline_info")
 
 
 def main():

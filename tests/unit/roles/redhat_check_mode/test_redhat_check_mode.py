@@ -109,11 +109,19 @@ def test_boot_parameters_never_go_to_a_grub_d_dropin(run):
 
 
 def test_the_read_only_modules_ran_on_the_tree(run):
-    probe = [c for c in run["calls"] if c["module"] == "stockade.hardening.selinux_host_info"]
-    assert probe and all(c["ran_on_tree"] for c in probe)
+    host_facts = [c for c in run["calls"] if c["module"] == "stockade.hardening.selinux_host_info"]
+    assert host_facts and all(c["ran_on_tree"] for c in host_facts)
     # the sysctl files are read once, in the playbook's pre-flight, not again in the kernel layer
     sysctl_files = [c for c in run["calls"] if c["module"] == "stockade.hardening.coexistence_info"]
     assert len(sysctl_files) == 1 and sysctl_files[0]["ran_on_tree"]
     dnf = [c for c in run["calls"] if c["module"] == "ansible.builtin.dnf"]
     # the tree's rpm database has container-selinux (RHEL's 2.229.0), not the policy tools
     assert "container-selinux" not in dnf[0]["args"]["name"]
+
+
+def test_the_kernel_role_reads_the_running_command_line_with_the_audits_reader(run):
+    """The reboot for the boot parameters is decided by kernel_cmdline_info on the tree, not by the
+    host's `cmdline` fact (which the facts file still carries)."""
+    reads = [c for c in run["calls"] if c["module"] == "stockade.hardening.kernel_cmdline_info"]
+    assert len(reads) == 1 and reads[0]["ran_on_tree"] and reads[0]["accepted"], reads
+    assert reads[0]["args"]["params"] == ["vsyscall=none"]

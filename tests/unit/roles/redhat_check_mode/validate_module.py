@@ -104,7 +104,7 @@ def _empty_values(documented):
 def _root_on(tree):
     """Point the read-only Stockade modules at TREE as the host's root."""
     from ansible_collections.stockade.hardening.plugins.module_utils import (
-        coexistence_info, posture_facts, posture_module, posture_verify, selinux_host_info)
+        coexistence_info, kernel_cmdline_info, posture_facts, posture_module, posture_verify, selinux_host_info)
     audit = posture_module.audit_from_params
 
     def audit_on_tree(params, *args, **kwargs):
@@ -113,6 +113,8 @@ def _root_on(tree):
         helper.audit_from_params = audit_on_tree
     coexistence = coexistence_info.coexistence
     coexistence_info.coexistence = lambda params: coexistence(dict(params, root=tree))
+    cmdline_info = kernel_cmdline_info.cmdline_info
+    kernel_cmdline_info.cmdline_info = lambda params: cmdline_info(dict(params, root=tree))
     host_facts = selinux_host_info.host_facts
     selinux_host_info.host_facts = lambda params, root="/": host_facts(params, root=tree)
     run = selinux_host_info._run

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The boot-parameter controls judged by the running kernel on a live host:
-host-ia32-emulation-off by running 32-bit code on the host (probe/host_abi.py),
+host-ia32-emulation-off by running 32-bit code on the host (abi/host_test.py),
 host-vsyscall-none by the audit's own address space. On this machine (kernel
 6.18, IA32 emulation on, vsyscall mapped) both must fail with that evidence;
 the pass on a kernel booted with ia32_emulation=0 vsyscall=none is proven in

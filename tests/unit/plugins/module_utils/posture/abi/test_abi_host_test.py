@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The host probe of 32-bit code: the i386 program is a well-formed ELF32, and
-the probes run from a memfd on this host as its kernel decides. This machine's
+"""The host's ABI test of 32-bit code: the i386 program is a well-formed ELF32, and
+the programs run from a memfd on this host as its kernel decides. This machine's
 kernel has IA32 emulation on, so here the 32-bit program runs; a seccomp filter
 that kills it must not be mistaken for the kernel refusing it. The refusal by a
 kernel booted with ia32_emulation=0 is proven in the lab (Debian 13, 6.12):
@@ -20,7 +20,7 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi imp
     programs as elf, host_test as host_abi,
 )
 
-x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the probes are x86-64 programs")
+x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the syscall programs are x86-64 programs")
 
 
 def ia32_on():
@@ -50,7 +50,7 @@ def test_on_a_kernel_with_ia32_every_program_runs():
                               "native getpid ran"]
 
 
-def _probe_in_child(setup):
+def _host_test_in_child(setup):
     """run_host_test() in a forked child after setup(); its results as outcome lists."""
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -77,7 +77,7 @@ def _probe_in_child(setup):
 def test_a_seccomp_kill_is_not_the_kernel_refusing_32bit_code():
     """Under a filter that allows only x86-64 (as the hardened engine profiles do),
     the 32-bit program starts and dies at its first syscall: SIGSYS, not ENOEXEC."""
-    result = _probe_in_child(_native_only_seccomp())
+    result = _host_test_in_child(_native_only_seccomp())
     assert result["outcomes"] == [host_abi.KILLED, host_abi.KILLED, host_abi.RAN], result
     assert result["details"][:2] == ["killed by SIGSYS", "killed by SIGSYS"]
     assert result["refuses"] is False

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ELF probes: well-formed, and they behave as documented when run on
+"""The ELF syscall programs: well-formed, and they behave as documented when run on
 this host, bare and under a seccomp filter that checks the arch the way
 libseccomp's does (a hermetic stand-in for an engine's profile)."""
 
@@ -16,12 +16,12 @@ import pytest
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi import programs as elf
 
-x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the probes are x86-64 programs")
+x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="the syscall programs are x86-64 programs")
 
 
-@pytest.mark.parametrize("name", sorted(elf.PROBES))
-def test_probe_is_a_minimal_static_elf(name):
-    data = elf.PROBES[name]()
+@pytest.mark.parametrize("name", sorted(elf.SYSCALL_PROGRAMS))
+def test_program_is_a_minimal_static_elf(name):
+    data = elf.SYSCALL_PROGRAMS[name]()
     assert data[:4] == b"\x7fELF" and data[4] == 2 and data[5] == 1  # ELF64, little-endian
     e_type, e_machine, dummy, e_entry, e_phoff = struct.unpack_from("<HHIQQ", data, 16)
     assert (e_type, e_machine, e_phoff) == (2, 0x3E, 64)  # ET_EXEC, x86-64
@@ -32,18 +32,18 @@ def test_probe_is_a_minimal_static_elf(name):
     assert data.endswith(b"\x89\xc7\xb8\x3c\x00\x00\x00\x0f\x05")  # exit(result)
 
 
-def test_probes_differ_only_in_their_syscall():
-    codes = {name: build()[120:] for name, build in elf.PROBES.items()}
+def test_programs_differ_only_in_their_syscall():
+    codes = {name: build()[120:] for name, build in elf.SYSCALL_PROGRAMS.items()}
     assert codes["int80"][:7] == b"\xb8\x14\x00\x00\x00\xcd\x80"
     assert codes["x32"][:7] == b"\xb8\x27\x00\x00\x40\x0f\x05"
     assert codes["native"][:7] == b"\xb8\x27\x00\x00\x00\x0f\x05"
 
 
 @pytest.fixture
-def probe_path(tmp_path):
+def program_path(tmp_path):
     def write(name):
         path = tmp_path / name
-        path.write_bytes(elf.PROBES[name]())
+        path.write_bytes(elf.SYSCALL_PROGRAMS[name]())
         path.chmod(0o755)
         return str(path)
     return write
@@ -55,25 +55,25 @@ def _run(path, preexec_fn=None):
 
 
 @x86_64_only
-def test_native_probe_exits_with_its_pid(probe_path):
-    status, pid_byte = _run(probe_path("native"))
+def test_native_program_exits_with_its_pid(program_path):
+    status, pid_byte = _run(program_path("native"))
     assert status == pid_byte
 
 
 @x86_64_only
-def test_int80_probe_runs_natively(probe_path):
+def test_int80_program_runs_natively(program_path):
     """Outside any seccomp filter, a kernel with IA32 emulation (Debian's
     default) answers the i386 getpid with the same pid."""
     if "ia32_emulation=0" in open("/proc/cmdline").read():
         pytest.skip("IA32 emulation is disabled on the kernel command line")
-    status, pid_byte = _run(probe_path("int80"))
+    status, pid_byte = _run(program_path("int80"))
     assert status == pid_byte
 
 
 @x86_64_only
-def test_x32_probe_returns_pid_or_enosys(probe_path):
+def test_x32_program_returns_pid_or_enosys(program_path):
     """Most kernels lack CONFIG_X86_X32_ABI: getpid then fails with ENOSYS."""
-    status, pid_byte = _run(probe_path("x32"))
+    status, pid_byte = _run(program_path("x32"))
     assert status in (pid_byte, elf.STATUS_ENOSYS)
 
 
@@ -119,13 +119,13 @@ def _native_only_seccomp():
 
 @x86_64_only
 @pytest.mark.parametrize("name", ["int80", "x32"])
-def test_compat_probes_die_by_sigsys_under_native_only_filter(probe_path, name):
-    status = _run(probe_path(name), _native_only_seccomp())[0]
+def test_compat_programs_die_by_sigsys_under_native_only_filter(program_path, name):
+    status = _run(program_path(name), _native_only_seccomp())[0]
     assert status == -signal.SIGSYS
     assert elf.STATUS_KILLED_BY_SIGSYS == 128 + signal.SIGSYS
 
 
 @x86_64_only
-def test_native_probe_passes_native_only_filter(probe_path):
-    status, pid_byte = _run(probe_path("native"), _native_only_seccomp())
+def test_native_program_passes_native_only_filter(program_path):
+    status, pid_byte = _run(program_path("native"), _native_only_seccomp())
     assert status == pid_byte

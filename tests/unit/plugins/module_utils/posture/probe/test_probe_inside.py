@@ -14,7 +14,7 @@ import tarfile
 import pytest
 
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.abi.programs import (
-    PROBES, STATUS_ENOSYS,
+    SYSCALL_PROGRAMS, STATUS_ENOSYS,
 )
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.inside import (
     INSIDE_SH, parse_report,
@@ -46,7 +46,7 @@ SHELLS = [pytest.param(["/bin/busybox", "sh"], id="busybox"), pytest.param(["/bi
 def test_script_reports_this_host(tmp_path, shell):
     if not shutil.which(shell[0]):
         pytest.skip("%s not installed" % shell[0])
-    for name, build in PROBES.items():
+    for name, build in SYSCALL_PROGRAMS.items():
         (tmp_path / name).write_bytes(build())
         (tmp_path / name).chmod(0o755)
     script = tmp_path / "inside.sh"
@@ -76,7 +76,7 @@ def test_rootfs_tar_is_reproducible_and_complete(tmp_path):
         members = {member.name: member for member in tar.getmembers()}
         assert tar.extractfile("bin/busybox").read() == busybox.read_bytes()
         assert tar.extractfile(INSIDE_SCRIPT.lstrip("/")).read().decode() == INSIDE_SH
-        for name, build in PROBES.items():
+        for name, build in SYSCALL_PROGRAMS.items():
             assert tar.extractfile("probe/" + name).read() == build()
             assert members["probe/" + name].mode == 0o755
     assert members["bin/sh"].issym() and members["bin/sh"].linkname == "busybox"
