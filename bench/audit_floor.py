@@ -1,0 +1,315 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, Stockade contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where the agent's seconds go, above the floor of starting Python at all (issue 20).
+
+Installs the agent twice under a scratch prefix, as roles/agent lays it out
+(PREFIX/bin/stockade-audit, PREFIX/lib/stockade/module_utils/posture, sources
+only): --baseline (default: main) and this checkout, each followed by the byte
+code its role leaves (where the role compiles none, what Python's own
+first run as root writes; else the role's compileall). Then,
+for each side, one process run after another (median of --repeat):
+  - the floor: `python3 -c pass` and `python3 -I -S -c pass`,
+  - `import` of the cli with no byte code (-B, nothing cached: every module
+    compiled) and with the byte code installed, and `-X importtime`'s top
+    offenders of the warm import,
+  - `stockade-audit --offline --format json` of the hardened fixture tree,
+    of / offline, and of / live (whatever engines run here: see --dockerd),
+  - with strace, if installed: the files each audit of / opened, how many of
+    them more than once, and the programs it executed (the engines' CLIs),
+  - with --verdicts, the proof that nothing but speed changed: the JSON
+    report of the stock and hardened fixture trees, of every case of the
+    hostile corpus (tests/unit/hostile, run as root here) and of / offline,
+    from both sides, identical but for `generated_at` and the tree's path.
+Prints each figure in milliseconds, as a multiple of `python3 -c pass`, and
+the ratio baseline / now; then live / offline per side (issue 20: at most 1.2x).
+--dockerd starts a dockerd by PID (as tests/engines/conftest.py does) with
+two busybox containers from an imported image, and stops it by PID.
+"""
+
+import argparse
+import concurrent.futures
+import glob
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+UNIT = os.path.join(REPO, "tests", "unit")
+sys.path.insert(0, os.path.join(UNIT, "plugins", "module_utils", "posture"))
+sys.path.insert(0, os.path.join(UNIT, "hostile"))
+
+from hosttree import HARDENED, STOCK, write_tree  # noqa: E402
+
+ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8"}
+# What roles/agent runs after unpacking the engine (its task "Compile the engine's byte code").
+COMPILE = ["-m", "compileall", "--invalidation-mode", "checked-hash"]
+
+
+# -- installing a side -----------------------------------------------------------
+
+def install(source_root, prefix, python):
+    """Lay the agent out as roles/agent does, from `source_root` (a checkout)."""
+    engine = os.path.join(source_root, "plugins", "module_utils", "posture")
+    lib = os.path.join(prefix, "lib", "stockade", "module_utils")
+    os.makedirs(lib)
+    shutil.copytree(engine, os.path.join(lib, "posture"), ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    os.makedirs(os.path.join(prefix, "bin"))
+    shutil.copy(os.path.join(source_root, "bin", "stockade-audit"), os.path.join(prefix, "bin"))
+    return os.path.join(prefix, "bin", "stockade-audit")
+
+
+def drop_bytecode(prefix):
+    for path in glob.glob(os.path.join(prefix, "**", "__pycache__"), recursive=True):
+        shutil.rmtree(path)
+
+
+def leave_bytecode(source_root, prefix, python, agent):
+    """The byte code a side's installation leaves: its role's compile step when
+    it has one, else what Python writes on the first (root) run."""
+    drop_bytecode(prefix)
+    with open(os.path.join(source_root, "roles", "agent", "tasks", "main.yml"), encoding="utf-8") as handle:
+        compiles = "compileall" in handle.read()
+    if compiles:
+        subprocess.run([python] + COMPILE + [os.path.join(prefix, "lib", "stockade")], env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+    else:
+        subprocess.run([python, agent, "--list-controls"], env=ENV, check=True, stdout=subprocess.DEVNULL)
+
+
+# -- timing --------------------------------------------------------------------
+
+def seconds_of(argv, repeat, env=None, cwd="/"):
+    samples = []
+    for dummy in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV, cwd=cwd,
+                       check=False)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def import_offenders(python, lib, count):
+    """The slowest modules of a warm `import` of the cli, by cumulative time."""
+    done = subprocess.run([python, "-X", "importtime", "-c", "import module_utils.posture.cli"],
+                          stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=dict(ENV, PYTHONPATH=lib),
+                          cwd="/", check=True)
+    rows = []
+    for line in done.stderr.decode().splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if match:
+            rows.append((int(match.group(2)), len(match.group(3)), match.group(4)))
+    total = [r for r in rows if r[2] == "module_utils.posture.cli"][0][0]
+    modules = len(rows)
+    rows.sort(reverse=True)
+    return total, modules, rows[1:count + 1]
+
+
+def strace_counts(python, agent, live):
+    """(files opened, files opened more than once, programs executed) by one audit of /."""
+    if shutil.which("strace") is None:
+        return None
+    with tempfile.NamedTemporaryFile(suffix=".strace") as log:
+        argv = [python, agent, "--format", "json"] + ([] if live else ["--offline"])
+        subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,execve", "-o", log.name] + argv,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd="/", check=False)
+        with open(log.name, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    opened, executed = [], []
+    for line in lines:
+        match = re.search(r'openat\([^,]+, "([^"]*)", [^)]*\) = \d+', line)
+        if match and not match.group(1).endswith((".py", ".pyc", ".so")) and "/python3" not in match.group(1) \
+                and "__pycache__" not in match.group(1) and not match.group(1).startswith("/usr/lib/"):
+            opened.append(match.group(1))
+        match = re.search(r'execve\("([^"]*)", .*\) = 0', line)
+        if match:
+            executed.append(match.group(1))
+    repeated = sorted({p for p in opened if opened.count(p) > 1})
+    return len(opened), repeated, executed[1:]
+
+
+def measure(label, source_root, prefix, python, tree, repeat, offenders):
+    agent = install(source_root, prefix, python)
+    lib = os.path.join(prefix, "lib", "stockade")
+    figures = {}
+    drop_bytecode(prefix)
+    figures["import cli, no byte code (-B)"] = seconds_of(
+        [python, "-B", "-c", "import module_utils.posture.cli"], repeat, env=dict(ENV, PYTHONPATH=lib))
+    leave_bytecode(source_root, prefix, python, agent)
+    figures["import cli, installed byte code"] = seconds_of(
+        [python, "-c", "import module_utils.posture.cli"], repeat, env=dict(ENV, PYTHONPATH=lib))
+    audit = [python, agent, "--format", "json"]
+    figures["audit of the hardened fixture tree"] = seconds_of(audit + ["--offline", "--root", tree], repeat)
+    figures["audit of / offline"] = seconds_of(audit + ["--offline"], repeat)
+    figures["audit of / live"] = seconds_of(audit, repeat)
+    written = [p for p in glob.glob(os.path.join(prefix, "**", "*.pyc"), recursive=True)]
+    return {"label": label, "figures": figures, "agent": agent, "pyc": len(written),
+            "imports": import_offenders(python, lib, offenders),
+            "strace_offline": strace_counts(python, agent, live=False),
+            "strace_live": strace_counts(python, agent, live=True)}
+
+
+# -- verdicts --------------------------------------------------------------------
+
+def verdict_trees(scratch):
+    """{name: root} of the trees whose reports must not change."""
+    import corpus
+    trees = {"stock": write_tree(os.path.join(scratch, "stock"), STOCK),
+             "hardened": write_tree(os.path.join(scratch, "hardened"), HARDENED)}
+    cases = []
+    for path in sorted(glob.glob(os.path.join(UNIT, "hostile", "cases_*.py"))):
+        cases += importlib.import_module(os.path.basename(path)[:-3]).CASES
+    for path in sorted(glob.glob(os.path.join(UNIT, "readers", "*", "hostile_cases.py"))):
+        spec = importlib.util.spec_from_file_location("hostile_cases_" + os.path.basename(os.path.dirname(path)), path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        cases += module.CASES
+    parent = os.path.join(scratch, "hostile")
+    os.makedirs(parent)
+    for case in cases:
+        trees["hostile/" + case.id] = corpus.build(case, parent)
+    return trees
+
+
+def report_of(python, agent, root, out_dir, name):
+    """The offline JSON report of `root`, as the agent writes it, with the time and the tree's path masked."""
+    done = subprocess.run([python, agent, "--offline", "--format", "json", "--root", root],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd="/", timeout=60, check=False)
+    text = done.stdout.decode("utf-8", "replace").replace(root, "ROOT")
+    text = re.sub(r'"generated_at": "[^"]*"', '"generated_at": "-"', text)
+    return done.returncode, text, done.stderr.decode("utf-8", "replace").replace(root, "ROOT")
+
+
+def compare_verdicts(sides, scratch, python):
+    trees = verdict_trees(scratch)
+    trees["/ (offline)"] = "/"
+    differ = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {(name, side["label"]): pool.submit(report_of, python, side["agent"], root, scratch, name)
+                   for name, root in trees.items() for side in sides}
+        for name in trees:
+            results = [futures[(name, side["label"])].result() for side in sides]
+            if results[0] != results[1]:
+                differ.append(name)
+    return len(trees), differ
+
+
+# -- dockerd ---------------------------------------------------------------------
+
+def start_dockerd(scratch):
+    """A dockerd of our own, by PID, with two busybox containers; (process, socket)."""
+    base = os.path.join(scratch, "dockerd")
+    os.makedirs(base)
+    sock = os.path.join(base, "docker.sock")
+    daemon = subprocess.Popen(["dockerd", "--data-root", os.path.join(base, "data"), "--exec-root",
+                               os.path.join(base, "exec"), "-H", "unix://" + sock, "--pidfile",
+                               os.path.join(base, "pid"), "--bridge", "none", "--iptables=false"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    docker = ["docker", "-H", "unix://" + sock]
+    for dummy in range(60):
+        if subprocess.run(docker + ["version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          check=False).returncode == 0:
+            break
+        time.sleep(0.5)
+    rootfs = os.path.join(base, "rootfs")
+    os.makedirs(os.path.join(rootfs, "bin"))
+    shutil.copy("/bin/busybox", os.path.join(rootfs, "bin", "busybox"))
+    os.symlink("busybox", os.path.join(rootfs, "bin", "sh"))
+    tar = subprocess.run(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(docker + ["import", "-", "stockade-bench:busybox"], input=tar, stdout=subprocess.DEVNULL,
+                   check=True)
+    for name in ("bench-plain", "bench-unconfined"):
+        extra = ["--security-opt", "seccomp=unconfined"] if name.endswith("unconfined") else []
+        subprocess.run(docker + ["run", "-d", "--network", "none", "--name", name] + extra +
+                       ["stockade-bench:busybox", "/bin/busybox", "sleep", "3600"], stdout=subprocess.DEVNULL,
+                       check=True)
+    return daemon, docker, sock
+
+
+def stop_dockerd(daemon, docker):
+    subprocess.run(docker + ["rm", "-f", "bench-plain", "bench-unconfined"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    daemon.terminate()
+    try:
+        daemon.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        daemon.kill()
+        daemon.wait()
+
+
+# -- main ------------------------------------------------------------------------
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git revision to compare with (default: main)")
+    parser.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3")
+                        else sys.executable, help="the interpreter the agent runs on (default: the system's)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--offenders", type=int, default=8)
+    parser.add_argument("--verdicts", action="store_true", help="also compare the reports of both sides")
+    parser.add_argument("--dockerd", action="store_true", help="start a dockerd by PID with two containers")
+    args = parser.parse_args()
+    python = args.python
+    with tempfile.TemporaryDirectory(prefix="stockade-floor-") as scratch:
+        os.chmod(scratch, 0o755)
+        baseline = os.path.join(scratch, "baseline-src")
+        os.makedirs(baseline)
+        archive = subprocess.run(["git", "-C", REPO, "archive", args.baseline, "plugins/module_utils/posture",
+                                  "bin/stockade-audit", "roles/agent/tasks"], stdout=subprocess.PIPE, check=True)
+        subprocess.run(["tar", "-x", "-C", baseline], input=archive.stdout, check=True)
+        tree = write_tree(os.path.join(scratch, "tree"), HARDENED)
+        daemon = None
+        if args.dockerd:
+            daemon, docker, sock = start_dockerd(scratch)
+            ENV["DOCKER_HOST"] = "unix://" + sock
+        try:
+            floor = {"python3 -c pass": seconds_of([python, "-c", "pass"], args.repeat),
+                     "python3 -I -S -c pass": seconds_of([python, "-I", "-S", "-c", "pass"], args.repeat)}
+            sides = [measure("baseline (%s)" % args.baseline, baseline, os.path.join(scratch, "before"), python,
+                             tree, args.repeat, args.offenders),
+                     measure("now", REPO, os.path.join(scratch, "now"), python, tree, args.repeat, args.offenders)]
+            verdicts = compare_verdicts(sides, scratch, python) if args.verdicts else None
+        finally:
+            if daemon is not None:
+                stop_dockerd(daemon, docker)
+    unit = floor["python3 -c pass"]
+    print("%s (%s), one run, median of %d each" % (python, sys.version.split()[0], args.repeat))
+    print("%-40s %10s %10s %10s %10s %8s" % ("what", "before ms", "x floor", "now ms", "x floor", "before/now"))
+    for label, seconds in floor.items():
+        print("%-40s %10.1f %10.1f" % (label, seconds * 1000, seconds / unit))
+    for label in sides[0]["figures"]:
+        before, now = sides[0]["figures"][label], sides[1]["figures"][label]
+        print("%-40s %10.1f %10.1f %10.1f %10.1f %8.2f" % (label, before * 1000, before / unit, now * 1000,
+                                                          now / unit, before / now))
+    for side in sides:
+        figures = side["figures"]
+        print("\n%s: live / offline audit of / %.2fx; byte code files installed: %d"
+              % (side["label"], figures["audit of / live"] / figures["audit of / offline"], side["pyc"]))
+        total, modules, rows = side["imports"]
+        print("  warm import of the cli: %.1f ms, %d modules; top by cumulative time (us):" % (total / 1000, modules))
+        print("    " + ", ".join("%s %d" % (name, micro) for micro, depth, name in rows))
+        for mode in ("offline", "live"):
+            counts = side["strace_" + mode]
+            if counts is not None:
+                opened, repeated, executed = counts
+                print("  audit of / %s: %d host files opened, %d of them more than once%s; programs run: %s"
+                      % (mode, opened, len(repeated), (" (" + ", ".join(repeated[:6]) + ")") if repeated else "",
+                         ", ".join(executed) or "none"))
+    if verdicts is not None:
+        count, differ = verdicts
+        print("\nreports compared (fixture trees, hostile corpus, / offline): %d, differing: %d%s"
+              % (count, len(differ), (": " + ", ".join(differ[:20])) if differ else ""))
+        if differ:
+            raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
