@@ -5,7 +5,7 @@
 
 Installs the agent twice under a scratch prefix, as roles/agent lays it out
 (PREFIX/bin/stockade-audit, PREFIX/lib/stockade/module_utils/posture, sources
-only): --baseline (default: main) and this checkout, each followed by the byte
+only): --baseline (default: where this branch left main) and this checkout, each followed by the byte
 code its role leaves (where the role compiles none, what Python's own
 first run as root writes; else the role's compileall). Then,
 for each side, one process run after another (median of --repeat):
@@ -18,9 +18,9 @@ for each side, one process run after another (median of --repeat):
   - with strace, if installed: the files each audit of / opened, how many of
     them more than once, and the programs it executed (the engines' CLIs),
   - with --verdicts, the proof that nothing but speed changed: the JSON
-    report of the stock and hardened fixture trees, of every case of the
-    hostile corpus (tests/unit/hostile, run as root here) and of / offline,
-    from both sides, identical but for `generated_at` and the tree's path.
+    report of the stock and hardened fixture trees and of every case of the
+    hostile corpus (tests/unit/hostile, run as root here), offline, and of /
+    live, from both sides, identical but for `generated_at` and the tree's path.
 Prints each figure in milliseconds, as a multiple of `python3 -c pass`, and
 the ratio baseline / now; then live / offline per side (issue 20: at most 1.2x).
 --dockerd starts a dockerd by PID (as tests/engines/conftest.py does) with
@@ -179,26 +179,29 @@ def verdict_trees(scratch):
     return trees
 
 
-def report_of(python, agent, root, out_dir, name):
-    """The offline JSON report of `root`, as the agent writes it, with the time and the tree's path masked."""
-    done = subprocess.run([python, agent, "--offline", "--format", "json", "--root", root],
+def report_of(python, agent, root):
+    """The JSON report of `root` (live for "/", else offline), as the agent writes it, with the time and
+    the tree's path masked."""
+    mode = [] if root == "/" else ["--offline", "--root", root]
+    done = subprocess.run([python, agent, "--format", "json"] + mode,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd="/", timeout=60, check=False)
-    text = done.stdout.decode("utf-8", "replace").replace(root, "ROOT")
-    text = re.sub(r'"generated_at": "[^"]*"', '"generated_at": "-"', text)
-    return done.returncode, text, done.stderr.decode("utf-8", "replace").replace(root, "ROOT")
+    text, errors = done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+    if root != "/":
+        text, errors = text.replace(root, "ROOT"), errors.replace(root, "ROOT")
+    return done.returncode, re.sub(r'"generated_at": "[^"]*"', '"generated_at": "-"', text), errors
 
 
 def compare_verdicts(sides, scratch, python):
     trees = verdict_trees(scratch)
-    trees["/ (offline)"] = "/"
-    differ = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {(name, side["label"]): pool.submit(report_of, python, side["agent"], root, scratch, name)
+        futures = {(name, side["label"]): pool.submit(report_of, python, side["agent"], root)
                    for name, root in trees.items() for side in sides}
-        for name in trees:
-            results = [futures[(name, side["label"])].result() for side in sides]
-            if results[0] != results[1]:
-                differ.append(name)
+        reports = {key: future.result() for key, future in futures.items()}
+    # this machine's / live, the two sides one after the other (the engines' answers, the containers)
+    trees["/ (live)"] = "/"
+    for side in sides:
+        reports[("/ (live)", side["label"])] = report_of(python, side["agent"], "/")
+    differ = [name for name in trees if reports[(name, sides[0]["label"])] != reports[(name, sides[1]["label"])]]
     return len(trees), differ
 
 
@@ -211,7 +214,7 @@ def start_dockerd(scratch):
     sock = os.path.join(base, "docker.sock")
     daemon = subprocess.Popen(["dockerd", "--data-root", os.path.join(base, "data"), "--exec-root",
                                os.path.join(base, "exec"), "-H", "unix://" + sock, "--pidfile",
-                               os.path.join(base, "pid"), "--bridge", "none", "--iptables=false"],
+                               os.path.join(base, "pid"), "--bridge", "none", "--iptables=false", "--ip-masq=false"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     docker = ["docker", "-H", "unix://" + sock]
     for dummy in range(60):
@@ -249,7 +252,8 @@ def stop_dockerd(daemon, docker):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="main", help="git revision to compare with (default: main)")
+    parser.add_argument("--baseline", help="git revision to compare with (default: where this branch left main, "
+                        "git merge-base main HEAD: main may have moved on with other changes)")
     parser.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3")
                         else sys.executable, help="the interpreter the agent runs on (default: the system's)")
     parser.add_argument("--repeat", type=int, default=5)
@@ -258,6 +262,9 @@ def main():
     parser.add_argument("--dockerd", action="store_true", help="start a dockerd by PID with two containers")
     args = parser.parse_args()
     python = args.python
+    if args.baseline is None:
+        args.baseline = subprocess.run(["git", "-C", REPO, "merge-base", "main", "HEAD"], stdout=subprocess.PIPE,
+                                       check=True).stdout.decode().strip()[:7]
     with tempfile.TemporaryDirectory(prefix="stockade-floor-") as scratch:
         os.chmod(scratch, 0o755)
         baseline = os.path.join(scratch, "baseline-src")
@@ -305,7 +312,7 @@ def main():
                          ", ".join(executed) or "none"))
     if verdicts is not None:
         count, differ = verdicts
-        print("\nreports compared (fixture trees, hostile corpus, / offline): %d, differing: %d%s"
+        print("\nreports compared (fixture trees, hostile corpus, / live): %d, differing: %d%s"
               % (count, len(differ), (": " + ", ".join(differ[:20])) if differ else ""))
         if differ:
             raise SystemExit(1)
