@@ -21,8 +21,11 @@ for each side, one process run after another (median of --repeat):
     report of the stock and hardened fixture trees and of every case of the
     hostile corpus (tests/unit/hostile, run as root here), offline, and of /
     live, from both sides, identical but for `generated_at` and the tree's path.
-Prints each figure in milliseconds, as a multiple of `python3 -c pass`, and
-the ratio baseline / now; then live / offline per side (issue 20: at most 1.2x).
+Both sides run in turn, sample by sample, so that other work on a shared
+machine weighs on both alike. Prints each figure's wall and CPU time (user +
+system of the process and its children: far less disturbed by other work than
+wall time), CPU as a multiple of `python3 -c pass`, and the ratios baseline /
+now; then live / offline per side (issue 20: at most 1.2x).
 --dockerd starts a dockerd by PID (as tests/engines/conftest.py does) with
 two busybox containers from an imported image, and stops it by PID.
 """
@@ -87,14 +90,24 @@ def leave_bytecode(source_root, prefix, python, agent):
 
 # -- timing --------------------------------------------------------------------
 
-def seconds_of(argv, repeat, env=None, cwd="/"):
-    samples = []
+def run_once(argv, env=None):
+    """(wall seconds, CPU seconds: user + system of the process and the children it waited for)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV, cwd="/")
+    dummy, dummy_status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0  # reaped above
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def interleaved(commands, repeat):
+    """{key: (median wall, median CPU)} of `commands` ({key: (argv, env)}), run in turn
+    `repeat` times, so that other work on a shared machine weighs on each alike."""
+    samples = {key: [] for key in commands}
     for dummy in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV, cwd=cwd,
-                       check=False)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        for key, (argv, env) in commands.items():
+            samples[key].append(run_once(argv, env))
+    return {key: (statistics.median(w for w, c in runs), statistics.median(c for w, c in runs))
+            for key, runs in samples.items()}
 
 
 def import_offenders(python, lib, count):
@@ -110,7 +123,8 @@ def import_offenders(python, lib, count):
     total = [r for r in rows if r[2] == "module_utils.posture.cli"][0][0]
     modules = len(rows)
     rows.sort(reverse=True)
-    return total, modules, rows[1:count + 1]
+    return total, modules, [r for r in rows if r[2] not in ("module_utils", "module_utils.posture",
+                                                            "module_utils.posture.cli")][:count]
 
 
 def strace_counts(python, agent, live):
@@ -136,25 +150,35 @@ def strace_counts(python, agent, live):
     return len(opened), repeated, executed[1:]
 
 
-def measure(label, source_root, prefix, python, tree, repeat, offenders):
+def prepare(label, source_root, prefix, python):
     agent = install(source_root, prefix, python)
-    lib = os.path.join(prefix, "lib", "stockade")
-    figures = {}
-    drop_bytecode(prefix)
-    figures["import cli, no byte code (-B)"] = seconds_of(
-        [python, "-B", "-c", "import module_utils.posture.cli"], repeat, env=dict(ENV, PYTHONPATH=lib))
-    leave_bytecode(source_root, prefix, python, agent)
-    figures["import cli, installed byte code"] = seconds_of(
-        [python, "-c", "import module_utils.posture.cli"], repeat, env=dict(ENV, PYTHONPATH=lib))
-    audit = [python, agent, "--format", "json"]
-    figures["audit of the hardened fixture tree"] = seconds_of(audit + ["--offline", "--root", tree], repeat)
-    figures["audit of / offline"] = seconds_of(audit + ["--offline"], repeat)
-    figures["audit of / live"] = seconds_of(audit, repeat)
-    written = [p for p in glob.glob(os.path.join(prefix, "**", "*.pyc"), recursive=True)]
-    return {"label": label, "figures": figures, "agent": agent, "pyc": len(written),
-            "imports": import_offenders(python, lib, offenders),
-            "strace_offline": strace_counts(python, agent, live=False),
-            "strace_live": strace_counts(python, agent, live=True)}
+    return {"label": label, "source": source_root, "prefix": prefix, "agent": agent,
+            "lib": os.path.join(prefix, "lib", "stockade")}
+
+
+def measure(sides, python, tree, repeat, offenders):
+    """Each side's figures ({what: (wall, CPU)}), import offenders and strace counts, the sides in turn."""
+    for side in sides:
+        drop_bytecode(side["prefix"])
+    cold = interleaved({side["label"]: ([python, "-B", "-c", "import module_utils.posture.cli"],
+                                        dict(ENV, PYTHONPATH=side["lib"])) for side in sides}, repeat)
+    for side in sides:
+        leave_bytecode(side["source"], side["prefix"], python, side["agent"])
+        side["pyc"] = len(glob.glob(os.path.join(side["prefix"], "**", "*.pyc"), recursive=True))
+        side["figures"] = {"import cli, no byte code (-B)": cold[side["label"]]}
+    what = {"import cli, installed byte code": lambda side: [python, "-c", "import module_utils.posture.cli"],
+            "audit of the hardened fixture tree": lambda side: [python, side["agent"], "--format", "json",
+                                                                "--offline", "--root", tree],
+            "audit of / offline": lambda side: [python, side["agent"], "--format", "json", "--offline"],
+            "audit of / live": lambda side: [python, side["agent"], "--format", "json"]}
+    for label, argv in what.items():
+        found = interleaved({side["label"]: (argv(side), dict(ENV, PYTHONPATH=side["lib"])) for side in sides}, repeat)
+        for side in sides:
+            side["figures"][label] = found[side["label"]]
+    for side in sides:
+        side["imports"] = import_offenders(python, side["lib"], offenders)
+        side["strace_offline"] = strace_counts(python, side["agent"], live=False)
+        side["strace_live"] = strace_counts(python, side["agent"], live=True)
 
 
 # -- verdicts --------------------------------------------------------------------
@@ -278,28 +302,32 @@ def main():
             daemon, docker, sock = start_dockerd(scratch)
             ENV["DOCKER_HOST"] = "unix://" + sock
         try:
-            floor = {"python3 -c pass": seconds_of([python, "-c", "pass"], args.repeat),
-                     "python3 -I -S -c pass": seconds_of([python, "-I", "-S", "-c", "pass"], args.repeat)}
-            sides = [measure("baseline (%s)" % args.baseline, baseline, os.path.join(scratch, "before"), python,
-                             tree, args.repeat, args.offenders),
-                     measure("now", REPO, os.path.join(scratch, "now"), python, tree, args.repeat, args.offenders)]
+            floor = interleaved({"python3 -c pass": ([python, "-c", "pass"], None),
+                                 "python3 -I -S -c pass": ([python, "-I", "-S", "-c", "pass"], None)}, args.repeat)
+            sides = [prepare("baseline (%s)" % args.baseline, baseline, os.path.join(scratch, "before"), python),
+                     prepare("now", REPO, os.path.join(scratch, "now"), python)]
+            measure(sides, python, tree, args.repeat, args.offenders)
             verdicts = compare_verdicts(sides, scratch, python) if args.verdicts else None
         finally:
             if daemon is not None:
                 stop_dockerd(daemon, docker)
     unit = floor["python3 -c pass"]
-    print("%s (%s), one run, median of %d each" % (python, sys.version.split()[0], args.repeat))
-    print("%-40s %10s %10s %10s %10s %8s" % ("what", "before ms", "x floor", "now ms", "x floor", "before/now"))
-    for label, seconds in floor.items():
-        print("%-40s %10.1f %10.1f" % (label, seconds * 1000, seconds / unit))
+    print("%s (%s), one run, median of %d each, the sides in turn; wall ms / CPU ms (user + system), "
+          "and CPU as a multiple of `python3 -c pass`" % (python, sys.version.split()[0], args.repeat))
+    print("%-36s %17s %8s %17s %8s %11s" % ("what", "before wall/CPU", "x floor", "now wall/CPU", "x floor",
+                                            "before/now"))
+    for label, (wall, cpu) in floor.items():
+        print("%-36s %8.1f %8.1f %8.1f" % (label, wall * 1000, cpu * 1000, cpu / unit[1]))
     for label in sides[0]["figures"]:
         before, now = sides[0]["figures"][label], sides[1]["figures"][label]
-        print("%-40s %10.1f %10.1f %10.1f %10.1f %8.2f" % (label, before * 1000, before / unit, now * 1000,
-                                                          now / unit, before / now))
+        print("%-36s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %5.2f/%.2f" % (
+            label, before[0] * 1000, before[1] * 1000, before[1] / unit[1], now[0] * 1000, now[1] * 1000,
+            now[1] / unit[1], before[0] / now[0], before[1] / now[1]))
     for side in sides:
         figures = side["figures"]
-        print("\n%s: live / offline audit of / %.2fx; byte code files installed: %d"
-              % (side["label"], figures["audit of / live"] / figures["audit of / offline"], side["pyc"]))
+        print("\n%s: live / offline audit of / %.2fx wall, %.2fx CPU; byte code files installed: %d"
+              % (side["label"], figures["audit of / live"][0] / figures["audit of / offline"][0],
+                 figures["audit of / live"][1] / figures["audit of / offline"][1], side["pyc"]))
         total, modules, rows = side["imports"]
         print("  warm import of the cli: %.1f ms, %d modules; top by cumulative time (us):" % (total / 1000, modules))
         print("    " + ", ".join("%s %d" % (name, micro) for micro, depth, name in rows))
