@@ -7,7 +7,7 @@ Installs the agent twice under a scratch prefix, as roles/agent lays it out
 (PREFIX/bin/stockade-audit, PREFIX/lib/stockade/module_utils/posture, sources
 only): --baseline (default: where this branch left main) and this checkout, each followed by the byte
 code its role leaves (where the role compiles none, what Python's own
-first run as root writes; else the role's compileall). Then,
+first run as root writes; else the role's compile-engine). Then,
 for each side, one process run after another (median of --repeat):
   - the floor: `python3 -c pass` and `python3 -I -S -c pass`,
   - `import` of the cli with no byte code (-B, nothing cached: every module
@@ -53,8 +53,6 @@ sys.path.insert(0, os.path.join(UNIT, "hostile"))
 from hosttree import HARDENED, STOCK, write_tree  # noqa: E402
 
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8"}
-# What roles/agent runs after unpacking the engine (its task "Compile the engine's byte code").
-COMPILE = ["-m", "compileall", "--invalidation-mode", "checked-hash"]
 
 
 # -- installing a side -----------------------------------------------------------
@@ -79,11 +77,10 @@ def leave_bytecode(source_root, prefix, python, agent):
     """The byte code a side's installation leaves: its role's compile step when
     it has one, else what Python writes on the first (root) run."""
     drop_bytecode(prefix)
-    with open(os.path.join(source_root, "roles", "agent", "tasks", "main.yml"), encoding="utf-8") as handle:
-        compiles = "compileall" in handle.read()
-    if compiles:
-        subprocess.run([python] + COMPILE + [os.path.join(prefix, "lib", "stockade")], env=ENV, check=True,
-                       stdout=subprocess.DEVNULL)
+    compile_engine = os.path.join(source_root, "roles", "agent", "files", "compile-engine")
+    if os.path.exists(compile_engine):  # as the role runs it after unpacking
+        subprocess.run([python, compile_engine, os.path.join(prefix, "lib", "stockade", "module_utils")], env=ENV,
+                       check=True, stdout=subprocess.DEVNULL)
     else:
         subprocess.run([python, agent, "--list-controls"], env=ENV, check=True, stdout=subprocess.DEVNULL)
 
@@ -294,7 +291,7 @@ def main():
         baseline = os.path.join(scratch, "baseline-src")
         os.makedirs(baseline)
         archive = subprocess.run(["git", "-C", REPO, "archive", args.baseline, "plugins/module_utils/posture",
-                                  "bin/stockade-audit", "roles/agent/tasks"], stdout=subprocess.PIPE, check=True)
+                                  "bin/stockade-audit", "roles/agent/files"], stdout=subprocess.PIPE, check=True)
         subprocess.run(["tar", "-x", "-C", baseline], input=archive.stdout, check=True)
         tree = write_tree(os.path.join(scratch, "tree"), HARDENED)
         daemon = None
