@@ -35,7 +35,6 @@ import concurrent.futures
 import glob
 import importlib
 import importlib.util
-import json
 import os
 import re
 import shutil
