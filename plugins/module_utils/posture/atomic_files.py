@@ -27,7 +27,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 
@@ -55,7 +54,7 @@ def create_temporary(target, mode=0o600):
     writing; only this process uses the name."""
     directory, name = os.path.split(target)
     while True:
-        path = os.path.join(directory, ".%s.stockade-%d-%s.tmp" % (name, os.getpid(), secrets.token_hex(6)))
+        path = os.path.join(directory, ".%s.stockade-%d-%s.tmp" % (name, os.getpid(), os.urandom(6).hex()))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
         except FileExistsError:

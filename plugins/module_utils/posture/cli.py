@@ -14,15 +14,24 @@ from . import __version__
 from .atomic_files import WriteError, atomic_write
 from .audit import run_audit
 from .catalogue import all_controls
-from .probe.container import ProbeRequest
 from .model import LAYERS
 from .policy.evaluation import PolicyError, apply, validate
-from .policy.policy_file import read_policy_file
-from .reports.html import render_host_html
 from .reports.render import printable, render_json, render_junit, render_table
-from .reports.sarif import render_sarif
 
 EXIT_COMPLIANT, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+# SARIF and HTML are imported only when asked for: the agent's scheduled run renders JSON.
+def render_sarif(report):
+    from .reports.sarif import render_sarif as render
+    return render(report)
+
+
+def render_host_html(report):
+    from .reports.html import render_host_html as render
+    return render(report)
+
+
 RENDERERS = {"table": render_table, "json": render_json, "junit": render_junit, "sarif": render_sarif,
              "html": render_host_html}
 
@@ -67,6 +76,7 @@ def probe_request(args):
     """The ProbeRequest of --probe/--probe-image/--probe-arg, or None."""
     if not (args.probe or args.probe_image or args.probe_arg):
         return None
+    from .probe.container import ProbeRequest
     extra = {}
     for item in args.probe_arg:
         engine, sep, value = item.partition("=")
@@ -120,7 +130,10 @@ def main(argv=None):
         sys.stderr.write("stockade-audit: error: --root %s is not a directory\n" % args.root)
         return EXIT_USAGE
     try:
-        raw_policy = read_policy_file(args.policy) if args.policy else None
+        raw_policy = None
+        if args.policy:
+            from .policy.policy_file import read_policy_file
+            raw_policy = read_policy_file(args.policy)
         policy = validate(raw_policy, [c.id for c in controls], source=args.policy or "policy")
     except PolicyError as exc:
         sys.stderr.write("stockade-audit: error: %s\n" % printable(str(exc)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from .model import Control
 
 _CONTROLS = []
+_IDS = set()  # the ids of _CONTROLS: a set, as every agent run declares them all
 
 
 def control(*, id, layer, engine, title, rationale, remediation, check,  # pylint: disable=redefined-builtin
@@ -24,9 +25,10 @@ def control(*, id, layer, engine, title, rationale, remediation, check,  # pylin
     """Declare one control; `evidence` is one of model.EVIDENCE."""
     new = Control(id=id, layer=layer, engine=engine, title=title, rationale=rationale,
                   remediation=remediation, check=check, cis=cis, required=required, evidence=evidence)
-    if any(existing.id == new.id for existing in _CONTROLS):
+    if new.id in _IDS:
         raise ValueError("control id %s declared twice" % new.id)
     _CONTROLS.append(new)
+    _IDS.add(new.id)
     return new
 
 

@@ -6,6 +6,13 @@
 The live audit asks dockerd what the docker CLI would ask it (`/info`,
 `/containers/json`, `/containers/{id}/json`), but without starting the CLI
 once per question: one HTTP/1.1 request each, the inspects in parallel.
+The request is a plain GET with `Connection: close`, and the answer is read
+as Go's net/http server (dockerd's) writes it: a status line, headers, and a
+body framed by `Transfer-Encoding: chunked`, by `Content-Length`, or by the
+end of the connection (RFC 9112 section 6.3). http.client is not used: it and
+the email package it imports cost the live audit more than dockerd's answers
+do; anything that is not such an answer is an ApiError, never a guess (held
+to http.client by tests/unit/.../test_docker_api_http.py).
 Which daemon is asked follows the docker CLI 20.10-28 (docker/cli
 `cli/command/cli.go`, `opts/hosts.go`): DOCKER_HOST when set (with
 DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS), else the daemon's own
@@ -17,11 +24,12 @@ audit then says the daemon is not reachable, it never guesses.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
+import re
 import socket
-import ssl
+
+from ..readers.numbers import go_parse_uint
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 DEFAULT_TCP_PORT = 2375
@@ -54,6 +62,7 @@ class Endpoint:
 
 
 def _tls_context(cert_path):
+    import ssl  # only for a tcp endpoint with TLS
     context = ssl.create_default_context(cafile=os.path.join(cert_path, "ca.pem"))
     context.load_cert_chain(os.path.join(cert_path, "cert.pem"), os.path.join(cert_path, "key.pem"))
     return context
@@ -87,7 +96,7 @@ def parse_host(value, origin, environ=None, tls=False):
                 environ.get("HOME", "/root"), ".docker")
             try:
                 context = _tls_context(cert_path)
-            except (OSError, ssl.SSLError) as exc:
+            except OSError as exc:  # ssl.SSLError is an OSError
                 raise ApiError("TLS client certificates in %s cannot be used: %s" % (cert_path, exc))
         return Endpoint("tcp", (host, port_number), origin, tls=context)
     return None
@@ -122,20 +131,80 @@ def choose_endpoint(listeners, environ=None, daemon_tls=False):
     return Endpoint("unix", DEFAULT_SOCKET, "docker CLI default"), None
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout):
-        super().__init__("localhost", timeout=timeout)
-        self.socket_path = path
+_STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([0-9]{3})(?: [^\r\n]*)?")
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
-    def connect(self):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        try:
-            sock.connect(self.socket_path)
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
+
+class _BadAnswer(Exception):
+    """Not an HTTP/1.x answer the audit can read."""
+
+
+def _headers(block):
+    """{lower-case name: [values]} of the header lines of an answer."""
+    found = {}
+    for line in block.split(b"\r\n"):
+        name, sep, value = line.partition(b":")
+        if not sep or not name or name != name.strip() or b" " in name:
+            raise _BadAnswer("malformed header line %r" % line[:80])
+        found.setdefault(name.decode("latin-1").lower(), []).append(value.strip())
+    return found
+
+
+def _chunk_size(line):
+    """A chunk-size line as Go's net/http/internal/chunked.go (1.19-1.23) reads
+    it: trailing blanks trimmed, the extension from `;` cut, then 1-16 hex
+    digits (parseHexUint), nothing else."""
+    digits = line.rstrip(b" \t").partition(b";")[0]
+    if not _HEX.fullmatch(digits):
+        raise _BadAnswer("malformed chunk size %r" % line[:40])
+    return go_parse_uint(digits.decode("ascii"), 16, 64).value
+
+
+def _dechunk(data):
+    """The body of a chunked message; trailers after the last chunk are ignored."""
+    body, at = [], 0
+    while True:
+        end = data.find(b"\r\n", at)
+        if end < 0:
+            raise _BadAnswer("missing chunk size (connection closed early?)")
+        size = _chunk_size(data[at:end])
+        if size == 0:
+            return b"".join(body)
+        start = end + 2
+        if data[start + size:start + size + 2] != b"\r\n":
+            raise _BadAnswer("chunk shorter than its size (connection closed early?)")
+        body.append(data[start:start + size])
+        at = start + size + 2
+
+
+def parse_answer(raw):
+    """(status, body) of the whole bytes an HTTP/1.x server sent before it
+    closed the connection; _BadAnswer when they are not one answer."""
+    head, sep, rest = raw.partition(b"\r\n\r\n")
+    if not sep:
+        raise _BadAnswer("no end of headers" if raw else "empty answer")
+    status_line, dummy, header_block = head.partition(b"\r\n")
+    match = _STATUS_LINE.fullmatch(status_line)
+    if match is None:
+        raise _BadAnswer("not an HTTP/1.x status line: %r" % status_line[:80])
+    status = int(match.group(1))  # three ASCII digits
+    headers = _headers(header_block) if header_block else {}
+    encodings = b",".join(headers.get("transfer-encoding", [])).lower()
+    if encodings:
+        if [e.strip() for e in encodings.split(b",")][-1] != b"chunked":
+            raise _BadAnswer("transfer coding %r is not chunked" % encodings)
+        return status, _dechunk(rest)
+    lengths = set(headers.get("content-length", []))
+    if lengths:
+        # Go's net/http: one value (repeats must agree), strconv.ParseUint(value, 10, 63)
+        parsed = go_parse_uint(next(iter(lengths)).decode("latin-1"), 10, 63)
+        if len(lengths) != 1 or parsed.error:
+            raise _BadAnswer("bad Content-Length %r" % sorted(lengths))
+        length = parsed.value
+        if len(rest) < length:
+            raise _BadAnswer("body shorter than its Content-Length (connection closed early?)")
+        return status, rest[:length]
+    return status, rest
 
 
 class DockerApi:
@@ -146,33 +215,61 @@ class DockerApi:
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def _connection(self):
+    def _connect(self):
         if self.endpoint.scheme == "unix":
-            return _UnixConnection(self.endpoint.address, self.timeout)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.timeout)
+            try:
+                sock.connect(self.endpoint.address)
+            except OSError:
+                sock.close()
+                raise
+            return sock
         host, port = self.endpoint.address
+        sock = socket.create_connection((host, port), timeout=self.timeout)
         if self.endpoint.tls is not None:
-            return http.client.HTTPSConnection(host, port, timeout=self.timeout, context=self.endpoint.tls)
-        return http.client.HTTPConnection(host, port, timeout=self.timeout)
+            try:
+                return self.endpoint.tls.wrap_socket(sock, server_hostname=host)
+            except OSError:
+                sock.close()
+                raise
+        return sock
+
+    def _exchange(self, path):
+        """All the bytes dockerd sent for GET `path` until it closed the
+        connection, or None when they pass the limit (with room for headers
+        and chunk sizes)."""
+        sock = self._connect()
+        try:
+            sock.sendall(("GET %s HTTP/1.1\r\nHost: docker\r\nAccept: application/json\r\n"
+                          "Connection: close\r\n\r\n" % path).encode("ascii"))
+            parts, size = [], 0
+            while True:
+                part = sock.recv(262144)
+                if not part:
+                    return b"".join(parts)
+                parts.append(part)
+                size += len(part)
+                if size > 2 * MAX_RESPONSE_BYTES:
+                    return None
+        finally:
+            sock.close()
 
     def get(self, path):
         """The parsed JSON answer to GET `path`; ApiError otherwise."""
-        connection = self._connection()
         try:
-            connection.request("GET", path, headers={"Host": "docker", "Accept": "application/json"})
-            response = connection.getresponse()
-            body = response.read(MAX_RESPONSE_BYTES + 1)
+            raw = self._exchange(path)
+            status, body = parse_answer(raw) if raw is not None else (None, None)
         except socket.timeout:
             raise ApiError("dockerd at %s did not answer %s within %d s" % (
                 self.endpoint.describe(), path, self.timeout))
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, _BadAnswer) as exc:
             raise ApiError("dockerd at %s is not reachable: %s" % (self.endpoint.describe(), exc))
-        finally:
-            connection.close()
-        if len(body) > MAX_RESPONSE_BYTES:
+        if raw is None or len(body) > MAX_RESPONSE_BYTES:
             raise ApiError("dockerd's answer to %s is larger than %d bytes" % (path, MAX_RESPONSE_BYTES))
-        if response.status != 200:
+        if status != 200:
             message = body.decode("utf-8", "replace").strip()[:300]
-            raise ApiError("dockerd answered %s with HTTP %d: %s" % (path, response.status, message))
+            raise ApiError("dockerd answered %s with HTTP %d: %s" % (path, status, message))
         try:
             return json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:

@@ -21,7 +21,6 @@ unreadable file is never a pass); not_applicable never does.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 
 from ..controls.selinux import CONTAINER_BOOLEANS
@@ -144,6 +143,7 @@ def _known(ids, known_ids, source, key):
 
 def closest(name, known):
     """The known name nearest to a mistyped one (difflib's ratio), or None when none is near."""
+    import difflib  # only for a mistyped name
     matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -15,14 +15,11 @@ over ssh), which would silently lose the output.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 
 from .. import __version__
 from ..abi.programs import SYSCALL_PROGRAMS
 from .inside import INSIDE_SH, parse_report
-from .rootfs import probe_rootfs_tar
 
 PROBE_IMAGE = "localhost/stockade-probe:%s" % __version__
 MOUNT_PROGRAMS = "/stockade-probe"
@@ -94,6 +91,7 @@ def _ensure_image(cli, request, may_import):
                       "(Debian: busybox-static) to build %s" % PROBE_IMAGE)
     if not may_import:
         return None, "check mode: %s would be imported from %s" % (PROBE_IMAGE, busybox)
+    from .rootfs import probe_rootfs_tar  # tarfile: only when an image is imported
     status, stderr = _run([cli, "import", "-", PROBE_IMAGE], stdin=probe_rootfs_tar(busybox))
     if status != 0:
         return None, "importing %s failed: %s" % (PROBE_IMAGE, stderr)
@@ -147,6 +145,8 @@ def label_for_containers(top, label):
 def run_probe(engine, request, may_import=True, runtime=None):
     """Run the probe container on `engine` ('docker' or 'podman'), with the
     engine's runtime named `runtime` when given (a sandbox's, e.g. runsc)."""
+    import shutil  # here: every audit imports this module, few run a probe
+    import tempfile
     cli = shutil.which(engine)
     if cli is None:
         return ProbeView(engine, reason="the %s command is not on PATH" % engine)

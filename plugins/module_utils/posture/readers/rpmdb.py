@@ -54,13 +54,10 @@ at test time by build_rpmdb.sh, malformed and fuzzed headers), hostile_cases.py.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import sqlite3
 import stat
 import struct
 import time
-from urllib.parse import quote
 
 from .hostfs import ConfigError
 
@@ -152,6 +149,7 @@ def parse_header(blob):
     """(name, epoch, version, release, arch) of one rpmdb header blob; epoch,
     version, release and arch are None when the header has no such tag (a
     gpg-pubkey has no ARCH). Raises BadHeader with rpm's reason otherwise."""
+    import hashlib  # here, as sqlite3 below: only a host with an rpm database needs them
     size = len(blob)
     if size < 8:
         raise BadHeader("blob of %d bytes, shorter than its 8-byte il/dl intro" % size)
@@ -419,11 +417,14 @@ def _connect(fd, local):
     no -shm/-wal created or read, never blocks on a writer."""
     proc_path = "/proc/self/fd/%d" % fd
     path = proc_path if os.path.exists(proc_path) else local
+    import sqlite3
+    from urllib.parse import quote
     uri = "file:%s?mode=ro&immutable=1" % quote(path, safe="/")
     return sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
 
 
 def _query(fd, local, shown, max_seconds, names):
+    import sqlite3
     try:
         conn = _connect(fd, local)
     except sqlite3.Error as exc:

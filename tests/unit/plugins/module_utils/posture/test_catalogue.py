@@ -6,6 +6,9 @@ layer covered, remediation pointing at the role of the control's layer."""
 
 import re
 
+import pytest
+
+from ansible_collections.stockade.hardening.plugins.module_utils.posture import registry
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalogue import all_controls
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.model import ENGINES, LAYERS
 
@@ -47,3 +50,12 @@ def test_cis_ids_are_the_ones_the_reference_names():
     assert cis["docker-containers-privileged"] == "5.5"
     assert cis["docker-containers-seccomp"] == "5.22"
     assert cis["docker-containers-host-userns"] == "5.31"
+
+
+def test_an_id_declared_twice_is_refused_and_not_registered():
+    existing = all_controls()[0]
+    before = len(registry.registered())
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.control(id=existing.id, layer=existing.layer, engine=existing.engine, title="again",
+                         rationale="again", remediation=existing.remediation, check=existing.check)
+    assert len(registry.registered()) == before

@@ -11,7 +11,9 @@ tests/lab/hardened/test_kernel_ia32.py."""
 import json
 import os
 import platform
+import resource
 import struct
+import subprocess
 
 import pytest
 
@@ -89,6 +91,24 @@ def test_a_program_the_kernel_cannot_exec_is_reported_as_refused():
     result = host_abi.run_program(b"\x00" * 64)
     assert result.outcome == host_abi.EXEC_REFUSED
     assert "ENOEXEC" in result.detail
+
+
+def test_programs_start_with_core_dumps_off_and_the_audit_keeps_its_own_limit():
+    """The limit is set in the audit's process around the start (no preexec_fn:
+    subprocess can then use vfork), inherited by the program, and restored."""
+    before = resource.getrlimit(resource.RLIMIT_CORE)
+    if before[1] == 0:
+        pytest.skip("core dumps are off for good here: nothing to tell apart")
+    resource.setrlimit(resource.RLIMIT_CORE, (before[1], before[1]))
+    try:
+        with host_abi._NoCoreDumps():
+            shown = subprocess.run(["/bin/sh", "-c", "ulimit -c"], stdout=subprocess.PIPE, check=True).stdout
+        assert shown.strip() == b"0"
+        assert resource.getrlimit(resource.RLIMIT_CORE) == (before[1], before[1])
+        host_abi.run_program(b"\x00" * 64)
+        assert resource.getrlimit(resource.RLIMIT_CORE) == (before[1], before[1])
+    finally:
+        resource.setrlimit(resource.RLIMIT_CORE, before)
 
 
 def test_refuses_32bit_needs_the_exec_refusal_and_int80_stopped():
