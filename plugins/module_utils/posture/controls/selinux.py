@@ -329,6 +329,9 @@ declare_kernel_container_controls(LAYER, (
 
 DOCKER_PROFILE = "docker-default"
 PODMAN_PROFILE_PREFIX = "containers-default-"
+# The finding of podman-apparmor-profile that the selinux role's AppArmor mode answers with
+# a containers.conf drop-in (roles/selinux/tasks/apparmor.yml matches this text).
+PODMAN_UNCONFINED = "every Podman container runs unconfined by AppArmor"
 APPARMOR_FIX = Remediation("selinux", {}, "keep AppArmor enabled as the major LSM (stockade_mac: apparmor "
                                           "installs apparmor and starts apparmor.service)")
 
@@ -422,8 +425,10 @@ def check_podman_default_profile(ctx):
     described = setting.describe("[containers] apparmor_profile") if setting.source else \
         "[containers] apparmor_profile: not set (containers-common's default, %s<version>)" % PODMAN_PROFILE_PREFIX
     profiles, outcome = _apparmor_profiles_or_reason(ctx)
-    if configured == "unconfined" and (profiles is not None or outcome.status != NOT_APPLICABLE):
-        return judged(False, [described + ": every Podman container runs unconfined by AppArmor"])
+    # libpod applies a profile only when the name is not empty (len(ApparmorProfile) > 0 in
+    # generateSpec, Podman 4.3 and 5.4): an empty apparmor_profile confines nothing, like unconfined
+    if configured in ("unconfined", "") and setting.source and (profiles is not None or outcome.status != NOT_APPLICABLE):
+        return judged(False, [described + ": " + PODMAN_UNCONFINED])
     if outcome:
         return outcome
     if configured and not configured.startswith(PODMAN_PROFILE_PREFIX):
