@@ -18,7 +18,8 @@ description:
     verdict of that layer over the host's engines, as C(stockade-audit) prints them
     (C(pass), C(FAIL), C(ERROR), C(warn), C(waived), C(reboot), C(n/a)), then the required failures of
     each host that is not compliant, and for each host whose policy keeps AppArmor as the MAC layer
-    (C(mac: apparmor)) that the C(selinux) column is met by AppArmor, with C(host-apparmor-enabled)'s verdict.
+    (policy key C(mac) set to C(apparmor)) that the C(selinux) column is met by AppArmor, with the verdict of
+    C(host-apparmor-enabled).
   - Plain text, so it reads the same in a terminal and in AWX's job output. Prints nothing when no task
     returned a report.
   - Enable it with C(callbacks_enabled = stockade.hardening.posture_matrix) in C(ansible.cfg) or

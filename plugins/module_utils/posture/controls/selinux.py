@@ -11,7 +11,7 @@ Where the policy's MAC is AppArmor (`mac: apparmor`, the operator's
 `stockade_mac`), the layer is met by AppArmor instead: it is enabled and the
 major LSM, Docker's docker-default and Podman's containers-default-* profiles
 are loaded in enforce mode, and every running container is confined by an
-enforcing profile. Which controls belong to which MAC is `MAC_OF` (the policy
+enforcing profile. Which controls belong to which MAC is `mac_of()` (the policy
 makes the other MAC's controls advisory, policy/evaluation.py)."""
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ SELINUX_FIX = Remediation("selinux", {"stockade_selinux_state": "enforcing"},
                           "switch SELinux to enforcing (via permissive and a relabel)")
 # SELinux domains that confine nothing: a container process in one of them
 # has no SELinux separation, whatever its flags say.
+# AppArmor profile modes that deny (security/apparmor/lib.c aa_profile_mode_names).
+ENFORCING_MODES = ("enforce", "kill")
 UNCONFINED_DOMAINS = frozenset(("spc_t", "unconfined_t", "unconfined_service_t", "initrc_t", "init_t",
                                 "kernel_t", "container_runtime_t", "unlabeled_t"))
 CONTAINER_LABEL = re.compile(r":container_t:s0:c\d+,c\d+$")
@@ -301,7 +303,7 @@ def _kernel_apparmor_unconfined(kernel, ctx):
     label, mode = kernel.apparmor
     if label == "unconfined" or mode == "unconfined":
         return "its init process runs unconfined by AppArmor (%s)" % label
-    if mode != "enforce" and mode != "kill":
+    if mode not in ENFORCING_MODES:
         return "its init process's AppArmor profile %s is in %s mode, not enforce" % (label, mode)
     return None
 
@@ -394,8 +396,9 @@ def _apparmor_profiles_or_reason(ctx):
 
 
 def _enforcing(found):
-    """(all enforce, 'name (mode)' text) of [(name, mode)]."""
-    return all(mode == "enforce" for _name, mode in found), ", ".join("%s (%s)" % pair for pair in found)
+    """(all enforcing, 'name (mode)' text) of [(name, mode)]: enforce, or kill (which
+    enforces and kills the offender); complain, unconfined and user (prompt) deny nothing alone."""
+    return all(mode in ENFORCING_MODES for _name, mode in found), ", ".join("%s (%s)" % pair for pair in found)
 
 
 def check_docker_default_profile(ctx):
