@@ -54,8 +54,8 @@ def render_table(report, verbose=False):
         printable(report["root"]), printable(report["host"] or "-"), engines))
     mac = summary.get("mac")
     if mac:
-        lines.append("MAC: %s (%s %s)%s" % (mac["name"], mac["control"], mac["status"] or "not audited",
-                                           ": " + printable("; ".join(mac["evidence"])) if mac["evidence"] else ""))
+        found = ": " + printable("; ".join(mac["evidence"])) if mac["evidence"] else ""
+        lines.append("MAC: %s (%s %s)%s" % (mac["name"], mac["control"], mac["status"] or "not audited", found))
     lines.append("")
     width = max(len(layer) for layer in LAYERS) + 2
     lines.append("".ljust(width) + "".join(e.ljust(9) for e in ENGINES))
