@@ -17,7 +17,9 @@ description:
   - At the end of the playbook it prints one row per host and one column per layer, each cell the worst
     verdict of that layer over the host's engines, as C(stockade-audit) prints them
     (C(pass), C(FAIL), C(ERROR), C(warn), C(waived), C(reboot), C(n/a)), then the required failures of
-    each host that is not compliant.
+    each host that is not compliant, and for each host whose policy keeps AppArmor as the MAC layer
+    (policy key C(mac) set to C(apparmor)) that the C(selinux) column is met by AppArmor, with the verdict of
+    C(host-apparmor-enabled).
   - Plain text, so it reads the same in a terminal and in AWX's job output. Prints nothing when no task
     returned a report.
   - Enable it with C(callbacks_enabled = stockade.hardening.posture_matrix) in C(ansible.cfg) or
@@ -57,7 +59,7 @@ def render_matrix(reports):
     # last "_" over two header lines (engine / access), cells below.
     heads = [layer.rsplit("_", 1) if "_" in layer else ["", layer] for layer in LAYERS]
     widths = [max(len(head[0]), len(head[1]), len("waived")) + 1 for head in heads]
-    lines = ["Stockade posture, hosts x layers (worst verdict over the host's engines)",
+    lines = ["Stockade posture, hosts x layers (worst verdict over the host's engines; selinux is the MAC layer)",
              "".ljust(host_width) + "".join(head[0].ljust(w) for head, w in zip(heads, widths)).rstrip(),
              "host".ljust(host_width) + "".join(head[1].ljust(w) for head, w in zip(heads, widths)).rstrip()]
     failing = []
@@ -73,6 +75,10 @@ def render_matrix(reports):
             failing.append("%s: %s" % (host, ", ".join(summary["failed_required"])))
         if summary.get("reboot_pending"):
             failing.append("%s: reboot pending for %s" % (host, ", ".join(summary["reboot_pending"])))
+        mac = summary.get("mac") or {}
+        if mac.get("mac") == "apparmor":
+            failing.append("%s: the MAC layer (column selinux) is met by AppArmor: %s %s" % (
+                host, mac.get("control"), mac.get("status") or "not audited"))
     compliant = sum(1 for h in hosts if ((reports[h] or {}).get("summary") or {}).get("compliant"))
     lines.append("")
     lines.append("%d host(s): %d compliant, %d not compliant" % (len(hosts), compliant, len(hosts) - compliant))

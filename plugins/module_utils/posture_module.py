@@ -20,16 +20,18 @@ AUDIT_ARGUMENT_SPEC = dict(
 )
 
 
-def audit_from_params(params, check_mode=False, extra_args=None, allowed_booleans=(), sandbox_required=None):
+def audit_from_params(params, check_mode=False, extra_args=None, allowed_booleans=(), sandbox_required=None,
+                      mac="selinux"):
     """Run the audit that the module's options ask for; returns the report.
-    `allowed_booleans`: the policy's selinux_booleans_allowed; `sandbox_required` its sandbox rule."""
+    `allowed_booleans`: the policy's selinux_booleans_allowed; `sandbox_required` its sandbox rule;
+    `mac` its MAC layer."""
     controls = [c for c in all_controls() if not params["layers"] or c.layer in params["layers"]]
     probe = None
     if params["probe"] or params["probe_image"] or extra_args:
         probe = ProbeRequest(image=params["probe_image"], extra_args=extra_args)
     return run_audit(params["root"], live="auto" if params["live"] else False, controls=controls,
                      probe=probe, may_import=not check_mode, allowed_booleans=allowed_booleans,
-                     sandbox_required=sandbox_required)
+                     sandbox_required=sandbox_required, mac=mac)
 
 
 def known_control_ids():

@@ -41,9 +41,10 @@ POLICY_SPEC = dict(
         labels=dict(type="list", elements="str", default=[]),
     )),
     rootless_users=dict(type="list", elements="str", default=[]),
+    mac=dict(type="str", choices=["selinux", "apparmor"]),
 )
 ARGUMENT_SPEC = dict(AUDIT_ARGUMENT_SPEC, policy=dict(type="dict", default={}, options=POLICY_SPEC),
-                     report_path=dict(type="path"))
+                     report_path=dict(type="path"), mac=dict(type="str", choices=["selinux", "apparmor"]))
 # What a failure's slim report keeps of each control that applies: what render.verdict()
 # and publish_posture.yml read, so the matrix and the published summary need no more
 # (a false waived or reboot_pending is left out, as verdict() reads a missing one).
@@ -51,8 +52,15 @@ SLIM_CONTROL_KEYS = ("id", "layer", "engine", "status", "required", "waived", "r
 
 
 def policy_from_params(params):
-    """The policy option as posture.policy reads a policy file (unset keys left out)."""
+    """The policy option as posture.policy reads a policy file (unset keys left out), with
+    the mac option (the operator's stockade_mac) as its mac."""
     raw_policy = {k: v for k, v in (params["policy"] or {}).items() if v is not None}
+    mac = params.get("mac")
+    if mac:
+        if raw_policy.get("mac", mac) != mac:
+            raise PolicyError("policy: mac is %s but the mac option (stockade_mac) is %s; give one"
+                              % (raw_policy["mac"], mac))
+        raw_policy["mac"] = mac
     for waiver in raw_policy.get("waivers", []):
         if waiver.get("expires") is None:
             waiver.pop("expires", None)
@@ -67,7 +75,7 @@ def run_module(module):
         module.fail_json(msg=str(exc))
     report = audit_from_params(module.params, check_mode=module.check_mode,
                                allowed_booleans=policy["selinux_booleans_allowed"],
-                               sandbox_required=policy["sandbox_required"])
+                               sandbox_required=policy["sandbox_required"], mac=policy["mac"])
     failures = apply(report, policy)
     result = dict(changed=False, summary=report["summary"], failed_controls=[f["id"] for f in failures])
     if module.params["report_path"]:

@@ -29,6 +29,16 @@ author:
 extends_documentation_fragment:
   - stockade.hardening.posture
 options:
+  mac:
+    description:
+      - Which mandatory access control meets the selinux (MAC) layer, as the operator's C(stockade_mac) says
+        (the playbook C(stockade.hardening.harden) passes it). C(apparmor) requires C(host-apparmor-enabled),
+        C(docker-apparmor-profile) and C(podman-apparmor-profile) and makes the SELinux-only controls advisory
+        (reason C(the policy's MAC is AppArmor)); C(selinux) the reverse.
+      - Unset, the policy's own C(mac) decides (default C(selinux)); set, it must agree with the policy's C(mac).
+    type: str
+    choices: [selinux, apparmor]
+    version_added: 0.2.0
   report_path:
     description:
       - A file on the target to write the full report to (JSON, as C(stockade-audit --format json) prints it,
@@ -117,6 +127,12 @@ options:
         type: list
         elements: str
         default: []
+        version_added: 0.2.0
+      mac:
+        description:
+          - The MAC layer's mechanism, C(selinux) (default) or C(apparmor); see O(mac).
+        type: str
+        choices: [selinux, apparmor]
         version_added: 0.2.0
 """
 

@@ -31,15 +31,16 @@ def _run_one(ctx, control):
 
 
 def run_audit(root="/", live="auto", machine=None, controls=None, probe=None, may_import=True,
-              allowed_booleans=(), sandbox_required=None, rootless_users=()):
+              allowed_booleans=(), sandbox_required=None, rootless_users=(), mac="selinux"):
     """Audit `root`; returns the report as plain data (JSON-serialisable).
     `probe` (a container_probe.ProbeRequest) also runs probe containers;
     `allowed_booleans` are the SELinux container booleans the policy lets be on;
     `sandbox_required` (policy/sandbox_rule.SandboxRule) the containers that must run sandboxed;
-    `rootless_users` further users who may run rootless engines (the policy's rootless_users)."""
+    `rootless_users` further users who may run rootless engines (the policy's rootless_users);
+    `mac` the policy's MAC layer (selinux or apparmor)."""
     ctx = AuditContext(root, live_mode=live, machine=machine, probe=probe, may_import=may_import,
                        allowed_booleans=allowed_booleans, sandbox_required=sandbox_required,
-                       rootless_users=rootless_users)
+                       rootless_users=rootless_users, mac=mac)
     results = []
     for control in controls or all_controls():
         outcome = _run_one(ctx, control)

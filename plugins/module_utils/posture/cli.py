@@ -150,7 +150,8 @@ def main(argv=None):
         return EXIT_USAGE
     report = run_audit(args.root, live=False if args.offline else "auto", controls=selected, probe=probe,
                        allowed_booleans=policy["selinux_booleans_allowed"],
-                       sandbox_required=policy["sandbox_required"], rootless_users=policy["rootless_users"])
+                       sandbox_required=policy["sandbox_required"], rootless_users=policy["rootless_users"],
+                       mac=policy["mac"])
     failures = apply(report, policy)
     renderer = RENDERERS[args.format]
     text = render_table(report, verbose=args.verbose) if args.format == "table" else renderer(report)

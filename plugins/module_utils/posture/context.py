@@ -9,7 +9,7 @@ import functools
 import os
 import posixpath
 
-from .readers import accounts, audit_rules, selinux_state, subids
+from .readers import accounts, apparmor, audit_rules, selinux_state, subids
 from .probe import container as container_probe
 from .engines import docker_daemon, docker_listeners, engine_version, kernel_containers, layered_config, live, rootless
 from .abi import host_test
@@ -63,8 +63,9 @@ def remembered(method):
 
 class AuditContext:
     def __init__(self, root="/", live_mode="auto", machine=None, probe=None, may_import=True,
-                 allowed_booleans=(), sandbox_required=None, rootless_users=()):
+                 allowed_booleans=(), sandbox_required=None, rootless_users=(), mac="selinux"):
         self.host = HostRoot(root)
+        self.mac = mac  # the policy's mac: the MAC layer the host is held to (selinux or apparmor)
         self.rootless_names = tuple(rootless_users)  # the policy's rootless_users
         self.allowed_booleans = frozenset(allowed_booleans)  # the policy's selinux_booleans_allowed
         self.sandbox_required = sandbox_required  # the policy's sandbox_required (policy/sandbox_rule.SandboxRule)
@@ -240,6 +241,18 @@ class AuditContext:
     @remembered
     def selinux(self):
         return selinux_state.read_state(self.host)
+
+    @property
+    @remembered
+    def apparmor_profiles(self):
+        """apparmor.Profiles loaded now, or None when AppArmor lists none (inactive)."""
+        return apparmor.read_profiles(self.host)
+
+    @property
+    @remembered
+    def apparmor_enabled(self):
+        """/sys/module/apparmor/parameters/enabled as libapparmor reads it (None: absent)."""
+        return apparmor.read_enabled(self.host)
 
     @property
     @remembered

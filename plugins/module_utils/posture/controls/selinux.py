@@ -1,18 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, Stockade contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Layer selinux: the host enforces, with the container policy loaded and its
-permissive booleans off, every engine labels its containers, every running
-container keeps its label (or its AppArmor profile, where that is the host's
-LSM), and a probe container runs as container_t."""
+"""Layer selinux, the mandatory access control (MAC) layer: the host enforces,
+with the container policy loaded and its permissive booleans off, every engine
+labels its containers, every running container keeps its label (or its
+AppArmor profile, where that is the host's LSM), and a probe container runs
+as container_t.
+
+Where the policy's MAC is AppArmor (`mac: apparmor`, the operator's
+`stockade_mac`), the layer is met by AppArmor instead: it is enabled and the
+major LSM, Docker's docker-default and Podman's containers-default-* profiles
+are loaded in enforce mode, and every running container is confined by an
+enforcing profile. Which controls belong to which MAC is `mac_of()` (the policy
+makes the other MAC's controls advisory, policy/evaluation.py)."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import Remediation, judged, not_applicable, render_value, Outcome, FAIL
+from ..model import Remediation, judged, not_applicable, render_value, Outcome, FAIL, NOT_APPLICABLE
+from ..readers.apparmor import PROFILES
 from ..readers.hostfs import ConfigError
-from ..readers.selinux_state import CONFIG, boolean_values, installed_modules, next_boot_mode
+from ..readers.kernel_cmdline import EXCLUSIVE_LSMS
+from ..readers.selinux_state import CONFIG, LSM_LIST, boolean_values, installed_modules, next_boot_mode
 from ..registry import control
 from .docker_daemon_checks import daemon_flag_check
 from .per_container import (
@@ -35,6 +45,8 @@ SELINUX_FIX = Remediation("selinux", {"stockade_selinux_state": "enforcing"},
                           "switch SELinux to enforcing (via permissive and a relabel)")
 # SELinux domains that confine nothing: a container process in one of them
 # has no SELinux separation, whatever its flags say.
+# AppArmor profile modes that deny (security/apparmor/lib.c aa_profile_mode_names).
+ENFORCING_MODES = ("enforce", "kill")
 UNCONFINED_DOMAINS = frozenset(("spc_t", "unconfined_t", "unconfined_service_t", "initrc_t", "init_t",
                                 "kernel_t", "container_runtime_t", "unlabeled_t"))
 CONTAINER_LABEL = re.compile(r":container_t:s0:c\d+,c\d+$")
@@ -252,6 +264,13 @@ def _apparmor_unconfined(container, ctx, engine):
         return "its init process runs unconfined by AppArmor"
     if container.apparmor_profile in ("", "unconfined") or container.privileged:
         return "AppArmor profile %s" % render_value(container.apparmor_profile or None)
+    kernel = container.kernel.apparmor
+    if kernel is not None:
+        # the kernel's word (attr/apparmor/current) over the engine's: a profile
+        # in complain mode logs what it would deny and denies nothing
+        problem = _kernel_apparmor_unconfined(container.kernel, ctx)
+        if problem:
+            return problem
     return None
 
 
@@ -285,9 +304,11 @@ def _kernel_apparmor_unconfined(kernel, ctx):
     if kernel.apparmor is None:
         return "its init process's AppArmor label could not be read"
     label, mode = kernel.apparmor
-    if label == "unconfined":
-        return "its init process runs unconfined by AppArmor"
-    return "its init process's AppArmor profile %s is in %s mode" % (label, mode) if mode == "complain" else None
+    if label == "unconfined" or mode == "unconfined":
+        return "its init process runs unconfined by AppArmor (%s)" % label
+    if mode not in ENFORCING_MODES:
+        return "its init process's AppArmor profile %s is in %s mode, not enforce" % (label, mode)
+    return None
 
 
 declare_kernel_container_controls(LAYER, (
@@ -309,6 +330,139 @@ declare_kernel_container_controls(LAYER, (
 ))
 
 
+# AppArmor as the MAC layer (the policy's `mac: apparmor`) ------------------------------
+
+DOCKER_PROFILE = "docker-default"
+PODMAN_PROFILE_PREFIX = "containers-default-"
+# The finding of podman-apparmor-profile that the selinux role's AppArmor mode answers with
+# a containers.conf drop-in (roles/selinux/tasks/apparmor.yml matches this text).
+PODMAN_UNCONFINED = "every Podman container runs unconfined by AppArmor"
+APPARMOR_FIX = Remediation("selinux", {}, "keep AppArmor enabled as the major LSM (stockade_mac: apparmor "
+                                          "installs apparmor and starts apparmor.service)")
+
+
+def major_lsm(lsms):
+    """The major (exclusive) LSM of /sys/kernel/security/lsm: the first of SELinux,
+    Smack and AppArmor in the kernel's order (capability and the minor ones skipped)."""
+    for name in lsms:
+        if name in EXCLUSIVE_LSMS:
+            return name
+    return None
+
+
+def _mode_counts(profiles):
+    counts = {}
+    for _name, mode in profiles.entries:
+        counts[mode] = counts.get(mode, 0) + 1
+    return ", ".join("%d %s" % (counts[m], m) for m in sorted(counts)) or "none"
+
+
+def check_apparmor_enabled(ctx):
+    lsms = ctx.selinux.lsms
+    if lsms is None:
+        if ctx.mac != "apparmor":
+            return not_applicable("the policy's MAC is SELinux and %s is not readable under this root" % LSM_LIST)
+        return judged(False, ["%s is not readable under this root: which LSM runs cannot be told" % LSM_LIST])
+    major = major_lsm(lsms)
+    evidence = ["%s: %s; the major LSM is %s" % (LSM_LIST, ",".join(lsms) or "none", major or "none")]
+    if major != "apparmor" and ctx.mac != "apparmor":
+        return not_applicable("the policy's MAC is SELinux and %s is the major LSM (%s)"
+                              % (major or "no MAC", ",".join(lsms) or "none"))
+    enabled = ctx.apparmor_enabled
+    evidence.append("/sys/module/apparmor/parameters/enabled: %s" % (
+        "absent (AppArmor is not built in)" if enabled is None else "Y" if enabled else "not Y"))
+    profiles = ctx.apparmor_profiles
+    evidence.append("%s: %s" % (PROFILES, "absent" if profiles is None else "%d profiles loaded (%s)" % (
+        len(profiles.entries), _mode_counts(profiles))))
+    return judged(major == "apparmor" and enabled is True and profiles is not None, evidence)
+
+
+control(id="host-apparmor-enabled", layer=LAYER, engine="host",
+        title="AppArmor is enabled and is the major LSM",
+        rationale="Where the operator keeps AppArmor as the MAC layer, it confines containers only when the "
+                  "kernel runs it as the major LSM with its policy interface up.",
+        remediation=APPARMOR_FIX, check=check_apparmor_enabled, evidence="kernel")
+
+
+def _apparmor_profiles_or_reason(ctx):
+    """(apparmor.Profiles, None), or (None, Outcome) when the profiles cannot be judged."""
+    lsms = ctx.selinux.lsms
+    if lsms is not None and "apparmor" not in lsms:
+        return None, not_applicable("AppArmor is not an active LSM on this host (lsm: %s)" % (",".join(lsms) or "none"))
+    if lsms is None and ctx.mac != "apparmor":
+        return None, not_applicable("the policy's MAC is SELinux and %s is not readable under this root" % LSM_LIST)
+    profiles = ctx.apparmor_profiles
+    if profiles is None:
+        return None, judged(False, ["%s is absent: AppArmor's loaded policy cannot be read%s" % (
+            PROFILES, "" if lsms is not None else " (and %s is not readable)" % LSM_LIST)])
+    return profiles, None
+
+
+def _enforcing(found):
+    """(all enforcing, 'name (mode)' text) of [(name, mode)]: enforce, or kill (which
+    enforces and kills the offender); complain, unconfined and user (prompt) deny nothing alone."""
+    return all(mode in ENFORCING_MODES for _name, mode in found), ", ".join("%s (%s)" % pair for pair in found)
+
+
+def check_docker_default_profile(ctx):
+    profiles, outcome = _apparmor_profiles_or_reason(ctx)
+    if outcome:
+        return outcome
+    found = [(DOCKER_PROFILE, mode) for mode in profiles.named(DOCKER_PROFILE)]
+    if not found:
+        return judged(False, ["%s lists no %s among its %d profiles: dockerd loads it when it starts "
+                              "(is dockerd running?)" % (PROFILES, DOCKER_PROFILE, len(profiles.entries))])
+    ok, text = _enforcing(found)
+    return judged(ok, ["%s: %s" % (PROFILES, text)])
+
+
+control(id="docker-apparmor-profile", layer=LAYER, engine="docker",
+        title="Docker's docker-default AppArmor profile is loaded in enforce mode",
+        rationale="Every Docker container without its own profile runs under docker-default; in complain "
+                  "mode, or not loaded, it denies nothing.",
+        remediation=Remediation("selinux", {}, "start dockerd with AppArmor active (it loads docker-default), "
+                                               "or reload it in enforce mode"),
+        check=check_docker_default_profile, evidence="kernel")
+
+
+def check_podman_default_profile(ctx):
+    setting = ctx.podman.typed("containers.apparmor_profile", str, "")
+    configured = setting.value
+    described = setting.describe("[containers] apparmor_profile") if setting.source else \
+        "[containers] apparmor_profile: not set (containers-common's default, %s<version>)" % PODMAN_PROFILE_PREFIX
+    profiles, outcome = _apparmor_profiles_or_reason(ctx)
+    # libpod applies a profile only when the name is not empty (len(ApparmorProfile) > 0 in
+    # generateSpec, Podman 4.3 and 5.4): an empty apparmor_profile confines nothing, like unconfined
+    if configured in ("unconfined", "") and setting.source and (profiles is not None or outcome.status != NOT_APPLICABLE):
+        return judged(False, [described + ": " + PODMAN_UNCONFINED])
+    if outcome:
+        return outcome
+    if configured and not configured.startswith(PODMAN_PROFILE_PREFIX):
+        found = [(configured, mode) for mode in profiles.named(configured)]
+        if not found:
+            return judged(False, [described, "%s does not list %s: Podman refuses to start a container "
+                                             "(profile specified but not loaded)" % (PROFILES, configured)])
+    else:
+        found = profiles.with_prefix(PODMAN_PROFILE_PREFIX)
+        if not found:
+            return not_applicable(
+                "%s lists no %s* profile yet: Podman loads it when it first starts a container as root; "
+                "running containers are judged by podman-containers-apparmor (%s)"
+                % (PROFILES, PODMAN_PROFILE_PREFIX, described))
+    ok, text = _enforcing(found)
+    return judged(ok, [described, "%s: %s" % (PROFILES, text)])
+
+
+control(id="podman-apparmor-profile", layer=LAYER, engine="podman",
+        title="Podman's containers-default AppArmor profile is loaded in enforce mode",
+        rationale="Every rootful Podman container without its own profile runs under containers-default-*; "
+                  "apparmor_profile = unconfined in containers.conf, or a profile in complain mode, "
+                  "denies nothing.",
+        remediation=Remediation("selinux", {}, "remove apparmor_profile = \"unconfined\" from containers.conf "
+                                               "(stockade_mac: apparmor does), or reload the profile in enforce mode"),
+        check=check_podman_default_profile, evidence="kernel")
+
+
 # The probe container -------------------------------------------------------------------
 
 def _inside_selinux(report, engine):
@@ -320,3 +474,24 @@ declare_probe_controls(LAYER, (
     ProbeControl(suffix="probe-selinux", judge=_inside_selinux,
                  title="A new container runs as container_t with its own MCS categories"),
 ))
+
+
+# Which MAC each control of the layer belongs to: the policy's `mac` makes the
+# other MAC's controls advisory. The per-container AppArmor rows belong to
+# neither: they apply only where AppArmor is an active LSM, and there they are
+# the confinement every container has, whatever the policy prefers.
+SELINUX_CONTROL_IDS = ("host-selinux-enforcing", "host-selinux-container-policy", "host-selinux-container-booleans",
+                       "docker-selinux-enabled", "podman-selinux-label", "podman-rootless-selinux-label",
+                       "crio-selinux-enabled")
+SELINUX_SUFFIXES = ("-containers-selinux", "-probe-selinux")
+APPARMOR_CONTROL_IDS = ("host-apparmor-enabled", "docker-apparmor-profile", "podman-apparmor-profile")
+MAC_NAMES = {"selinux": "SELinux", "apparmor": "AppArmor"}
+
+
+def mac_of(control_id):
+    """'selinux' or 'apparmor' for a control that only one MAC needs, else None."""
+    if control_id in SELINUX_CONTROL_IDS or control_id.endswith(SELINUX_SUFFIXES):
+        return "selinux"
+    if control_id in APPARMOR_CONTROL_IDS:
+        return "apparmor"
+    return None

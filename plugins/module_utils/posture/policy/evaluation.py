@@ -14,6 +14,9 @@ A policy is a mapping:
             containers that must run in the gVisor sandbox (sandbox_rule.py)
   rootless_users: user names whose rootless engines are audited besides
             the owners of /etc/subuid and /etc/subgid ranges (engines/rootless.py)
+  mac:      selinux (default) or apparmor: which MAC meets the selinux layer;
+            the other MAC's controls (controls/selinux.mac_of) are advisory,
+            with the reason in the report (`not_required`)
 A required control fails the verdict when its status is fail or error (an
 unreadable file is never a pass); not_applicable never does.
 """
@@ -23,11 +26,14 @@ from __future__ import annotations
 import datetime
 import re
 
-from ..controls.selinux import CONTAINER_BOOLEANS
+from ..controls.selinux import CONTAINER_BOOLEANS, MAC_NAMES, mac_of
 from ..model import ERROR, FAIL, LAYERS
 from ..reports.verdicts import verdict_counts
 
-POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed", "sandbox_required", "rootless_users")
+POLICY_KEYS = ("layers", "require", "waivers", "selinux_booleans_allowed", "sandbox_required", "rootless_users", "mac")
+MACS = ("selinux", "apparmor")
+# The control whose evidence says how the MAC layer is met, per MAC.
+MAC_EVIDENCE = {"selinux": "host-selinux-enforcing", "apparmor": "host-apparmor-enabled"}
 WAIVER_KEYS = ("control", "justification", "expires")
 
 
@@ -83,11 +89,16 @@ def validate(policy, known_ids, source="policy"):
             raise PolicyError("%s (%s): a second waiver for the same control; keep one" % (where, control_id))
         expires = _date(waiver.get("expires"), "%s (%s): expires" % (where, control_id))
         normalised[control_id] = {"justification": justification.strip(), "expires": expires}
+    mac = policy.get("mac", "selinux")
+    if mac is None:
+        mac = "selinux"
+    if mac not in MACS:
+        raise PolicyError("%s: mac must be one of %s, found %r" % (source, ", ".join(MACS), mac))
     from .sandbox_rule import parse as sandbox_rule  # it imports PolicyError from here
     return {"layers": layers, "require": require, "waivers": normalised,
             "selinux_booleans_allowed": _allowed_booleans(policy, source),
             "sandbox_required": sandbox_rule(policy.get("sandbox_required"), source),
-            "rootless_users": sorted(set(_string_list(policy, "rootless_users", source)))}
+            "rootless_users": sorted(set(_string_list(policy, "rootless_users", source))), "mac": mac}
 
 
 def _unknown_keys(mapping, known):
@@ -158,9 +169,13 @@ def apply(report, policy, today=None):
     """Annotate report controls with required/waived; return failing entries."""
     today = today or datetime.date.today()
     failures = []
+    mac = policy.get("mac", "selinux")
     for entry in report["controls"]:
+        other_mac = mac_of(entry["id"]) not in (None, mac) and entry["id"] not in policy["require"]
         required = entry["id"] in policy["require"] or (
-            entry["required_by_default"] and entry["layer"] in policy["layers"])
+            entry["required_by_default"] and entry["layer"] in policy["layers"] and not other_mac)
+        if other_mac and entry["required_by_default"]:
+            entry["not_required"] = "the policy's MAC is %s" % MAC_NAMES[mac]
         waiver = policy["waivers"].get(entry["id"])
         expired = bool(waiver and waiver["expires"] and waiver["expires"] < today)
         entry["required"] = required
@@ -176,9 +191,19 @@ def apply(report, policy, today=None):
                         "waived": sorted(policy["waivers"]),
                         "selinux_booleans_allowed": list(policy.get("selinux_booleans_allowed", [])),
                         "sandbox_required": policy["sandbox_required"].as_dict() if policy.get("sandbox_required")
-                        else None}
+                        else None, "mac": mac}
     report["summary"] = summarise(report["controls"], failures)
+    report["summary"]["mac"] = mac_summary(report["controls"], mac)
     return failures
+
+
+def mac_summary(controls, mac):
+    """How the MAC layer is met: {mac, name, control, status, evidence} from the
+    control that proves the policy's MAC runs (MAC_EVIDENCE)."""
+    key = MAC_EVIDENCE[mac]
+    entry = next((e for e in controls if e["id"] == key), None)
+    return {"mac": mac, "name": MAC_NAMES[mac], "control": key,
+            "status": entry["status"] if entry else None, "evidence": list(entry["evidence"]) if entry else []}
 
 
 def summarise(controls, failures):

@@ -52,6 +52,10 @@ def render_table(report, verbose=False):
         for name, info in report["engines"].items() if info["installed"]) or "none"
     lines.append("Stockade posture  root=%s  host=%s  engines: %s" % (
         printable(report["root"]), printable(report["host"] or "-"), engines))
+    mac = summary.get("mac")
+    if mac:
+        found = ": " + printable("; ".join(mac["evidence"])) if mac["evidence"] else ""
+        lines.append("MAC: %s (%s %s)%s" % (mac["name"], mac["control"], mac["status"] or "not audited", found))
     lines.append("")
     width = max(len(layer) for layer in LAYERS) + 2
     lines.append("".ljust(width) + "".join(e.ljust(9) for e in ENGINES))
@@ -66,6 +70,8 @@ def render_table(report, verbose=False):
         for evidence in entry["evidence"]:
             lines.append("          %s" % printable(evidence))
         if mark not in ("pass", "n/a"):
+            if entry.get("not_required"):
+                lines.append("          not required: %s" % printable(entry["not_required"]))
             if entry.get("waiver") and entry["waived"]:
                 lines.append("          waived: %s" % printable(entry["waiver"]["justification"]))
             elif entry.get("waiver") and entry["waiver"]["expired"]:

@@ -100,3 +100,15 @@ def test_callback_is_silent_without_reports():
     callback.v2_runner_on_ok(_Result("a", {"changed": False}))
     callback.v2_playbook_on_stats(None)
     assert shown == []
+
+
+def test_a_host_whose_mac_is_apparmor_says_so():
+    report = {"controls": [{"id": "host-apparmor-enabled", "layer": "selinux", "engine": "host", "status": "pass",
+                            "required": True}],
+              "summary": {"compliant": True, "failed_required": [], "reboot_pending": [],
+                          "mac": {"mac": "apparmor", "name": "AppArmor", "control": "host-apparmor-enabled",
+                                  "status": "pass", "evidence": []}}}
+    text = posture_matrix.render_matrix({"deb": report, "rhel": dict(report, summary=dict(report["summary"], mac={
+        "mac": "selinux", "name": "SELinux", "control": "host-selinux-enforcing", "status": "pass"}))})
+    assert "deb: the MAC layer (column selinux) is met by AppArmor: host-apparmor-enabled pass" in text
+    assert "rhel: the MAC layer" not in text

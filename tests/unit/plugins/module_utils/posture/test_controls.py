@@ -16,6 +16,8 @@ from ansible_collections.stockade.hardening.plugins.module_utils.posture.catalog
 OFFLINE_CONTROLS = sorted(c.id for c in all_controls() if not c.live)
 # Podman and CRI-O have no engine-wide no_new_privs switch: always not_applicable.
 NO_SWITCH = {"podman-no-new-privileges", "crio-no-new-privileges"}
+# The hardened tree runs SELinux: AppArmor's controls do not apply (AppArmor is not an active LSM).
+APPARMOR_ONLY = {"host-apparmor-enabled", "docker-apparmor-profile", "podman-apparmor-profile"}
 PROFILE = "etc/stockade/seccomp/no-compat.json"
 PODMAN_LATE = "etc/containers/containers.conf.d/90-late.conf"
 CRIO_LATE = "etc/crio/crio.conf.d/90-late.conf"
@@ -41,7 +43,18 @@ def sysctl(name, value):
     return {"proc/sys/" + name: value + "\n"}
 
 
+# A host whose major LSM is AppArmor, with Docker's and Podman's profiles loaded in enforce mode.
+AA_PROFILES = "sys/kernel/security/apparmor/profiles"
+APPARMOR_HOST = {"sys/kernel/security/lsm": "lockdown,capability,landlock,yama,apparmor",
+                 "sys/module/apparmor/parameters/enabled": "Y\n",
+                 AA_PROFILES: "docker-default (enforce)\ncontainers-default-0.50.1 (enforce)\n"}
+
 FAIL_CASES = {
+    "host-apparmor-enabled": dict(APPARMOR_HOST, **{"sys/module/apparmor/parameters/enabled": "N\n"}),
+    "docker-apparmor-profile": dict(APPARMOR_HOST, **{
+        AA_PROFILES: "docker-default (complain)\ncontainers-default-0.50.1 (enforce)\n"}),
+    "podman-apparmor-profile": dict(APPARMOR_HOST, **{
+        AA_PROFILES: "docker-default (enforce)\ncontainers-default-0.50.1 (complain)\n"}),
     "docker-seccomp-enabled": dict(daemon(seccomp_profile="/etc/stockade/log.json"),
                                    **{"etc/stockade/log.json": seccomp_profile(default_action="SCMP_ACT_LOG")}),
     "docker-seccomp-no-32bit": daemon(seccomp_profile=None),
@@ -142,6 +155,10 @@ SYSCTL_CONTROLS = ("host-sysctl-ptrace-scope", "host-sysctl-suid-dumpable")
 
 # (case name, broken input, controls that must report error, text the evidence must contain)
 ERROR_CASES = [
+    ("apparmor profiles listing cut mid-line",
+     dict(APPARMOR_HOST, **{AA_PROFILES: "docker-default (enforce)\ncontainers-def"}),
+     ("host-apparmor-enabled", "docker-apparmor-profile", "podman-apparmor-profile"),
+     "/sys/kernel/security/apparmor/profiles: does not end with a newline"),
     ("daemon.json truncated", {"etc/docker/daemon.json": '{"icc": false,'},
      DOCKER_CONFIG_CONTROLS, DAEMON_JSON),
     ("daemon.json is a list", {"etc/docker/daemon.json": "[]"}, DOCKER_CONFIG_CONTROLS,
@@ -266,8 +283,11 @@ ERROR_CASES = [
 def test_hardened_tree_passes_every_offline_control(audit_tree):
     results = audit_tree(HARDENED)
     not_passing = {i: (results[i]["status"], results[i]["evidence"]) for i in OFFLINE_CONTROLS
-                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED and results[i]["status"] != "pass"}
+                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED | APPARMOR_ONLY and results[i]["status"] != "pass"}
     assert set(not_passing) == ROOTLESS_DOCKER
+    for control_id in APPARMOR_ONLY:
+        assert results[control_id]["status"] == "not_applicable", results[control_id]
+        assert "selinux" in results[control_id]["evidence"][0].lower()
     for control_id in ROOTLESS_DOCKER:
         assert not_passing[control_id][0] == "not_applicable"
         assert "no rootless-capable user has set up dockerd-rootless" in not_passing[control_id][1][0]
@@ -276,7 +296,7 @@ def test_hardened_tree_passes_every_offline_control(audit_tree):
         assert "no engine-wide no_new_privs" in results[control_id]["evidence"][0]
     results = audit_tree(HARDENED, DOCKERD_ROOTLESS)
     not_passing = {i: (results[i]["status"], results[i]["evidence"]) for i in OFFLINE_CONTROLS
-                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED and results[i]["status"] != "pass"}
+                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED | APPARMOR_ONLY and results[i]["status"] != "pass"}
     assert not_passing == {}
 
 

@@ -25,14 +25,15 @@ MARKS = {"pass": "pass", "FAIL": "fail", "ERROR": "error", "warn": "warn", "waiv
 KEYS = tuple(MARKS.values())
 
 
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+@pytest.fixture(scope="module", params=["selinux", "apparmor"])
+def outputs(tmp_path_factory, request):
     """{format: text} of one audit: the formats are rendered from the same report, as
-    stockade-audit renders it, so that a difference can only come from a renderer."""
+    stockade-audit renders it, so that a difference can only come from a renderer. Under
+    each MAC the policy may choose (mac: apparmor makes the SELinux controls advisory)."""
     base = tmp_path_factory.mktemp("counts")
     root = write_tree(base / "host", STOCK)
     policy = base / "policy.json"
-    policy.write_text(json.dumps(POLICY))
+    policy.write_text(json.dumps(dict(POLICY, mac=request.param)))
     captured = {}
     real = dict(cli.RENDERERS)
     try:
