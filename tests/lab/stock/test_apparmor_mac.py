@@ -28,7 +28,6 @@ import base64
 import io
 import json
 import os
-import subprocess
 import tarfile
 
 import pytest
@@ -135,14 +134,9 @@ def test_apparmor_meets_the_mac_layer(guest, guest_batch):
     assert code == 0 and "mounted" in out, inside
 
 
-def test_selinux_role_in_apparmor_mode_changes_nothing_on_the_stock_guest(tmp_path, lab_inventory, ansible_env):
-    play = [{"name": "The MAC layer kept as AppArmor", "hosts": "all", "gather_facts": False,
-             "roles": [{"role": "stockade.hardening.selinux", "stockade_mac": "apparmor"}]}]
-    playbook = tmp_path / "apparmor.yml"
-    playbook.write_text(json.dumps(play))
-    done = subprocess.run(
-        ["ansible-playbook", "--check", "--diff", "-i", str(lab_inventory), str(playbook)], cwd=REPO, env=ansible_env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=1200, check=False)
+def test_selinux_role_in_apparmor_mode_changes_nothing_on_the_stock_guest(play_role):
+    done = play_role("selinux", {"stockade_mac": "apparmor"}, extra_args=["--check", "--diff"],
+                     name="The MAC layer kept as AppArmor", timeout=1200)
     assert done.returncode == 0, done.stdout
     assert "changed=0" in done.stdout and "failed=0" in done.stdout, done.stdout
     tasks = _task_results(done.stdout)
