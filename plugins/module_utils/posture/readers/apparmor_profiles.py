@@ -6,7 +6,7 @@ program each profile attaches to, and whether it grants `userns`.
 
 Mirrors apparmor_parser 4.0 (apparmor v4.0.0-beta3, the sources of Ubuntu
 24.04's 4.0.1really4.0.0-beta3; 4.0.x and 4.1.x read these files the same
-way), as apparmor.service runs it on the directory at boot:
+way; a newer apparmor is refused: MIRRORED), as apparmor.service runs it on the directory at boot:
 - parser_main.c profile_dir_cb(): every entry that is not a directory and
   that libapparmor's _aa_is_blacklisted() keeps (no dot files, no README, no
   .dpkg-new/-old/-dist/-bak/-remove, .pacsave, .pacnew, .rpmnew, .rpmsave,
@@ -43,11 +43,17 @@ import posixpath
 import re
 
 from .hostfs import ConfigError
+from .mirrored import Mirrored
+from .packages import package_version
 
 PROFILE_DIR = "/etc/apparmor.d"
 DISABLE_DIR = "/etc/apparmor.d/disable"
 IGNORED_SUFFIXES = (".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak", ".dpkg-remove", ".pacsave", ".pacnew",
                     ".rpmnew", ".rpmsave", ".orig", ".rej", "~")
+# apparmor_parser reads what this reader reads (the directory walk, the skipped names, disable/, the
+# profile header and the userns rule) the same way from 4.0.0-beta3 to 4.1.8 (sources compared); major.minor.
+MIRRORED = Mirrored("apparmor", "4.0", "4.1", consumer="apparmor_parser", mirrors="apparmor 4.1.8",
+                    reading="the profiles in /etc/apparmor.d")
 MAX_DEPTH = 16
 MAX_FILES = 4096
 
@@ -115,7 +121,11 @@ def _listing(host, directory):
 
 
 def profiles(host):
-    """[Profile] of every file apparmor_parser loads at boot."""
+    """[Profile] of every file apparmor_parser loads at boot; ConfigError (naming the package
+    database) for an apparmor newer than MIRRORED.newest."""
+    installed = package_version(host, ("apparmor",))
+    if installed is not None:
+        MIRRORED.check(installed[2], installed[1], installed[0])
     found = []
     for path in loaded_files(host):
         found.extend(read_profiles(host, path, host.read_text(path) or ""))
