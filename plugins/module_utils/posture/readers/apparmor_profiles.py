@@ -24,8 +24,9 @@ way; a newer apparmor is refused: MIRRORED), as apparmor.service runs it on the 
   grants or denies userns (inference from apparmor v4.0.0-beta3's
   profiles/apparmor.d/abstractions, not proven for a site's own).
 - the attachment is matched as AppArmor globs it: `*` (not /), `**`,
-  `?`, `{a,b}` and `[...]`; an attachment with a variable (`@{...}`) is not
-  expanded here, and a profile that would need it to decide is an error.
+  `?`, `{a,b}` (nested) and `[...]`; a variable (`@{...}`) assigned in the
+  same file is expanded, one from tunables is not: where it could hold
+  what the program's path needs, the profile is an error.
 The kernel attaches a profile by the path of the executed file after
 symlinks: callers pass the resolved path.
 
@@ -57,16 +58,21 @@ MIRRORED = Mirrored("apparmor", "4.0", "4.1", consumer="apparmor_parser", mirror
 MAX_DEPTH = 16
 MAX_FILES = 4096
 
+# A brace alternation in a path, nested up to three deep (apparmor's own profiles nest two).
+_ALT = r"\{[^{}\s]*\}"
+for _level in range(2):
+    _ALT = r"\{(?:[^{}\s]|%s)*\}" % _ALT
 _TOKEN = re.compile(r"""
     (?P<include>\#include\b[^\n]*)
   | (?P<comment>\#[^\n]*)
+  | (?P<assignment>@\{[^}\s]*\}[ \t]*\+?=[^\n]*)
   | (?P<quoted>"(?:[^"\\\n]|\\.)*")
-  | (?P<path>[/@](?:[^\s{}",()]|\{[^}\s]*\})*)
+  | (?P<path>[/@](?:[^\s{}",()]|%s)*)
   | (?P<punct>[{},\n])
   | (?P<blank>[ \t\r\f\v]+)
   | (?P<word>(?:[^\s{},"()]|\([^)\n]*\))+)
   | (?P<odd>.)
-""", re.VERBOSE)
+""" % _ALT, re.VERBOSE)
 _VARIABLE = re.compile(r"@\{")
 
 
@@ -88,6 +94,11 @@ class Profile:
         if self.attachment is None:
             return False
         if _VARIABLE.search(self.attachment):
+            # a variable may hold anything: only an attachment that could not match whatever it holds is decided
+            loose = "".join(".*" if part.startswith("@{") else glob_pattern(part)
+                            for part in re.split(r"(@\{[^}]*\})", self.attachment) if part)
+            if re.fullmatch(loose, program) is None:
+                return False
             raise ConfigError(self.path, "profile %s attaches to %s: variables (@{...}) are not expanded by this "
                                          "reader, so whether it attaches to %s cannot be told"
                               % (self.name, self.attachment, program))
@@ -134,15 +145,18 @@ def profiles(host):
 
 def read_profiles(host, path, text):
     """[Profile] of one file's text."""
-    found, depth, words, current = [], 0, [], None
+    found, depth, words, current, variables = [], 0, [], None, {}
     for kind, value in _tokens(path, text):
-        if kind == "include":
+        if kind == "assignment":
+            if depth == 0:
+                _assign(variables, value)
+        elif kind == "include":
             if current is not None and depth == 1:
                 _include(host, path, value, current)
             words = []
         elif value == "{":
             if depth == 0:
-                current = _header(path, words)
+                current = _header(path, words, variables)
                 found.append(current)
             depth += 1
             if depth > MAX_DEPTH:
@@ -172,26 +186,44 @@ def read_profiles(host, path, text):
 
 
 def _tokens(path, text):
-    position = 0
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(text):    # every character is some token: `odd` takes the rest
         kind = match.lastgroup
-        position = match.end()
         if kind in ("comment", "blank"):
             continue
         if kind == "odd":
-            raise ConfigError(path, "line %d: unexpected %r" % (text.count("\n", 0, match.start()) + 1,
-                                                                  match.group()))
+            line = text.count("\n", 0, match.start()) + 1
+            raise ConfigError(path, "line %d: unexpected %r" % (line, match.group()))
         value = match.group()
         if kind == "quoted":
             value = value[1:-1]
         if kind == "include":
             value = value[1:]
         yield kind, value
-    if position != len(text):
-        raise ConfigError(path, "unreadable text at offset %d" % position)
 
 
-def _header(path, words):
+def _assign(variables, text):
+    """`@{NAME} = a b` or `@{NAME} += c` (parser_lex.l's variable assignment): its values, kept for the
+    attachments of the same file."""
+    name, _sep, values = text.partition("=")
+    append = name.rstrip().endswith("+")
+    name = name.rstrip().rstrip("+").strip()
+    words = values.split()
+    variables[name] = (variables.get(name, []) if append else []) + words
+
+
+def _expand(attachment, variables):
+    """The attachment with the file's own variables written as `{a,b}` alternations; others left as they are."""
+    def one(match):
+        values = variables.get(match.group())
+        if values is None:
+            return match.group()
+        return values[0] if len(values) == 1 else "{%s}" % ",".join(values)
+    for _round in range(4):         # a variable's value may name another
+        attachment = re.sub(r"@\{[^}\s]*\}", one, attachment)
+    return attachment
+
+
+def _header(path, words, variables):
     words = [w for w in words if not re.match(r"(flags|xattrs|attach_disconnected\.path)\s*=", w)
              and not w.startswith("(") and w != "="]
     words = [w for w in words if w not in ("audit", "deny", "priority")]
@@ -199,10 +231,10 @@ def _header(path, words):
         if len(words) < 2:
             raise ConfigError(path, "a profile without a name")
         name = words[1]
-        attachment = words[2] if len(words) > 2 else (name if name.startswith("/") else None)
-        return Profile(name, attachment, path)
+        attachment = words[2] if len(words) > 2 else (name if name.startswith(("/", "@{")) else None)
+        return Profile(name, attachment and _expand(attachment, variables), path)
     if words and words[0].startswith(("/", "@{")):
-        return Profile(words[0], words[0], path)
+        return Profile(words[0], _expand(words[0], variables), path)
     # `hat`, `^name`, a conditional block (`if ... {`) or a name that is no path: attaches to nothing
     return Profile(" ".join(words) or "(unnamed)", None, path)
 

@@ -30,7 +30,7 @@ KERNEL_CONFIG = ('CONFIG_SECURITY_APPARMOR=y\nCONFIG_SECURITY_SELINUX=y\n'
                  'CONFIG_LSM="landlock,lockdown,yama,integrity,apparmor"\n'
                  'CONFIG_IA32_EMULATION=y\nCONFIG_X86_VSYSCALL_EMULATION=y\nCONFIG_LEGACY_VSYSCALL_XONLY=y\n'
                  '# CONFIG_LEGACY_VSYSCALL_NONE is not set\n')
-PROFILES = ("podman", "rootlesskit", "buildah", "crun", "runc", "slirp4netns")
+PROFILES = ("podman", "rootlesskit", "buildah", "crun", "runc", "slirp4netns", "notepadqq", "usr.sbin.traceroute")
 ROOTLESS_USER = "ubuntu"
 
 

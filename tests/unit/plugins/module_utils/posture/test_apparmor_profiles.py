@@ -36,13 +36,54 @@ def real(name):
         return handle.read()
 
 
-@pytest.mark.parametrize("name", sorted(ATTACHMENTS))
+@pytest.mark.parametrize("name", sorted(ATTACHMENTS))  # each file on its own
 def test_each_real_profile_attaches_and_grants(tmp_path, name):
     host = host_with(tmp_path, {"etc/apparmor.d/" + name: real(name)})
     [profile] = apparmor_profiles.profiles(host)
     assert (profile.name, profile.attachment, profile.grants_userns) == (name, ATTACHMENTS[name], True)
     granted, _evidence = apparmor_profiles.userns_grant(host, ATTACHMENTS[name])
     assert granted
+
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, "data", "apparmor")
+
+
+def data(name):
+    with open(os.path.join(DATA, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+@pytest.mark.parametrize("name,program,attaches", [
+    ("notepadqq", "/etc/alternatives/notepadqq", True), ("notepadqq", "/usr/lib/notepadqq/notepadqq.sh", True),
+    ("notepadqq", "/usr/bin/podman", False),
+    ("usr.sbin.traceroute", "/usr/sbin/traceroute", True), ("usr.sbin.traceroute", "/usr/bin/traceroute.db", True),
+])
+def test_nested_alternations_of_real_profiles(tmp_path, name, program, attaches):
+    host = host_with(tmp_path, {"etc/apparmor.d/" + name: real(name)})
+    [profile] = apparmor_profiles.profiles(host)
+    assert profile.attaches_to(program) is attaches
+
+
+@pytest.mark.parametrize("name,program,attaches", [
+    ("chromium", "/usr/lib/ungoogled-chromium/ungoogled-chromium", True),
+    ("chromium", "/usr/lib/chromium/chromium-browser", True),
+    ("chromium", "/usr/lib/chromium/podman", False),
+    ("firefox", "/usr/lib/firefox-esr/firefox-esr", True), ("firefox", "/opt/firefox/firefox-bin", True),
+    ("firefox", "/usr/bin/podman", False),
+])
+def test_apparmor_4_1_attachments_with_file_variables(tmp_path, name, program, attaches):
+    host = host_with(tmp_path, {"etc/apparmor.d/" + name: data(name)})
+    [profile] = apparmor_profiles.profiles(host)
+    assert profile.attaches_to(program) is attaches
+
+
+def test_a_tunables_variable_that_could_match_is_an_error_and_one_that_cannot_is_not(tmp_path):
+    host = host_with(tmp_path, {"etc/apparmor.d/x": "profile x @{bin}/podman { userns, }\n"})
+    [profile] = apparmor_profiles.profiles(host)
+    assert profile.attaches_to("/usr/bin/buildah") is False
+    with pytest.raises(ConfigError) as caught:
+        profile.attaches_to("/usr/bin/podman")
+    assert "/etc/apparmor.d/x" in str(caught.value)
 
 
 def test_docker_ce_runc_path_has_no_profile(tmp_path):
