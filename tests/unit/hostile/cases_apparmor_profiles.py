@@ -16,6 +16,7 @@ from corpus import Case, CharDevice, Fifo, Link, Mode, Sparse
 
 CONTROL = "host-apparmor-userns-profiles"
 PROFILE = "etc/apparmor.d/podman"
+RUNNING = "proc/sys/kernel/apparmor_restrict_unprivileged_userns"
 PARSER = "apparmor_parser 4.0.0-beta3 (source)"
 HOSTFS = "hostfs: never opened or refused before parsing (apparmor_parser would block or read forever)"
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "platforms", "ubuntu2404", "files",
@@ -25,7 +26,7 @@ ALICE = {
     "etc/passwd": "root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001::/home/alice:/bin/bash\n",
     "etc/subuid": "alice:231072:65536\n", "etc/subgid": "alice:231072:65536\n",
     "home/alice/.config/.keep": "",
-    "usr/lib/sysctl.d/10-apparmor.conf": "kernel.apparmor_restrict_unprivileged_userns = 1\n",
+    RUNNING: "1\n",      # AppArmor runs (the hardened tree's next boot is SELinux's)
     PROFILE: REAL,
 }
 
@@ -66,10 +67,11 @@ CASES = [
          "the audit: not UTF-8 (apparmor_parser reads bytes; no verdict rather than a guess)", names="/" + PROFILE),
     case("truncated", "error", {PROFILE: REAL[:REAL.index("userns,") + 3]}, PARSER + ": a syntax error, not loaded",
          names="/" + PROFILE),
-    case("restriction-newer-value", "pass", {"usr/lib/sysctl.d/10-apparmor.conf":
-                                             "kernel.apparmor_restrict_unprivileged_userns = 2\n"},
+    case("restriction-newer-value", "pass", {RUNNING: "2\n"},
          note="any non-zero value restricts (inference from Ubuntu's SAUCE patch: an int tested for non-zero)"),
-    case("restriction-not-a-number", "error", {"usr/lib/sysctl.d/10-apparmor.conf":
-                                               "kernel.apparmor_restrict_unprivileged_userns = on\n"},
-         "Linux proc_dointvec refuses it", names="/usr/lib/sysctl.d/10-apparmor.conf"),
+    case("restriction-not-a-number", "error", {RUNNING: "on\n"},
+         "Linux proc_dointvec refuses it", names="/" + RUNNING),
+    case("persisted-under-selinux-boot", "not_applicable", {RUNNING: None, "usr/lib/sysctl.d/10-apparmor.conf":
+                                                            "kernel.apparmor_restrict_unprivileged_userns = 1\n"},
+         "Linux security.c: security=selinux turns AppArmor off, so the switch does not exist at that boot"),
 ]

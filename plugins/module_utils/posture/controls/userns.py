@@ -12,6 +12,8 @@ import stat
 import struct
 
 from ..readers import apparmor_profiles
+from ..readers.boot_params import kernel_config, next_or_running
+from ..readers.kernel_cmdline import active_exclusive_lsm
 from ..readers.hostfs import ConfigError
 from ..engines.layered_config import LayeredConfig
 from ..model import FAIL, Remediation, judged, not_applicable, passed
@@ -258,18 +260,25 @@ USERNS_CREATORS = ("podman", "buildah", "rootlesskit")
 
 
 def _restriction(ctx):
-    """(on: True/False/None when no value anywhere, evidence): the running value where
-    /proc/sys is under the root, and the value systemd-sysctl sets at the next boot."""
+    """(on: True/False, or None when nothing says, evidence). The running value where /proc/sys is
+    under the root (the file exists only while AppArmor runs); the value systemd-sysctl writes at the
+    next boot counts where AppArmor is the LSM that boot runs (or that cannot be told): under another
+    LSM the kernel has no such switch and the write fails."""
     running = running_value(ctx.host, USERNS_RESTRICT)
     persisted = ctx.persisted_sysctls.get(USERNS_RESTRICT)
-    sources = []
+    sources, evidence = [], []
     if running is not None:
         sources.append((running, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"))
     if persisted:
-        sources.append(persisted)
+        lsm, why = _next_boot_lsm(ctx)
+        if lsm in (None, "apparmor"):
+            sources.append(persisted)
+        else:
+            evidence.append("%s: %s = %s has no effect: the next boot runs %s, not AppArmor (%s)"
+                            % (persisted[1], USERNS_RESTRICT, persisted[0], lsm, "; ".join(why)))
     if not sources:
-        return None, []
-    evidence, on = [], False
+        return None, evidence
+    on = False
     for raw, source in sources:
         value = sysctl_integer(raw)     # Ubuntu's apparmor sysctl handler ends in proc_dointvec
         if value is None:
@@ -278,6 +287,18 @@ def _restriction(ctx):
         on = on or value != 0
         evidence.append("%s: %s = %s" % (source, USERNS_RESTRICT, raw))
     return on, evidence
+
+
+def _next_boot_lsm(ctx):
+    """(the exclusive LSM the next boot runs, or None when that cannot be told, evidence)."""
+    line, evidence = next_or_running(ctx.host)
+    if line is None:
+        return None, evidence
+    kconfig, _path = kernel_config(ctx.host, line.release)
+    lsm, why = active_exclusive_lsm(line.params, kconfig)
+    if lsm is None and kconfig is None:
+        return None, why
+    return lsm or "no exclusive LSM", why
 
 
 def _resolved(host, path):
@@ -291,9 +312,10 @@ def check_apparmor_userns(ctx):
         return not_applicable(NO_USER)
     on, evidence = _restriction(ctx)
     if on is None:
-        return not_applicable("%s is not set in any sysctl.d file and /proc/sys is not under this root, or the "
-                              "kernel has no such switch (Debian, Ubuntu 22.04): unprivileged user namespaces "
-                              "are not restricted by AppArmor" % USERNS_RESTRICT)
+        return not_applicable("; ".join(evidence + [
+            "%s is not in /proc/sys under this root and no sysctl.d file sets it for a boot that runs AppArmor "
+            "(the kernel has no such switch on Debian and Ubuntu 22.04): unprivileged user namespaces are not "
+            "restricted by AppArmor" % USERNS_RESTRICT]))
     if not on:
         return not_applicable("; ".join(evidence + ["AppArmor does not restrict unprivileged user namespaces"]))
     evidence.append("restricted: an unprivileged user gets a working user namespace only through a program "

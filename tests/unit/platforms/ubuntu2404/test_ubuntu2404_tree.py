@@ -108,6 +108,15 @@ def test_the_restriction_switched_off_later_is_not_applicable(tmp_path):
     assert "/etc/sysctl.d/60-userns.conf" in " ".join(entry["evidence"])
 
 
+def test_a_boot_switched_to_selinux_has_no_restriction(tmp_path):
+    root = write_ubuntu(tmp_path, VERSION, EXECUTABLE, {
+        "etc/apparmor.d/podman": None,
+        "etc/default/grub.d/99-selinux.cfg": 'GRUB_CMDLINE_LINUX="security=selinux selinux=1"\n'})
+    entry = audit(root)[USERNS]
+    assert entry["status"] == "not_applicable"
+    assert "has no effect: the next boot runs selinux" in " ".join(entry["evidence"])
+
+
 def test_no_rootless_user_is_not_applicable(tmp_path):
     root = write_ubuntu(tmp_path, VERSION, EXECUTABLE, {"etc/subuid": "", "etc/subgid": ""})
     assert audit(root)[USERNS]["status"] == "not_applicable"
