@@ -330,7 +330,7 @@ def check_apparmor_userns(ctx):
         granted, lines = apparmor_profiles.userns_grant(ctx.host, program)
         evidence.extend(lines)
         if not granted:
-            problems.append("%s: no loaded AppArmor profile grants it userns, so the rootless engine cannot map "
+            problems.append("%s: no AppArmor profile apparmor_parser loads at boot grants it userns, so the rootless engine cannot map "
                             "its users: add /etc/apparmor.d/%s (profile %s %s flags=(unconfined) { userns, }) and "
                             "load it with apparmor_parser -r" % (program, name, name, program))
     return judged(not problems, problems + evidence)

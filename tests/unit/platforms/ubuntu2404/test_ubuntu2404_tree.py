@@ -95,7 +95,7 @@ def test_the_real_profiles_grant_userns_to_the_rootless_programs(report):
 def test_a_program_without_a_grant_fails_by_name(tmp_path, change, program):
     entry = audit(write_ubuntu(tmp_path, VERSION, EXECUTABLE, change))[USERNS]
     assert entry["status"] == "fail"
-    assert any(line.startswith(program + ": no loaded AppArmor profile grants it userns") for line in entry["evidence"])
+    assert any(line.startswith(program + ": no AppArmor profile apparmor_parser loads at boot grants it userns") for line in entry["evidence"])
     assert not any("apparmor_restrict_unprivileged_userns=0" in line or "= 0" in line for line in entry["evidence"])
 
 
