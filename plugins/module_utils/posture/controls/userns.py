@@ -11,6 +11,9 @@ import os
 import stat
 import struct
 
+from ..readers import apparmor_profiles
+from ..readers.boot_params import kernel_config, next_or_running
+from ..readers.kernel_cmdline import active_exclusive_lsm
 from ..readers.hostfs import ConfigError
 from ..engines.layered_config import LayeredConfig
 from ..model import FAIL, Remediation, judged, not_applicable, passed
@@ -249,6 +252,102 @@ control(id="host-rootless-prerequisites", layer=LAYER, engine="host", required=F
         remediation=Remediation(None, {}, "install uidmap (newuidmap/newgidmap setuid root or with "
                                           "cap_setuid/cap_setgid=ep), keep user.max_user_namespaces > 0"),
         check=check_rootless_prerequisites, evidence="kernel")
+
+
+USERNS_RESTRICT = "kernel.apparmor_restrict_unprivileged_userns"
+# The programs that create a rootless engine's user namespace (newuidmap/newgidmap only
+# write its maps, as setuid root or with file capabilities, and are not restricted).
+USERNS_CREATORS = ("podman", "buildah", "rootlesskit")
+
+
+def _restriction(ctx):
+    """(on: True/False, or None when nothing says, evidence). The running value where /proc/sys is
+    under the root (the file exists only while AppArmor runs); the value systemd-sysctl writes at the
+    next boot counts where AppArmor is the LSM that boot runs (or that cannot be told): under another
+    LSM the kernel has no such switch and the write fails."""
+    running = running_value(ctx.host, USERNS_RESTRICT)
+    persisted = ctx.persisted_sysctls.get(USERNS_RESTRICT)
+    sources, evidence = [], []
+    if running is not None:
+        sources.append((running, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"))
+    if persisted:
+        lsm, why = _next_boot_lsm(ctx)
+        if lsm in (None, "apparmor"):
+            sources.append(persisted)
+        else:
+            evidence.append("%s: %s = %s has no effect: the next boot runs %s, not AppArmor (%s)"
+                            % (persisted[1], USERNS_RESTRICT, persisted[0], lsm, "; ".join(why)))
+    if not sources:
+        return None, evidence
+    on = False
+    for raw, source in sources:
+        value = sysctl_integer(raw)     # Ubuntu's apparmor sysctl handler ends in proc_dointvec
+        if value is None:
+            raise ConfigError(source, "%s is not an integer the kernel takes (proc_dointvec): %r"
+                              % (USERNS_RESTRICT, raw[:60]))
+        on = on or value != 0
+        evidence.append("%s: %s = %s" % (source, USERNS_RESTRICT, raw))
+    return on, evidence
+
+
+def _next_boot_lsm(ctx):
+    """(the exclusive LSM the next boot runs, or None when that cannot be told, evidence)."""
+    line, evidence = next_or_running(ctx.host)
+    if line is None:
+        return None, evidence
+    kconfig, _path = kernel_config(ctx.host, line.release)
+    lsm, why = active_exclusive_lsm(line.params, kconfig)
+    if lsm is None and kconfig is None:
+        return None, why
+    return lsm or "no exclusive LSM", why
+
+
+def _resolved(host, path):
+    """The host path the kernel attaches a profile by: the executable after symlinks."""
+    local = host.resolve(path)
+    return "/" + local[len(host.root.rstrip("/")):].lstrip("/")
+
+
+def check_apparmor_userns(ctx):
+    if not ctx.rootless_users:
+        return not_applicable(NO_USER)
+    on, evidence = _restriction(ctx)
+    if on is None:
+        return not_applicable("; ".join(evidence + [
+            "%s is not in /proc/sys under this root and no sysctl.d file sets it for a boot that runs AppArmor "
+            "(the kernel has no such switch on Debian and Ubuntu 22.04): unprivileged user namespaces are not "
+            "restricted by AppArmor" % USERNS_RESTRICT]))
+    if not on:
+        return not_applicable("; ".join(evidence + ["AppArmor does not restrict unprivileged user namespaces"]))
+    evidence.append("restricted: an unprivileged user gets a working user namespace only through a program "
+                    "whose AppArmor profile grants userns")
+    programs = [(name, ctx.host.which(name)) for name in USERNS_CREATORS]
+    programs = [(name, path) for name, path in programs if path is not None]
+    if not programs:
+        return not_applicable("; ".join(evidence + ["none of %s is installed" % ", ".join(USERNS_CREATORS)]))
+    problems = []
+    for name, path in programs:
+        program = _resolved(ctx.host, path)
+        granted, lines = apparmor_profiles.userns_grant(ctx.host, program)
+        evidence.extend(lines)
+        if not granted:
+            problems.append("%s: no AppArmor profile apparmor_parser loads at boot grants it userns, so the rootless engine cannot map "
+                            "its users: add /etc/apparmor.d/%s (profile %s %s flags=(unconfined) { userns, }) and "
+                            "load it with apparmor_parser -r" % (program, name, name, program))
+    return judged(not problems, problems + evidence)
+
+
+control(id="host-apparmor-userns-profiles", layer=LAYER, engine="host", required=False,
+        title="Where AppArmor restricts unprivileged user namespaces, the rootless engines' programs have a "
+              "profile that grants userns",
+        rationale="With kernel.apparmor_restrict_unprivileged_userns = 1 (Ubuntu 24.04) a user namespace made "
+                  "by an unconfined program loses every capability: rootless Podman and dockerd-rootless "
+                  "(rootlesskit) fail unless their profile grants userns. The restriction itself is hardening: "
+                  "keep it, and grant userns to these programs only.",
+        remediation=Remediation(None, {}, "install a profile granting userns for each rootless engine program "
+                                          "(Ubuntu's apparmor 4.0 ships podman, buildah, rootlesskit, crun and "
+                                          "runc for the distribution's paths); do not turn the restriction off"),
+        check=check_apparmor_userns, evidence="kernel")
 
 
 # Running containers --------------------------------------------------------------------

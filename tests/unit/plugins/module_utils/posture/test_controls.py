@@ -34,6 +34,9 @@ DOCKERD_ROOTLESS = dict(ALICE, **{ALICE_DOCKER: {"no-new-privileges": True, "sec
 # No user of the hardened tree runs dockerd-rootless: not applicable there, pass with DOCKERD_ROOTLESS.
 ROOTLESS_DOCKER = {"docker-rootless-seccomp-enabled", "docker-rootless-seccomp-no-32bit",
                    "docker-rootless-no-new-privileges"}
+# The hardened tree runs SELinux: AppArmor's userns restriction does not exist there.
+APPARMOR_USERNS = {"host-apparmor-userns-profiles"}
+RESTRICTED = {"proc/sys/kernel/apparmor_restrict_unprivileged_userns": "1\n"}   # AppArmor runs and restricts
 
 
 daemon = daemon_json
@@ -118,6 +121,7 @@ FAIL_CASES = {
     "docker-rootless-no-new-privileges": dict(DOCKERD_ROOTLESS, **{ALICE_DOCKER: {"seccomp-profile": "/" + PROFILE}}),
     "host-rootless-subids": dict(ALICE, **{"etc/subgid": HARDENED["etc/subgid"]}),   # alice: subuid only
     "host-rootless-prerequisites": {"usr/bin/newgidmap": EXECUTABLE},   # neither setuid nor cap_setgid=ep
+    "host-apparmor-userns-profiles": RESTRICTED,    # /usr/bin/podman has no profile granting userns
 }
 
 # A change that breaks one control may break these others too, and only these.
@@ -277,6 +281,8 @@ ERROR_CASES = [
      DOCKER_CONFIG_CONTROLS, "/etc/default/docker"),
     ("grub unbalanced quote", {"etc/default/grub": 'GRUB_CMDLINE_LINUX="ia32_emulation=0\n'},
      ("host-ia32-emulation-off", "host-vsyscall-none"), "/etc/default/grub"),
+    ("apparmor profile unclosed", dict(RESTRICTED, **{"etc/apparmor.d/podman": "profile podman /usr/bin/podman {\n"}),
+     ("host-apparmor-userns-profiles",), "/etc/apparmor.d/podman"),
 ]
 
 
@@ -284,10 +290,13 @@ def test_hardened_tree_passes_every_offline_control(audit_tree):
     results = audit_tree(HARDENED)
     not_passing = {i: (results[i]["status"], results[i]["evidence"]) for i in OFFLINE_CONTROLS
                    if i not in NO_SWITCH | ABSENT_FROM_HARDENED | APPARMOR_ONLY and results[i]["status"] != "pass"}
-    assert set(not_passing) == ROOTLESS_DOCKER
+    assert set(not_passing) == ROOTLESS_DOCKER | APPARMOR_USERNS
     for control_id in APPARMOR_ONLY:
         assert results[control_id]["status"] == "not_applicable", results[control_id]
         assert "selinux" in results[control_id]["evidence"][0].lower()
+    assert not_passing["host-apparmor-userns-profiles"][0] == "not_applicable"
+    assert "not restricted by AppArmor" in not_passing["host-apparmor-userns-profiles"][1][-1]
+    del not_passing["host-apparmor-userns-profiles"]
     for control_id in ROOTLESS_DOCKER:
         assert not_passing[control_id][0] == "not_applicable"
         assert "no rootless-capable user has set up dockerd-rootless" in not_passing[control_id][1][0]
@@ -296,7 +305,8 @@ def test_hardened_tree_passes_every_offline_control(audit_tree):
         assert "no engine-wide no_new_privs" in results[control_id]["evidence"][0]
     results = audit_tree(HARDENED, DOCKERD_ROOTLESS)
     not_passing = {i: (results[i]["status"], results[i]["evidence"]) for i in OFFLINE_CONTROLS
-                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED | APPARMOR_ONLY and results[i]["status"] != "pass"}
+                   if i not in NO_SWITCH | ABSENT_FROM_HARDENED | APPARMOR_ONLY | APPARMOR_USERNS
+                   and results[i]["status"] != "pass"}
     assert not_passing == {}
 
 
