@@ -12,7 +12,7 @@ import pytest
 
 import grub_mkconfig
 from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.boot_params import grub_defaults
-from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import HostRoot
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.readers.hostfs import ConfigError, HostRoot
 
 pytestmark = pytest.mark.skipif(not grub_mkconfig.available(), reason="needs grub-mkconfig (grub-common) and sh")
 PLATFORMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "platforms")
@@ -39,9 +39,17 @@ CASES = {
     "single-quoted-dollar": dict(files("2404"), **{
         "etc/default/grub.d/99-x.cfg": "GRUB_CMDLINE_LINUX='$GRUB_CMDLINE_LINUX_DEFAULT x=1'\n"}),
     "cloudimg-file-removed": {"etc/default/grub": files("2404")["etc/default/grub"]},
+    "escapes-and-mixed-quotes": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX=a\\ b"$GRUB_CMDLINE_LINUX_DEFAULT"\'$X\'"\\$Y"c\n'}),
+    "helper-variable": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'EXTRA="ia32_emulation=0"\nGRUB_CMDLINE_LINUX="${EXTRA} vsyscall=none"\n'}),
+    "comment-after-value": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX="vsyscall=none" # keep\n'}),
+    "lone-dollar-and-backslash-in-quotes": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX="a=$ b=\\q"\n'}),
 }
 # Where the reader and grub-mkconfig disagree today: kept as strict xfails so a fix shows.
-DISAGREE = {"single-quoted-dollar": "grub_defaults expands $NAME inside single quotes, which sh leaves as text"}
+DISAGREE = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=DISAGREE[name]))
@@ -53,3 +61,24 @@ def test_reader_agrees_with_grub_mkconfig(tmp_path, name):
         full.write_text(text)
     words, _sources = grub_defaults(HostRoot(str(tmp_path)))
     assert words == grub_mkconfig.linux_args(tmp_path)
+
+
+@pytest.mark.parametrize("line, why", [
+    ('GRUB_CMDLINE_LINUX="$(cat /etc/extra)"', "sh expands it"),
+    ("GRUB_CMDLINE_LINUX=`cat /etc/extra`", "command substitution"),
+    ('GRUB_CMDLINE_LINUX="${EXTRA:-x}"', "parameter expansion"),
+    ('GRUB_CMDLINE_LINUX="a \\', "backslash ends the line"),
+    ('GRUB_CMDLINE_LINUX="unterminated', "unterminated double quote"),
+    ("GRUB_CMDLINE_LINUX=a b", "second word"),
+    ('GRUB_CMDLINE_LINUX="$1"', "sh expands it"),
+    ('EXTRA=$(uname -r)\nGRUB_CMDLINE_LINUX="$EXTRA"', "line 1: "),
+])
+def test_what_sh_would_evaluate_is_an_error_naming_the_line(tmp_path, line, why):
+    """Where sh would run something or read on, the words are not known from the files: error, never a guess."""
+    dropin = tmp_path / "etc/default/grub.d/99-x.cfg"
+    dropin.parent.mkdir(parents=True)
+    dropin.write_text(line + "\n")
+    (tmp_path / "etc/default/grub").write_text('GRUB_CMDLINE_LINUX=""\n')
+    with pytest.raises(ConfigError) as caught:
+        grub_defaults(HostRoot(str(tmp_path)))
+    assert caught.value.path == "/etc/default/grub.d/99-x.cfg" and why in caught.value.cause, caught.value.cause
