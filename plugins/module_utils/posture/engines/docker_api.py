@@ -29,7 +29,7 @@ import os
 import re
 import socket
 
-from ..readers.numbers import go_parse_uint
+from ..readers.numbers import go_parse_int, go_parse_uint
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 DEFAULT_TCP_PORT = 2375
@@ -86,10 +86,13 @@ def parse_host(value, origin, environ=None, tls=False):
         if host in ("0.0.0.0", "::"):
             host = "127.0.0.1" if host == "0.0.0.0" else "::1"
         use_tls = tls or value.startswith("https://")
-        try:
-            port_number = int(port) if port else (DEFAULT_TLS_PORT if use_tls else DEFAULT_TCP_PORT)
-        except ValueError:
-            return None
+        # moby opts.ParseTCPAddr: strconv.Atoi(port); net.Dial refuses a port past 65535
+        port_number = DEFAULT_TLS_PORT if use_tls else DEFAULT_TCP_PORT
+        if port:
+            parsed = go_parse_int(port, 10, 64)
+            if parsed.error or not 0 <= parsed.value <= 65535:
+                return None
+            port_number = parsed.value
         context = None
         if use_tls:
             cert_path = environ.get("DOCKER_CERT_PATH") or os.path.join(

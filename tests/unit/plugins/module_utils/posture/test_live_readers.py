@@ -169,3 +169,15 @@ def test_inspect_document_fields(tmp_path):
     assert [m.source for m in container.engine_mounts] == ["/etc", "/tmp/peer/d1"]
     assert container.devices[0]["PathOnHost"] == "/dev/null" and container.cgroup_parent == "/custom"
     assert struct.calcsize("=IHHII") == audit_rules.NLMSG_HEADER.size
+
+
+@pytest.mark.parametrize("value, port", [
+    ("tcp://127.0.0.1:2375", 2375), ("tcp://127.0.0.1:+2375", 2375), ("tcp://127.0.0.1:02375", 2375),
+    ("tcp://127.0.0.1", 2375), ("tcp://127.0.0.1:\u0662\u0663\u0667\u0665", None), ("tcp://127.0.0.1:2_375", None),
+    ("tcp://127.0.0.1:65536", None), ("tcp://127.0.0.1: 2375", None), ("tcp://127.0.0.1:" + "9" * 5000, None),
+])
+def test_docker_host_port_read_as_moby_reads_it(value, port):
+    """moby's opts.ParseTCPAddr reads the port with strconv.Atoi (ASCII digits, one sign, no blanks or
+    underscores); a port net.Dial refuses is no endpoint. Python's int() took Arabic-Indic digits and `2_375`."""
+    endpoint = docker_api.parse_host(value, "test", environ={})
+    assert (endpoint.address[1] if endpoint else None) == port
