@@ -19,7 +19,7 @@ from hosttree import HARDENED, STOCK, write_tree  # noqa: E402
 
 @pytest.mark.parametrize("module,options", [
     ("posture_facts", ["root", "live", "layers", "probe", "probe_image"]),
-    ("posture_verify", ["root", "live", "layers", "probe", "probe_image", "policy", "report_path"]),
+    ("posture_verify", ["root", "live", "layers", "probe", "probe_image", "policy", "report_path", "mac"]),
     ("container_probe", ["engines", "image", "extra_args"]),
 ])
 def test_ansible_doc_shows_full_documentation(module, options):
