@@ -14,7 +14,7 @@ import posixpath
 from ..readers.hostfs import ConfigError
 from ..model import ERROR, NOT_APPLICABLE, Outcome, Remediation, judged, not_applicable
 from ..registry import control
-from .probe_checks import syscall_status
+from .probe_checks import ProbeBroken, syscall_status
 from .per_container import (
     ContainerControl, KernelContainerControl, declare_container_controls, declare_kernel_container_controls,
 )
@@ -246,10 +246,45 @@ def _gvisor_runtime(ctx, engine):
 
 
 def _host_kernel(ctx):
-    """(/proc/version's line, boot_id) of the host kernel that runs the audit."""
+    """(/proc/version's line, boot_id) of the host kernel that runs the audit ('' where unreadable)."""
     version = (ctx.host.read_text("/proc/version") or "").split("\n", 1)[0]
     boot_id = (ctx.host.read_text("/proc/sys/kernel/random/boot_id") or "").strip()
     return version, boot_id
+
+
+UNAVAILABLE = "unavailable"     # what inside.sh prints for a file it cannot read
+
+
+def judge_sandbox_kernel(report, host_version, host_boot_id):
+    """(ok, evidence) of a probe report from a container run in a sandbox runtime. Which kernel
+    answered is decided by boot_id where the container can read it (the host kernel gives every
+    container the host's; a Kata guest has its own), else by /proc/version (gVisor has no boot_id
+    and answers a fixed version). ProbeBroken where the report cannot tell."""
+    results = {probe: syscall_status(report, probe) for probe in ("int80", "x32", "native")}
+    if results["native"] != "ran":
+        raise ProbeBroken("the native control getpid did not run (%s)" % results["native"])
+    unknown = [probe for probe in ("int80", "x32") if results[probe] == "unknown"]
+    if unknown:
+        raise ProbeBroken("the report has no result for %s" % ", ".join(unknown))
+    inside_version, inside_boot_id = report.get("kernel_version", UNAVAILABLE), report.get("boot_id", UNAVAILABLE)
+    if not host_version:
+        raise ProbeBroken("the host's /proc/version is unreadable: nothing to compare with")
+    if inside_boot_id != UNAVAILABLE and host_boot_id:
+        host_answered = inside_boot_id == host_boot_id
+        decided_by = "boot_id"
+    elif inside_version != UNAVAILABLE:
+        host_answered = inside_version == host_version
+        decided_by = "/proc/version (no boot_id inside)"
+    else:
+        raise ProbeBroken("the container could read neither /proc/version nor boot_id")
+    evidence = ["inside: /proc/version %r%s; the host's %r" % (
+                    inside_version, " (gVisor's Sentry)" if inside_version == GVISOR_PROC_VERSION else "", host_version),
+                "inside: boot_id %s; the host's %s" % (inside_boot_id, host_boot_id or "unreadable"),
+                "which kernel answered, decided by %s: %s" % (
+                    decided_by, "the host's" if host_answered else "not the host's"),
+                "inside: i386 int 0x80 getpid %s, x32 getpid %s, native getpid %s" % (
+                    results["int80"], results["x32"], results["native"])]
+    return not host_answered and "ran" not in (results["int80"], results["x32"]), evidence
 
 
 def sandbox_kernel_check(engine):
@@ -267,25 +302,11 @@ def sandbox_kernel_check(engine):
         view = ctx.sandbox_probe_view(engine, name)
         if view.reason:
             return Outcome(ERROR if view.error else NOT_APPLICABLE, [registered, view.reason])
-        report = view.report
-        results = {probe: syscall_status(report, probe) for probe in ("int80", "x32", "native")}
-        if results["native"] != "ran":
-            return Outcome(ERROR, [registered, "the probe's native control getpid did not run (%s)"
-                                   % results["native"]])
-        host_version, host_boot_id = _host_kernel(ctx)
-        inside_version, inside_boot_id = report.get("kernel_version", ""), report.get("boot_id", "")
-        host_answered = inside_version == host_version or (host_boot_id and inside_boot_id == host_boot_id)
-        evidence = [registered,
-                    "inside: /proc/version %r%s; the host's %r" % (
-                        inside_version, " (gVisor's Sentry)" if inside_version == GVISOR_PROC_VERSION else "",
-                        host_version),
-                    "inside: boot_id %s; the host's %s" % (inside_boot_id or "unavailable", host_boot_id or "unreadable"),
-                    "inside: i386 int 0x80 getpid %s, x32 getpid %s, native getpid %s" % (
-                        results["int80"], results["x32"], results["native"]),
-                    "probe image %s" % view.image]
-        if host_answered:
-            evidence.append("the host kernel answered the container's system calls: runtime %s is no sandbox" % name)
-        return judged(not host_answered and "ran" not in (results["int80"], results["x32"]), evidence)
+        try:
+            ok, evidence = judge_sandbox_kernel(view.report, *_host_kernel(ctx))
+        except ProbeBroken as exc:
+            return Outcome(ERROR, [registered, "probe in runtime %s on %s: %s" % (name, engine, exc)])
+        return judged(ok, [registered] + evidence + ["probe image %s" % view.image])
     return check
 
 
