@@ -20,6 +20,8 @@ description:
   - Changes nothing.
 author:
   - Stockade contributors (@stockade)
+extends_documentation_fragment:
+  - stockade.hardening.host_reader
 options:
   sysctl_file:
     description: The file the kernel role writes its sysctls to.
@@ -34,17 +36,6 @@ options:
     type: list
     elements: path
     default: []
-  root:
-    description: The root of the host tree to read (a test tree or an image); C(/) is the host.
-    type: path
-    default: /
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Reads only.
 notes:
   - Runs as root only (set C(become)); dev-sec's C(/etc/sysctl.d/90-dev-sec.conf) is readable by root only.
 """

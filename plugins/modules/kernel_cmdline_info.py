@@ -18,6 +18,8 @@ description:
   - Changes nothing.
 author:
   - Stockade contributors (@stockade)
+extends_documentation_fragment:
+  - stockade.hardening.host_reader
 options:
   params:
     description:
@@ -27,17 +29,6 @@ options:
     type: list
     elements: str
     default: []
-  root:
-    description: The root of the host tree to read (a test tree or an image); C(/) is the host.
-    type: path
-    default: /
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Reads only.
 """
 
 EXAMPLES = r"""

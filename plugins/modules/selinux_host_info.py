@@ -20,6 +20,8 @@ description:
   - Changes nothing.
 author:
   - Stockade contributors (@stockade)
+extends_documentation_fragment:
+  - stockade.hardening.host_reader.READS_ONLY
 options:
   policy_type:
     description: Policy whose module store (C(/var/lib/selinux/<policy_type>)) is listed.
@@ -57,13 +59,6 @@ options:
     type: list
     elements: dict
     default: []
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Reads only.
 notes:
   - Runs as root only (set C(become)); without root it fails at its start, in check mode too, with one line saying so.
   - The pre-flight keys (RV(self_domain), RV(sshd_domains), RV(sshd_denials), RV(unverified_labels)) are returned
