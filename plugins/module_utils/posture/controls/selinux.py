@@ -264,13 +264,10 @@ def _apparmor_unconfined(container, ctx, engine):
         return "its init process runs unconfined by AppArmor"
     if container.apparmor_profile in ("", "unconfined") or container.privileged:
         return "AppArmor profile %s" % render_value(container.apparmor_profile or None)
-    kernel = container.kernel.apparmor
-    if kernel is not None:
-        # the kernel's word (attr/apparmor/current) over the engine's: a profile
-        # in complain mode logs what it would deny and denies nothing
-        problem = _kernel_apparmor_unconfined(container.kernel, ctx)
-        if problem:
-            return problem
+    if container.kernel.processes:
+        # the kernel's word (attr/apparmor/current) over the engine's: a profile in complain
+        # mode logs what it would deny and denies nothing; an unreadable label proves nothing
+        return _kernel_apparmor_unconfined(container.kernel, ctx)
     return None
 
 

@@ -33,6 +33,8 @@ import os
 import re
 import stat
 
+from ..readers import apparmor
+
 MAX_PROC_BYTES = 4 * 1024 * 1024
 PF_KTHREAD = 0x00200000
 # A process that went away while it was read (ESRCH: the file was open when it exited).
@@ -178,27 +180,18 @@ def parse_mountinfo(text):
 
 
 def apparmor_label(apparmor_current, attr_current):
-    """The AppArmor label (libapparmor aa_getprocattr_raw: one trailing newline
-    stripped, the mode after the last ' (' kept apart): (label, mode) or None.
-    attr/apparmor/current is AppArmor's own file whatever the stacking order;
-    attr/current is used only when the former does not exist (kernels before 5.1),
-    and only when it does not look like an SELinux context."""
+    """The AppArmor label, split as libapparmor's aa_getprocattr() splits it
+    (readers.apparmor.split_label, the listing's own reader: the same kernel
+    format, `NAME (MODE)` or `unconfined`): (label, mode) or None where it
+    cannot be split. attr/apparmor/current is AppArmor's own file whatever the
+    stacking order; attr/current is used only when the former does not exist
+    (kernels before 5.1), and only when it does not look like an SELinux context."""
     text = apparmor_current
     if text is None:
         text = attr_current
         if text is None or _looks_selinux(text):
             return None
-    text = text.rstrip("\x00")
-    if text.endswith("\n"):
-        text = text[:-1]
-    if not text:
-        return None
-    if text == "unconfined":
-        return "unconfined", None
-    label, sep, mode = text.rpartition(" (")
-    if sep and mode.endswith(")"):
-        return label, mode[:-1]
-    return text, None
+    return apparmor.split_label(text)
 
 
 def _looks_selinux(text):

@@ -89,9 +89,7 @@ def validate(policy, known_ids, source="policy"):
             raise PolicyError("%s (%s): a second waiver for the same control; keep one" % (where, control_id))
         expires = _date(waiver.get("expires"), "%s (%s): expires" % (where, control_id))
         normalised[control_id] = {"justification": justification.strip(), "expires": expires}
-    mac = policy.get("mac", "selinux")
-    if mac is None:
-        mac = "selinux"
+    mac = "selinux" if policy.get("mac") is None else policy["mac"]
     if mac not in MACS:
         raise PolicyError("%s: mac must be one of %s, found %r" % (source, ", ".join(MACS), mac))
     from .sandbox_rule import parse as sandbox_rule  # it imports PolicyError from here
@@ -169,7 +167,7 @@ def apply(report, policy, today=None):
     """Annotate report controls with required/waived; return failing entries."""
     today = today or datetime.date.today()
     failures = []
-    mac = policy.get("mac", "selinux")
+    mac = policy["mac"]
     for entry in report["controls"]:
         other_mac = mac_of(entry["id"]) not in (None, mac) and entry["id"] not in policy["require"]
         required = entry["id"] in policy["require"] or (

@@ -339,3 +339,17 @@ def test_engine_sockets(tmp_path, control_id, path, mode, owner, status):
 def test_sockets_offline_are_not_applicable(audit_tree):
     results = audit_tree(HARDENED, {"run/docker.sock": Mode("", 0o666)})
     assert results["docker-socket-mode"]["status"] == "not_applicable"
+
+
+@pytest.mark.parametrize("apparmor, status, why", [
+    (("docker-default", "enforce"), "pass", None),
+    (("docker-default", "complain"), "fail", "complain mode"),
+    (None, "fail", "could not be read"),      # its processes were read, its label was not: no proof
+])
+def test_apparmor_mode_is_the_kernels_word_whenever_the_processes_were_read(tmp_path, apparmor, status, why):
+    confined = recorded("docker-20.10-plain")
+    confined["AppArmorProfile"] = "docker-default"
+    kernel = KernelView(KERNEL.status, KERNEL.mounts, None, ["busybox"], apparmor=apparmor, processes=["init"])
+    outcome = judge(tmp_path, "docker-containers-apparmor", [confined], kernel=kernel, tree=APPARMOR_TREE)
+    assert outcome.status == status, outcome.evidence
+    assert why is None or why in " ".join(outcome.evidence), outcome.evidence

@@ -226,6 +226,10 @@ def test_apparmor_label_rules():
     # attr/current under SELinux is no AppArmor label
     assert processes.apparmor_label(None, "system_u:system_r:container_t:s0:c1,c2\x00") is None
     assert processes.selinux_label("docker-default (enforce)\n") is None
+    # one splitter with the listing's reader (libapparmor aa_splitcon): what it refuses is no label
+    assert processes.apparmor_label(" (enforce)\n", None) is None
+    assert processes.apparmor_label("docker-default\n", None) is None
+    assert processes.apparmor_label("x (enforce)\x00 (complain)\n", None) == ("x", "enforce")
 
 
 def test_mountinfo_per_mount_options_and_escapes():
