@@ -30,10 +30,11 @@ def sourcing_block():
     return match.group()
 
 
-def linux_args(root):
-    """The words grub-mkconfig's 10_linux passes for the tree at `root`."""
+def linux_args(root, shell="sh"):
+    """The words grub-mkconfig's 10_linux passes for the tree at `root`, the block run by `shell`
+    (sh: dash, as on Debian and Ubuntu; bash: /bin/sh on RHEL and Fedora)."""
     script = "set -e\nsysconfdir=\"$1/etc\"\n%s\nprintf '%%s' \"${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}\"\n" % (
         sourcing_block())
-    done = subprocess.run(["sh", "-c", script, "sh", str(root)], capture_output=True, text=True, timeout=20,
+    done = subprocess.run([shell, "-c", script, shell, str(root)], capture_output=True, text=True, timeout=20,
                           check=True, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
     return done.stdout.split()

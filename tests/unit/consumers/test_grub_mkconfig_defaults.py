@@ -47,31 +47,52 @@ CASES = {
         "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX="vsyscall=none" # keep\n'}),
     "lone-dollar-and-backslash-in-quotes": dict(files("2404"), **{
         "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX="a=$ b=\\q"\n'}),
+    # what a line-by-line reading got wrong (review of the first sh reader)
+    "value-over-two-lines": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX="console=ttyS0\nvsyscall=none"\n'}),
+    "continuation": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'GRUB_CMDLINE_LINUX="console=ttyS0 \\\nvsyscall=none"\nGRUB_\\\nX=1\n'}),
+    "two-commands-on-a-line": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'A=vsyscall=none; GRUB_CMDLINE_LINUX="$A"\n'}),
+    "export-two-assignments": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'export A=ia32_emulation=0 GRUB_CMDLINE_LINUX="$A x"\nreadonly B=1\nexport B\n'}),
+    "form-feed-is-no-blank": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'A=1\x0cGRUB_CMDLINE_LINUX=vsyscall=none\n'}),
+    "single-quotes-over-lines": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": "H='a\nGRUB_CMDLINE_LINUX=vsyscall=none'\n"}),
+    "substitution-in-a-helper-nobody-uses": dict(files("2404"), **{
+        "etc/default/grub.d/99-x.cfg": 'GRUB_DISTRIBUTOR="$(sed \'s, release .*$,,g\' /etc/os-release)"\n'
+                                       'GRUB_CMDLINE_LINUX="vsyscall=none"\n'}),
 }
-# Where the reader and grub-mkconfig disagree today: kept as strict xfails so a fix shows.
-DISAGREE = {}
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=DISAGREE[name]))
-                                  if name in DISAGREE else name for name in sorted(CASES)])
-def test_reader_agrees_with_grub_mkconfig(tmp_path, name):
+@pytest.mark.parametrize("shell", ["sh", "bash"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_reader_agrees_with_grub_mkconfig(tmp_path, name, shell):
     for path, text in CASES[name].items():
         full = tmp_path / path
         full.parent.mkdir(parents=True, exist_ok=True)
         full.write_text(text)
     words, _sources = grub_defaults(HostRoot(str(tmp_path)))
-    assert words == grub_mkconfig.linux_args(tmp_path)
+    assert words == grub_mkconfig.linux_args(tmp_path, shell)
 
 
 @pytest.mark.parametrize("line, why", [
-    ('GRUB_CMDLINE_LINUX="$(cat /etc/extra)"', "sh expands it"),
-    ("GRUB_CMDLINE_LINUX=`cat /etc/extra`", "command substitution"),
-    ('GRUB_CMDLINE_LINUX="${EXTRA:-x}"', "parameter expansion"),
-    ('GRUB_CMDLINE_LINUX="a \\', "backslash ends the line"),
-    ('GRUB_CMDLINE_LINUX="unterminated', "unterminated double quote"),
-    ("GRUB_CMDLINE_LINUX=a b", "second word"),
-    ('GRUB_CMDLINE_LINUX="$1"', "sh expands it"),
-    ('EXTRA=$(uname -r)\nGRUB_CMDLINE_LINUX="$EXTRA"', "line 1: "),
+    ('GRUB_CMDLINE_LINUX="$(cat /etc/extra)"', "line 1: a command substitution $(...)"),
+    ("GRUB_CMDLINE_LINUX=`cat /etc/extra`", "line 1: a command substitution `...`"),
+    ('GRUB_CMDLINE_LINUX="${EXTRA:-x}"', "line 1: '${EXTRA:-x}"),
+    ('GRUB_CMDLINE_LINUX="a \\', "line 1: unterminated double quote"),
+    ('GRUB_CMDLINE_LINUX="unterminated', "line 1: unterminated double quote"),
+    ("GRUB_CMDLINE_LINUX=a b", "line 1: runs a command (GRUB_CMDLINE_LINUX=a)"),
+    ('GRUB_CMDLINE_LINUX="$1"', "line 1: $1, a special parameter"),
+    ('EXTRA=$(uname -r)\nGRUB_CMDLINE_LINUX="$EXTRA"', "line 1: a command substitution $(...)"),
+    ('A=`x`\nB="$A"\nGRUB_CMDLINE_LINUX="$B"', "line 1: a command substitution `...`"),   # unknown passes on
+    ('A=`x`\nA="$A y"\nGRUB_CMDLINE_LINUX="$A"', "line 1: a command substitution `...`"),
+    ("if false; then\n  GRUB_CMDLINE_LINUX=vsyscall=none\nfi", "line 1: runs a command (if)"),
+    ("GRUB_CMDLINE_LINUX=x\nunset GRUB_CMDLINE_LINUX", "line 2: runs a command (unset)"),
+    ("true && GRUB_CMDLINE_LINUX=vsyscall=none", "line 1: a pipeline, list or redirection"),
+    ('GRUB_CMDLINE_LINUX+=" vsyscall=none"', "line 1: GRUB_CMDLINE_LINUX+=: bash appends"),
+    ("GRUB_CMDLINE_LINUX=$'vsyscall=none'", "line 1: $'...': bash and dash read it differently"),
 ])
 def test_what_sh_would_evaluate_is_an_error_naming_the_line(tmp_path, line, why):
     """Where sh would run something or read on, the words are not known from the files: error, never a guess."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from . import grub_config, kernel_cmdline, rhel_grub, systemd_boot
+from . import grub_config, kernel_cmdline, rhel_grub, sh_assignments, systemd_boot
 from .hostfs import ConfigError
 
 PROC_CMDLINE = "/proc/cmdline"
@@ -159,122 +159,36 @@ def _bls_pending(host, line):
     return notes
 
 
-_ASSIGNMENT = re.compile(r"(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)")
-_SH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def grub_defaults(host, dropins=True):
     """(words, sources) of GRUB_CMDLINE_LINUX(+_DEFAULT) in /etc/default/grub
     and (dropins: Debian's grub-mkconfig) its .d drop-ins, as grub-mkconfig would
     put them on the linux line; (None, []) when there is no such file.
 
-    grub-mkconfig (GRUB 2.06) sources each file with sh: an assignment line's
-    value is read as sh reads one word (sh_value): quotes removed, `$NAME` and
-    `${NAME}` expanded outside single quotes from the assignments before it;
-    what sh would evaluate further is an error naming the line."""
+    grub-mkconfig sources each file with sh, one after the other: read by
+    sh_assignments; what it does not evaluate, or a key whose value is unknown
+    (made by a command substitution), is an error naming the file and line."""
     grub_files = [GRUB_DEFAULTS] + [GRUB_DROPIN_DIR + "/" + n
                                     for n in (host.list_dir(GRUB_DROPIN_DIR, ".cfg") if dropins else ())]
-    values, unevaluable, sources = {}, {}, []
+    assignments = sh_assignments.Assignments()
+    sources = []
     for path in grub_files:
         text = host.read_text(path)
         if text is None:
             continue
         sources.append(path)
-        for number, raw in enumerate(text.splitlines(), 1):
-            assignment = _ASSIGNMENT.fullmatch(raw.strip())
-            if assignment is None:
-                continue
-            name, value = assignment.groups()
-            used = set()
-            try:
-                values[name] = sh_value(value, values, used)
-            except ValueError as exc:
-                if name in GRUB_KEYS:
-                    raise ConfigError(path, "line %d: %s" % (number, exc))
-                values.pop(name, None)      # not a GRUB key: an error only where a key uses it
-                unevaluable[name] = "%s line %d: %s" % (path, number, exc)
-                continue
-            unevaluable.pop(name, None)
-            if name in GRUB_KEYS and used & set(unevaluable):
-                raise ConfigError(path, "line %d: uses %s" % (number, unevaluable[sorted(used & set(unevaluable))[0]]))
+        try:
+            sh_assignments.read(text, assignments, path)
+        except sh_assignments.ShError as exc:
+            raise ConfigError(path, str(exc))
     if not sources:
         return None, []
     words = []
     for name in GRUB_KEYS:
-        words.extend(values.get(name, "").split())
+        try:
+            words.extend(assignments.value(name).split())
+        except sh_assignments.UnknownValue as exc:
+            raise ConfigError(exc.source, "%s is known only when sh runs the file: it comes from %s" % (name, exc))
     return words, sources
-
-
-def sh_value(text, values, used=None):
-    """The string sh (dash, POSIX) assigns for `NAME=text`: one word, quotes
-    removed, backslash escapes applied, `$NAME`/`${NAME}` expanded outside single
-    quotes from `values` (unset: empty); ValueError for what sh would evaluate
-    further or read on the next line (command substitution, `${NAME:-x}`,
-    special parameters, a continuation, an unterminated quote) and for a second
-    word (sh would run it as a command with the assignment in its environment)."""
-    out, at, quoted = [], 0, False
-    while at < len(text):
-        char = text[at]
-        if char == "\\":
-            if at + 1 == len(text):
-                raise ValueError("a backslash ends the line: sh continues the value on the next line")
-            following = text[at + 1]
-            if quoted and following not in '$`"\\':
-                out.append(char)        # inside "...", a backslash before anything else stays
-                at += 1
-                continue
-            out.append(following)
-            at += 2
-            continue
-        if char == "$":
-            expansion, at = _sh_expand(text, at, values, used if used is not None else set())
-            out.append(expansion)
-            continue
-        if char == "`":
-            raise ValueError("command substitution (`...`) is run by sh at update-grub time")
-        if char == '"':
-            quoted = not quoted
-            at += 1
-            continue
-        if not quoted:
-            if char == "'":
-                end = text.find("'", at + 1)
-                if end < 0:
-                    raise ValueError("unterminated single quote: sh reads on into the next lines")
-                out.append(text[at + 1:end])
-                at = end + 1
-                continue
-            if char in " \t":
-                rest = text[at:].strip()
-                if rest and not rest.startswith("#"):
-                    raise ValueError("a second word after the value: sh runs %r as a command" % rest[:40])
-                break
-            if char in ";&|<>()":
-                raise ValueError("%r: sh reads it as an operator, not as part of the value" % char)
-        out.append(char)
-        at += 1
-    if quoted:
-        raise ValueError("unterminated double quote: sh reads on into the next lines")
-    return "".join(out)
-
-
-def _sh_expand(text, at, values, used):
-    """(the expansion of the `$` at text[at], the index after it)."""
-    following = text[at + 1:at + 2]
-    if following == "{":
-        end = text.find("}", at + 2)
-        name = text[at + 2:end] if end >= 0 else ""
-        if end < 0 or not _SH_NAME.fullmatch(name):
-            raise ValueError("%r: a parameter expansion the reader does not evaluate" % text[at:at + 20])
-        used.add(name)
-        return values.get(name, ""), end + 1
-    match = _SH_NAME.match(text, at + 1)
-    if match:
-        used.add(match.group(0))
-        return values.get(match.group(0), ""), match.end()
-    if following and (following.isdigit() or following in "@*#?-$!("):
-        raise ValueError("%r: sh expands it to something the reader does not know" % text[at:at + 3])
-    return "$", at + 1          # a lone $ stays as it is
 
 
 def kernel_config(host, release):
