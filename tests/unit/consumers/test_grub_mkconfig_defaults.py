@@ -26,7 +26,20 @@ def files(version):
             "etc/default/grub.d/50-cloudimg-settings.cfg": read("50-cloudimg-settings.cfg")}
 
 
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "grub-default")
+
+
+def debian(release):
+    """Debian's own /etc/default/grub (data/grub-default/SOURCE.md), with the lab image's serial lines."""
+    with open(os.path.join(DATA, release), encoding="utf-8") as handle:
+        text = handle.read()
+    return {"etc/default/grub": text + 'GRUB_TERMINAL="console serial"\nGRUB_SERIAL_COMMAND="serial --unit=0"\n',
+            "etc/default/grub.d/90-stockade.cfg": 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX vsyscall=none"\n'}
+
+
 CASES = {
+    "debian12": debian("debian12"),
+    "debian13": debian("debian13"),
     "ubuntu2204": files("2204"),
     "ubuntu2404": files("2404"),
     "appended-by-a-later-dropin": dict(files("2404"), **{
