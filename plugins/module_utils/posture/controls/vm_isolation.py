@@ -277,11 +277,10 @@ def judge_sandbox_kernel(report, host_version, host_boot_id):
         decided_by = "/proc/version (no boot_id inside)"
     else:
         raise ProbeBroken("the container could read neither /proc/version nor boot_id")
-    evidence = ["inside: /proc/version %r%s; the host's %r" % (
-                    inside_version, " (gVisor's Sentry)" if inside_version == GVISOR_PROC_VERSION else "", host_version),
+    sentry = " (gVisor's Sentry)" if inside_version == GVISOR_PROC_VERSION else ""
+    evidence = ["inside: /proc/version %r%s; the host's %r" % (inside_version, sentry, host_version),
                 "inside: boot_id %s; the host's %s" % (inside_boot_id, host_boot_id or "unreadable"),
-                "which kernel answered, decided by %s: %s" % (
-                    decided_by, "the host's" if host_answered else "not the host's"),
+                "which kernel answered, decided by %s: %s" % (decided_by, "the host's" if host_answered else "not the host's"),
                 "inside: i386 int 0x80 getpid %s, x32 getpid %s, native getpid %s" % (
                     results["int80"], results["x32"], results["native"])]
     return not host_answered and "ran" not in (results["int80"], results["x32"]), evidence
