@@ -26,12 +26,14 @@ machine weighs on both alike. Prints each figure's wall and CPU time (user +
 system of the process and its children: far less disturbed by other work than
 wall time), CPU as a multiple of `python3 -c pass`, and the ratios baseline /
 now; then live / offline per side (issue 20: at most 1.2x).
---dockerd starts a dockerd by PID (as tests/engines/conftest.py does) with
-two busybox containers from an imported image, and stops it by PID.
+--dockerd starts a dockerd of our own with tests/engines' DockerDaemon (by
+PID, stopped by PID, also when anything after its start fails) and two
+busybox containers from the probe image.
 """
 
 import argparse
 import concurrent.futures
+import contextlib
 import glob
 import importlib
 import importlib.util
@@ -48,7 +50,11 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UNIT = os.path.join(REPO, "tests", "unit")
 sys.path.insert(0, os.path.join(UNIT, "plugins", "module_utils", "posture"))
 sys.path.insert(0, os.path.join(UNIT, "hostile"))
+sys.path.insert(0, os.path.join(REPO, "tests", "engines"))
+sys.path.insert(0, os.path.join(REPO, ".collections"))  # the checkout as ansible_collections.stockade.hardening
 
+import engine_helpers  # noqa: E402
+from ansible_collections.stockade.hardening.plugins.module_utils.posture.probe.rootfs import probe_rootfs_tar  # noqa: E402
 from hosttree import HARDENED, STOCK, write_tree  # noqa: E402
 
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8"}
@@ -56,7 +62,7 @@ ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "
 
 # -- installing a side -----------------------------------------------------------
 
-def install(source_root, prefix, python):
+def install(source_root, prefix):
     """Lay the agent out as roles/agent does, from `source_root` (a checkout)."""
     engine = os.path.join(source_root, "plugins", "module_utils", "posture")
     lib = os.path.join(prefix, "lib", "stockade", "module_utils")
@@ -146,8 +152,8 @@ def strace_counts(python, agent, live):
     return len(opened), repeated, executed[1:]
 
 
-def prepare(label, source_root, prefix, python):
-    agent = install(source_root, prefix, python)
+def prepare(label, source_root, prefix):
+    agent = install(source_root, prefix)
     return {"label": label, "source": source_root, "prefix": prefix, "agent": agent,
             "lib": os.path.join(prefix, "lib", "stockade")}
 
@@ -227,45 +233,28 @@ def compare_verdicts(sides, scratch, python):
 
 # -- dockerd ---------------------------------------------------------------------
 
-def start_dockerd(scratch):
-    """A dockerd of our own, by PID, with two busybox containers; (process, socket)."""
-    base = os.path.join(scratch, "dockerd")
-    os.makedirs(base)
-    sock = os.path.join(base, "docker.sock")
-    daemon = subprocess.Popen(["dockerd", "--data-root", os.path.join(base, "data"), "--exec-root",
-                               os.path.join(base, "exec"), "-H", "unix://" + sock, "--pidfile",
-                               os.path.join(base, "pid"), "--bridge", "none", "--iptables=false", "--ip-masq=false"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    docker = ["docker", "-H", "unix://" + sock]
-    for dummy in range(60):
-        if subprocess.run(docker + ["version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                          check=False).returncode == 0:
-            break
-        time.sleep(0.5)
-    rootfs = os.path.join(base, "rootfs")
-    os.makedirs(os.path.join(rootfs, "bin"))
-    shutil.copy("/bin/busybox", os.path.join(rootfs, "bin", "busybox"))
-    os.symlink("busybox", os.path.join(rootfs, "bin", "sh"))
-    tar = subprocess.run(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE, check=True).stdout
-    subprocess.run(docker + ["import", "-", "stockade-bench:busybox"], input=tar, stdout=subprocess.DEVNULL,
-                   check=True)
-    for name in ("bench-plain", "bench-unconfined"):
-        extra = ["--security-opt", "seccomp=unconfined"] if name.endswith("unconfined") else []
-        subprocess.run(docker + ["run", "-d", "--network", "none", "--name", name] + extra +
-                       ["stockade-bench:busybox", "/bin/busybox", "sleep", "3600"], stdout=subprocess.DEVNULL,
-                       check=True)
-    return daemon, docker, sock
+BENCH_CONTAINERS = {"bench-plain": [], "bench-unconfined": ["--security-opt", "seccomp=unconfined"]}
 
 
-def stop_dockerd(daemon, docker):
-    subprocess.run(docker + ["rm", "-f", "bench-plain", "bench-unconfined"], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
-    daemon.terminate()
-    try:
-        daemon.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        daemon.kill()
-        daemon.wait()
+@contextlib.contextmanager
+def private_dockerd(scratch):
+    """A dockerd of our own (engine_helpers.DockerDaemon: started by PID and
+    stopped by PID, also when a later step fails) running BENCH_CONTAINERS
+    from the probe image; yields its socket."""
+    dockerd, docker = shutil.which("dockerd"), shutil.which("docker")
+    if dockerd is None or docker is None:
+        raise SystemExit("--dockerd needs dockerd and docker on PATH")
+    image_tar = os.path.join(scratch, "probe-rootfs.tar")
+    with open(image_tar, "wb") as handle:
+        handle.write(probe_rootfs_tar())
+    with engine_helpers.DockerDaemon(dockerd, docker, scratch, "bench", {}, image_tar) as daemon:
+        try:
+            for name, options in BENCH_CONTAINERS.items():
+                daemon.docker("run", "-d", "--network", "none", "--name", name, *options, engine_helpers.IMAGE,
+                              "/bin/busybox", "sleep", "3600")
+            yield daemon.sock
+        finally:  # killed here: busybox as PID 1 ignores SIGTERM, and dockerd's stop would wait for them
+            daemon.docker("rm", "-f", *BENCH_CONTAINERS, check=False)
 
 
 # -- main ------------------------------------------------------------------------
@@ -293,20 +282,15 @@ def main():
                                   "bin/stockade-audit", "roles/agent/files"], stdout=subprocess.PIPE, check=True)
         subprocess.run(["tar", "-x", "-C", baseline], input=archive.stdout, check=True)
         tree = write_tree(os.path.join(scratch, "tree"), HARDENED)
-        daemon = None
-        if args.dockerd:
-            daemon, docker, sock = start_dockerd(scratch)
-            ENV["DOCKER_HOST"] = "unix://" + sock
-        try:
+        with contextlib.ExitStack() as stack:
+            if args.dockerd:
+                ENV["DOCKER_HOST"] = "unix://" + stack.enter_context(private_dockerd(scratch))
             floor = interleaved({"python3 -c pass": ([python, "-c", "pass"], None),
                                  "python3 -I -S -c pass": ([python, "-I", "-S", "-c", "pass"], None)}, args.repeat)
-            sides = [prepare("baseline (%s)" % args.baseline, baseline, os.path.join(scratch, "before"), python),
-                     prepare("now", REPO, os.path.join(scratch, "now"), python)]
+            sides = [prepare("baseline (%s)" % args.baseline, baseline, os.path.join(scratch, "before")),
+                     prepare("now", REPO, os.path.join(scratch, "now"))]
             measure(sides, python, tree, args.repeat, args.offenders)
             verdicts = compare_verdicts(sides, scratch, python) if args.verdicts else None
-        finally:
-            if daemon is not None:
-                stop_dockerd(daemon, docker)
     unit = floor["python3 -c pass"]
     print("%s (%s), one run, median of %d each, the sides in turn; wall ms / CPU ms (user + system), "
           "and CPU as a multiple of `python3 -c pass`" % (python, sys.version.split()[0], args.repeat))

@@ -40,14 +40,15 @@ def test_lab_ssh_is_the_vms_ssh_as_ssh_reads_it(tmp_path):
     key = tmp_path / "id_ed25519"     # ssh -G lists an identity file only when it exists
     key.write_text("")
     vm = dict(VM, identity_file=str(key))
-    ssh = lab_conftest().LabSsh(vm)
+    lab = lab_conftest()
+    ssh = lab.LabSsh(vm)
     argv = ssh.argv("uname -r")
     assert argv[-2:] == ["root@127.0.0.1", "uname -r"]
     config = ssh_config(argv)
     assert (config["hostname"], config["port"], config["user"]) == (["127.0.0.1"], ["2299"], ["root"])
     assert vm["identity_file"] in config["identityfile"]
     assert (config["batchmode"], config["identitiesonly"], config["stricthostkeychecking"]) == (["yes"], ["yes"], ["false"])
-    assert config["userknownhostsfile"] == ["/dev/null"] and config["connecttimeout"] == ["120"]
+    assert config["userknownhostsfile"] == ["/dev/null"] and config["connecttimeout"] == [str(lab.SSH_TIMEOUT)]
     # git's GIT_SSH_COMMAND: the same options, one shell line, the target given by git
     assert shlex.split(ssh.command_line()) + [ssh.target, "uname -r"] == argv
 
@@ -74,6 +75,7 @@ def test_no_lab_test_builds_its_own_ssh_line_or_play():
             continue
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
-        own += [(path, word) for word in ('"ssh"', "ssh -o", '"ansible-playbook"', "import_role", '"roles":')
-                if word in text]
+        words = ["ssh -o", "import_role"] + [quote + name + quote for name in ("ssh", "ansible-playbook", "roles")
+                                             for quote in ('"', "'")]
+        own += [(path, word) for word in words if word in text]
     assert own == []

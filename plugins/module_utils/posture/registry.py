@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from .model import Control
 
-_CONTROLS = []
-_IDS = set()  # the ids of _CONTROLS: a set, as every agent run declares them all
+_CONTROLS = {}  # id -> Control, in the order they were declared
 
 
 def control(*, id, layer, engine, title, rationale, remediation, check,  # pylint: disable=redefined-builtin
@@ -25,12 +24,11 @@ def control(*, id, layer, engine, title, rationale, remediation, check,  # pylin
     """Declare one control; `evidence` is one of model.EVIDENCE."""
     new = Control(id=id, layer=layer, engine=engine, title=title, rationale=rationale,
                   remediation=remediation, check=check, cis=cis, required=required, evidence=evidence)
-    if new.id in _IDS:
+    if new.id in _CONTROLS:
         raise ValueError("control id %s declared twice" % new.id)
-    _CONTROLS.append(new)
-    _IDS.add(new.id)
+    _CONTROLS[new.id] = new
     return new
 
 
 def registered():
-    return list(_CONTROLS)
+    return list(_CONTROLS.values())

@@ -15,6 +15,7 @@ over ssh), which would silently lose the output.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 
 from .. import __version__
@@ -145,8 +146,7 @@ def label_for_containers(top, label):
 def run_probe(engine, request, may_import=True, runtime=None):
     """Run the probe container on `engine` ('docker' or 'podman'), with the
     engine's runtime named `runtime` when given (a sandbox's, e.g. runsc)."""
-    import shutil  # here: every audit imports this module, few run a probe
-    import tempfile
+    import tempfile  # here: every audit imports this module, few run a probe
     cli = shutil.which(engine)
     if cli is None:
         return ProbeView(engine, reason="the %s command is not on PATH" % engine)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from .numbers import SYNTAX, U32_MAX, grub_strtoul
+from .numbers import SYNTAX, U32_MAX, c_int32, grub_strtoul
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z0-9_?#]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9?#]))")
 
@@ -275,7 +275,7 @@ def _pick(menu, part):
     number = grub_strtoul(part)
     index = None
     if number.error is None:
-        index = _as_int(number.value)
+        index = c_int32(number.value)
         if number.value > U32_MAX and _entry_or_first(index, menu) != 0:
             raise GrubError("default %r: x86_64-efi GRUB boots entry %d ((int) of the number), i386-pc GRUB "
                             "entry 0 (past its 32-bit long); which GRUB this is is not known from grub.cfg"
@@ -289,12 +289,6 @@ def _pick(menu, part):
     if any(item.conditional for item in menu[:index + 1]):
         raise GrubError("entry %d of the menu depends on a condition evaluated at boot" % index)
     return menu[index]
-
-
-def _as_int(value):
-    """(int) of an unsigned value: its low 32 bits, signed."""
-    value &= U32_MAX
-    return value - (1 << 32) if value > U32_MAX >> 1 else value
 
 
 def _entry_or_first(index, menu):

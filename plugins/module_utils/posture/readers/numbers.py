@@ -143,11 +143,19 @@ def _c_strto(text, base, signed):
     return Parsed(value, end, None)
 
 
+def c_int32(value):
+    """C's (int) conversion of an integer (signed or unsigned, any width) on
+    x86 with GCC or Clang: a 32-bit two's complement int, so its low 32 bits
+    read as signed (an out-of-range conversion is implementation-defined in
+    C; GCC documents it as reduction modulo 2^32)."""
+    value &= U32_MAX
+    return value - (1 << 32) if value > I32_MAX else value
+
+
 def c_atoi(text):
     """glibc atoi(text): (int) strtol(text, NULL, 10); an out-of-range long
     saturates, then the cast to a 32-bit int keeps its low 32 bits."""
-    value = _c_strto(text, 10, True).value & U32_MAX
-    return value - (1 << 32) if value > I32_MAX else value
+    return c_int32(_c_strto(text, 10, True).value)
 
 
 # ------------------------------------------------------------------ GRUB

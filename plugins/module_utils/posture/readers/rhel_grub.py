@@ -60,7 +60,7 @@ import re
 from . import bls
 from .grub_script import FEATURES, GrubScriptError, Run, Unknown, Word, parse, tokens
 from .hostfs import ConfigError
-from .numbers import SYNTAX, grub_strtoul, plain_decimal
+from .numbers import SYNTAX, c_int32, grub_strtoul, plain_decimal
 
 BIOS_CFG = "/boot/grub2/grub.cfg"
 OS_RELEASE = "/etc/os-release"
@@ -145,11 +145,10 @@ def entry_number(menu, value, long_bits=64):
     number = grub_strtoul(value, long_bits=long_bits)
     if number.error == SYNTAX or number.end != len(value):
         return -1
-    as_int = number.value & 0xFFFFFFFF      # (int) grub_strtoul(...); an overflow is ~0: -1
-    return as_int - (1 << 32) if as_int >= 1 << 31 else as_int
+    return c_int32(number.value)      # (int) grub_strtoul(...); an overflow is ~0: -1
 
 
-def chosen_entry(menu, default, long_bits=64):
+def chosen_entry(menu, default, long_bits):
     """(index, MenuEntry) run_menu() boots for `default` (long_bits: see entry_number)."""
     if not menu:
         raise GrubScriptError("the menu is empty: GRUB stops at its prompt")

@@ -346,3 +346,11 @@ def test_saved_entry_number_width_on_uefi(tree, saved, same_as):
 def test_entry_number_long_width(value, bits, expected):
     menu = [grub_script.MenuEntry("t%d" % i, "i%d" % i, "x") for i in range(3)]
     assert rhel_grub.entry_number(menu, value, bits) == expected
+
+
+def test_chosen_entry_needs_the_width_of_grubs_long():
+    """No default width: x86_64-efi and i386-pc GRUB boot different entries for a value past 2^32 - 1."""
+    menu = [grub_script.MenuEntry("t%d" % i, "i%d" % i, "x") for i in range(3)]
+    with pytest.raises(TypeError):
+        rhel_grub.chosen_entry(menu, "4294967297")  # pylint: disable=no-value-for-parameter
+    assert [rhel_grub.chosen_entry(menu, "4294967297", bits)[0] for bits in (64, 32)] == [1, 0]

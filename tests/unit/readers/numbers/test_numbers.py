@@ -77,6 +77,15 @@ def test_c_atoi(text, expected):
     assert n.c_atoi(text) == expected
 
 
+@pytest.mark.parametrize("value,expected", [
+    (0, 0), (7, 7), ((1 << 31) - 1, (1 << 31) - 1), (1 << 31, -(1 << 31)), (U32_MAX, -1), (U32_MAX + 2, 1),
+    (U64_MAX, -1), (-1, -1), (-(1 << 31) - 1, (1 << 31) - 1),
+])
+def test_c_int32(value, expected):
+    """C's (int) of an integer on x86: the low 32 bits, signed (the consumer test holds it to `cc`)."""
+    assert n.c_int32(value) == expected
+
+
 # ------------------------------------------------------------------ GRUB
 
 @pytest.mark.parametrize("text,expected", [

@@ -5,6 +5,8 @@
 
 - glibc's strtoul, strtol and atoi (this machine's libc.so.6 through ctypes:
   value, endptr and errno), for base 0, 10 and 16;
+- C's (int) conversion (a small program built with this machine's `cc`,
+  skipped without one);
 - Go's strconv.ParseUint, ParseInt, ParseBool and encoding/json into
   int64/uint64 (a small program built with this machine's `go`; Debian 12's
   golang-go is 1.19: skipped, saying so, where no `go` is installed).
@@ -102,6 +104,44 @@ def test_atoi_against_glibc():
     differ = [(text[:40], libc.atoi(text.encode("utf-8")), n.c_atoi(text)) for text in INPUTS
               if libc.atoi(text.encode("utf-8")) != n.c_atoi(text)]
     assert not differ, differ[:10]
+
+
+C_INT_PROGRAM = r"""
+#include <stdio.h>
+
+int main(void)
+{
+    unsigned long long u;
+    long long s;
+    char type;
+
+    while (scanf(" %c", &type) == 1) {
+        if (type == 's' && scanf("%lld", &s) == 1)
+            printf("%d\n", (int) s);
+        else if (type == 'u' && scanf("%llu", &u) == 1)
+            printf("%d\n", (int) u);
+        else
+            return 1;
+    }
+    return 0;
+}
+"""
+C_INT_VALUES = [0, 1, 7, (1 << 31) - 1, 1 << 31, (1 << 32) - 2, (1 << 32) - 1, 1 << 32, (1 << 32) + 1, 1 << 33,
+                (1 << 63) - 1, 1 << 63, (1 << 64) - 1, -1, -2, -(1 << 31), -(1 << 31) - 1, -(1 << 32) - 1, -(1 << 63)]
+
+
+def test_c_int32_against_the_c_compilers_int_conversion(tmp_path):
+    """c_int32 against (int) of an unsigned long long and of a long long, compiled here by `cc`."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler (cc) installed")
+    source, program = tmp_path / "c_int.c", tmp_path / "c_int"
+    source.write_text(C_INT_PROGRAM)
+    subprocess.run([compiler, "-O0", "-o", str(program), str(source)], check=True, timeout=60)
+    values = C_INT_VALUES + [random.Random(32).randrange(-(1 << 63), 1 << 64) for index in range(200)]
+    stdin = "".join(("s %d\n" if value < 0 else "u %d\n") % value for value in values)
+    done = subprocess.run([str(program)], input=stdin, capture_output=True, text=True, check=True, timeout=60)
+    assert [int(line) for line in done.stdout.split()] == [n.c_int32(value) for value in values]
 
 
 # ------------------------------------------------------------------ Go

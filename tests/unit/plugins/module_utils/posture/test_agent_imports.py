@@ -16,7 +16,7 @@ from hosttree import HARDENED, write_tree
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
 AGENT = os.path.join(REPO, "bin", "stockade-audit")
 NOT_NEEDED = ("http.client", "email", "ssl", "tarfile", "sqlite3", "hashlib", "difflib", "secrets", "html",
-              "urllib.parse",
+              "urllib.parse", "tempfile",
               "module_utils.posture.reports.sarif", "module_utils.posture.reports.html",
               "module_utils.posture.policy.policy_file", "module_utils.posture.probe.rootfs")
 RUN = ("import runpy, sys\n"

@@ -105,10 +105,36 @@ def test_programs_start_with_core_dumps_off_and_the_audit_keeps_its_own_limit():
             shown = subprocess.run(["/bin/sh", "-c", "ulimit -c"], stdout=subprocess.PIPE, check=True).stdout
         assert shown.strip() == b"0"
         assert resource.getrlimit(resource.RLIMIT_CORE) == (before[1], before[1])
-        host_abi.run_program(b"\x00" * 64)
-        assert resource.getrlimit(resource.RLIMIT_CORE) == (before[1], before[1])
     finally:
         resource.setrlimit(resource.RLIMIT_CORE, before)
+
+
+def test_run_program_starts_each_program_with_core_dumps_off(monkeypatch):
+    """run_program itself lowers the soft limit to 0 at the moment it starts the
+    program (its Popen call) and restores it afterwards, whether the kernel
+    runs the program or refuses it (ENOEXEC)."""
+    before = resource.getrlimit(resource.RLIMIT_CORE)
+    if before[1] == 0:
+        pytest.skip("core dumps are off for good here: nothing to tell apart")
+    real_popen = subprocess.Popen
+    at_start = []
+
+    def recording_popen(*args, **kwargs):
+        at_start.append(resource.getrlimit(resource.RLIMIT_CORE))
+        return real_popen(*args, **kwargs)
+
+    images = [b"\x00" * 64] + ([elf.native_getpid()] if platform.machine() == "x86_64" else [])
+    resource.setrlimit(resource.RLIMIT_CORE, (before[1], before[1]))
+    try:
+        monkeypatch.setattr(host_abi.subprocess, "Popen", recording_popen)
+        results = [host_abi.run_program(image) for image in images]
+        after = resource.getrlimit(resource.RLIMIT_CORE)
+    finally:
+        monkeypatch.undo()
+        resource.setrlimit(resource.RLIMIT_CORE, before)
+    assert results[0].outcome == host_abi.EXEC_REFUSED
+    assert at_start == [(0, before[1])] * len(images)
+    assert after == (before[1], before[1])
 
 
 def test_refuses_32bit_needs_the_exec_refusal_and_int80_stopped():
